@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ServerlessMl.Cli.Commands;
+
+namespace ServerlessMl.Cli;
+
+/// <summary>The same services the Functions app composes, configured from the environment and the command line.</summary>
+public static class CliServices
+{
+    public static ServiceProvider Build(StorageSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var overrides = new Dictionary<string, string?>();
+        if (settings.Connection is not null)
+        {
+            overrides["ModelStorage"] = settings.Connection;
+        }
+
+        if (settings.BlobUri is not null)
+        {
+            overrides["ModelStorage"] = null;
+            overrides["ModelStorage:blobServiceUri"] = settings.BlobUri;
+        }
+
+        var configuration = new ConfigurationBuilder()
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(overrides)
+            .Build();
+        if (string.IsNullOrEmpty(configuration["ModelStorage"]) && string.IsNullOrEmpty(configuration["ModelStorage:blobServiceUri"]))
+        {
+            throw new CliException("No storage given: pass --connection or --blob-uri, or set ModelStorage (scripts/azurite.sh prints it).");
+        }
+
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter("Azure", LogLevel.Warning)
+            .SetMinimumLevel(LogLevel.Information));
+        services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        services.AddServerlessMlTraining(configuration);
+        services.AddSingleton<Training.TrainingDataUploader>();
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+}
+
+/// <summary>A user error: printed without a stack trace, exit code 2.</summary>
+public sealed class CliException(string message) : Exception(message);

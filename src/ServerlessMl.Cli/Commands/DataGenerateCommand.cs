@@ -1,0 +1,50 @@
+using System.ComponentModel;
+using System.Globalization;
+using ServerlessMl.Models.BikeDemand;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ServerlessMl.Cli.Commands;
+
+public sealed class DataGenerateCommand : Command<DataGenerateCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("-o|--output <FOLDER>")]
+        [Description("Folder for the daily files (YYYY-MM-DD.csv).")]
+        public string Output { get; init; } = "data/synthetic";
+
+        [CommandOption("--start <DATE>")]
+        [Description("First day, yyyy-MM-dd.")]
+        [DefaultValue("2011-01-01")]
+        public string Start { get; init; } = "2011-01-01";
+
+        [CommandOption("--days <N>")]
+        [DefaultValue(120)]
+        public int Days { get; init; } = 120;
+
+        [CommandOption("--seed <N>")]
+        [DefaultValue(42)]
+        public int Seed { get; init; } = 42;
+
+        [CommandOption("--scale <FACTOR>")]
+        [Description("Multiplies the rental volume (benchmarks use it for larger data).")]
+        [DefaultValue(1.0)]
+        public double Scale { get; init; } = 1.0;
+
+        public override Spectre.Console.ValidationResult Validate() =>
+            !DateOnly.TryParseExact(Start, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+                ? Spectre.Console.ValidationResult.Error("--start must be a date yyyy-MM-dd")
+                : Days is < 1 or > 36500
+                    ? Spectre.Console.ValidationResult.Error("--days must be from 1 to 36500")
+                    : Spectre.Console.ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var start = DateOnly.ParseExact(settings.Start, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var paths = new SyntheticBikeData(settings.Seed).WriteDays(settings.Output, start, settings.Days, settings.Scale);
+        Ui.Err.MarkupLineInterpolated($"[green]Wrote {paths.Count} synthetic daily files[/] to {Path.GetFullPath(settings.Output)} (seed {settings.Seed}).");
+        return 0;
+    }
+}

@@ -1,0 +1,51 @@
+using System.ComponentModel;
+using ServerlessMl.Models;
+using ServerlessMl.Training;
+using Spectre.Console.Cli;
+
+namespace ServerlessMl.Cli.Commands;
+
+public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("-m|--model <MODEL_ZIP>")]
+        [Description("The model.zip to score.")]
+        public string ModelPath { get; init; } = string.Empty;
+
+        [CommandOption("-d|--data <PATH>")]
+        [Description("A CSV file (split by day) or a folder of daily files.")]
+        public string Data { get; init; } = string.Empty;
+
+        [CommandOption("--name <NAME>")]
+        [Description("Model definition (default: bike-demand).")]
+        public string Name { get; init; } = Models.BikeDemand.BikeDemandModel.ModelName;
+
+        public override Spectre.Console.ValidationResult Validate() =>
+            string.IsNullOrEmpty(ModelPath) || string.IsNullOrEmpty(Data)
+                ? Spectre.Console.ValidationResult.Error("--model and --data are required")
+                : Spectre.Console.ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var definition = ModelCatalog.Default.Get(settings.Name);
+        var scratch = Path.Combine(Path.GetTempPath(), "serverless-ml", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var trainer = new ModelTrainer(definition, new TrainingOptions { MinTrainingDays = 0, HoldoutDays = 0 });
+            var files = trainer.Validate(LocalDataFiles.Open(settings.Data, scratch));
+            using var stream = File.OpenRead(settings.ModelPath);
+            var metrics = trainer.Evaluate(trainer.Load(stream), files);
+            Ui.WriteJson(new { metrics.RSquared, metrics.Rmse, metrics.Mae, metrics.Rows, days = files.Count });
+            return 0;
+        }
+        finally
+        {
+            if (Directory.Exists(scratch))
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.ComponentModel;
+using Microsoft.Extensions.DependencyInjection;
+using ServerlessMl.Models;
+using ServerlessMl.Registry;
+using ServerlessMl.Training;
+using Spectre.Console.Cli;
+
+namespace ServerlessMl.Cli.Commands;
+
+/// <summary>
+/// Without --data: the retrain job against blob storage, exactly as the timer runs it. With
+/// --data: offline training into a model.zip with its manifest beside it.
+/// </summary>
+public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
+{
+    public sealed class Settings : StorageSettings
+    {
+        [CommandOption("-d|--data <PATH>")]
+        [Description("Offline: a CSV file (split by day) or a folder of daily files.")]
+        public string? Data { get; init; }
+
+        [CommandOption("-o|--output <MODEL_ZIP>")]
+        [Description("Offline: where to write model.zip (its manifest goes beside it as <name>.manifest.json).")]
+        public string? Output { get; init; }
+
+        [CommandOption("--holdout-days <N>")]
+        [Description("Most recent days held out to validate on (default 14).")]
+        public int? HoldoutDays { get; init; }
+
+        [CommandOption("--holdout-fraction <F>")]
+        [Description("Offline: hold out this fraction of the days instead (e.g. 0.2).")]
+        public double? HoldoutFraction { get; init; }
+
+        [CommandOption("--no-refit")]
+        [Description("Offline: save the model trained without the held-out days.")]
+        public bool NoRefit { get; init; }
+
+        public override Spectre.Console.ValidationResult Validate() =>
+            (Data is null) != (Output is null)
+                ? Spectre.Console.ValidationResult.Error("--data and --output go together (offline training)")
+                : HoldoutFraction is <= 0 or >= 1
+                    ? Spectre.Console.ValidationResult.Error("--holdout-fraction must be between 0 and 1")
+                    : Spectre.Console.ValidationResult.Success();
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Data is not null)
+        {
+            return TrainOffline(settings);
+        }
+
+        using var services = CliServices.Build(settings);
+        var job = services.GetRequiredService<RetrainJob>();
+        var outcome = await Ui.WithStatusAsync($"Retraining {settings.Model}", () => job.RunAsync(settings.Model, "cli", cancellationToken));
+        Ui.WriteJson(outcome);
+        return outcome.Status is RetrainStatus.Failed or RetrainStatus.Busy ? 1 : 0;
+    }
+
+    private static int TrainOffline(Settings settings)
+    {
+        var definition = ModelCatalog.Default.Get(settings.Model);
+        var scratch = Path.Combine(Path.GetTempPath(), "serverless-ml", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var found = LocalDataFiles.Open(settings.Data!, scratch);
+            var options = new TrainingOptions { RefitOnAllData = !settings.NoRefit };
+            options.HoldoutDays = settings.HoldoutFraction is { } fraction
+                ? Math.Max(1, (int)Math.Round(found.Count * fraction))
+                : settings.HoldoutDays ?? options.HoldoutDays;
+            var trainer = new ModelTrainer(definition, options);
+
+            var files = Ui.WithProgress($"Validating {found.Count} day(s)", found.Count, progress => trainer.Validate(found, progress));
+            var holdout = Ui.WithProgress("Training with the newest days held out", 1, _ => trainer.TrainOnHoldoutSplit(files));
+            var gate = QualityGate.Decide(holdout.Metrics, null, definition.DefaultGate, "offline: no champion to compare with");
+            var model = options.RefitOnAllData
+                ? Ui.WithProgress("Refitting on every day", 1, _ => trainer.Fit(files))
+                : holdout.Model;
+
+            using var zip = new MemoryStream();
+            trainer.Save(model, zip, files);
+            var manifest = ManifestFactory.Create(definition, "offline", holdout, null, gate, options.RefitOnAllData, files, zip);
+            var output = Path.GetFullPath(settings.Output!);
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+            File.WriteAllBytes(output, zip.ToArray());
+            File.WriteAllText(ManifestPath(output), System.Text.Json.JsonSerializer.Serialize(manifest, RegistryJson.Options));
+
+            Ui.WriteJson(new
+            {
+                model = output,
+                manifest = ManifestPath(output),
+                holdout = holdout.Window,
+                metrics = holdout.Metrics,
+                gate,
+                refitOnAllData = options.RefitOnAllData,
+            });
+            return 0;
+        }
+        finally
+        {
+            if (Directory.Exists(scratch))
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+        }
+    }
+
+    internal static string ManifestPath(string modelZip) =>
+        Path.Combine(Path.GetDirectoryName(modelZip)!, Path.GetFileNameWithoutExtension(modelZip) + ".manifest.json");
+}

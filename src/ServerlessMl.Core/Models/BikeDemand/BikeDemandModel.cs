@@ -1,0 +1,108 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace ServerlessMl.Models.BikeDemand;
+
+/// <summary>
+/// Hourly bike rental demand (UCI Bike Sharing, Washington D.C.): rentals in an hour from the
+/// calendar and the weather.
+/// </summary>
+public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, BikeDemandRequest, BikeFeatures, BikePrediction>
+{
+    public const string ModelName = "bike-demand";
+
+    // Small trees in log space add up to a mostly multiplicative model (level x hour profile x
+    // weather), which carries over to seasons and levels the training window has not combined yet.
+    private static LightGbmRegressionTrainer.Options TrainerOptions() => new()
+    {
+        NumberOfIterations = 1500,
+        NumberOfLeaves = 8,
+        MinimumExampleCountPerLeaf = 20,
+        LearningRate = 0.05,
+        Seed = 1,
+        LabelColumnName = nameof(BikeFeatures.Label),
+        FeatureColumnName = "Features",
+    };
+
+    public override string Name => ModelName;
+
+    public override string Description => "Hourly bike rentals from calendar and weather (UCI Bike Sharing layout).";
+
+    public override IReadOnlyList<string> CsvColumns => BikeHourRow.Columns;
+
+    public override TrainerDescription Trainer { get; } = new(
+        "LightGbmRegression on log(1 + rentals)",
+        Describe(TrainerOptions()));
+
+    public override IEstimator<ITransformer> CreatePipeline(MLContext ml)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        return ml.Transforms.Concatenate("Features", BikeFeatures.InputColumns)
+            .Append(ml.Regression.Trainers.LightGbm(TrainerOptions()));
+    }
+
+    // Rentals are counts whose spread grows with their level; the model learns log(1 + count)
+    // so errors are relative, and predictions are mapped back to counts.
+    public override double ToLabelUnits(float value) => Math.Max(0, Math.Exp(value) - 1);
+
+    public override BikeFeatures FromRow(BikeHourRow row) =>
+        BikeFeaturizer.Featurize(BikeFeaturizer.FromRow(row), (float)Math.Log(1 + row.Cnt));
+
+    public override BikeFeatures FromRequest(BikeDemandRequest request) =>
+        BikeFeaturizer.Featurize(BikeFeaturizer.FromRequest(request));
+
+    protected override DateOnly DayOf(BikeHourRow row) =>
+        DateOnly.ParseExact(row.Dteday, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    protected override int KeyOf(BikeHourRow row) => (int)row.Hr;
+
+    protected override string? Check(BikeHourRow row)
+    {
+        if (!DateOnly.TryParseExact(row.Dteday, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            return $"dteday '{row.Dteday}' is not a date in the form yyyy-MM-dd";
+        }
+
+        return WholeIn(row.Hr, "hr", 0, 23)
+            ?? WholeIn(row.Weathersit, "weathersit", 1, 4)
+            ?? WholeIn(row.Holiday, "holiday", 0, 1)
+            ?? WholeIn(row.Workingday, "workingday", 0, 1)
+            ?? WholeIn(row.Weekday, "weekday", 0, 6)
+            ?? WholeIn(row.Season, "season", 1, 4)
+            ?? WholeIn(row.Mnth, "mnth", 1, 12)
+            ?? UnitInterval(row.Temp, "temp")
+            ?? UnitInterval(row.Atemp, "atemp")
+            ?? UnitInterval(row.Hum, "hum")
+            ?? UnitInterval(row.Windspeed, "windspeed")
+            ?? WholeIn(row.Casual, "casual", 0, int.MaxValue)
+            ?? WholeIn(row.Registered, "registered", 0, int.MaxValue)
+            ?? WholeIn(row.Cnt, "cnt", 0, int.MaxValue)
+            ?? (row.Casual + row.Registered != row.Cnt
+                ? $"cnt {row.Cnt} is not casual + registered ({row.Casual} + {row.Registered})"
+                : null);
+    }
+
+    private static Dictionary<string, string> Describe(LightGbmRegressionTrainer.Options o) => new()
+    {
+        ["numberOfIterations"] = o.NumberOfIterations.ToString(CultureInfo.InvariantCulture),
+        ["numberOfLeaves"] = o.NumberOfLeaves?.ToString(CultureInfo.InvariantCulture) ?? "default",
+        ["minimumExampleCountPerLeaf"] = o.MinimumExampleCountPerLeaf?.ToString(CultureInfo.InvariantCulture) ?? "default",
+        ["learningRate"] = o.LearningRate?.ToString(CultureInfo.InvariantCulture) ?? "default",
+        ["seed"] = o.Seed?.ToString(CultureInfo.InvariantCulture) ?? "none",
+        ["features"] = string.Join(' ', BikeFeatures.InputColumns),
+    };
+
+    private static string? WholeIn(float value, string column, int min, int max) =>
+        float.IsNaN(value) || value != MathF.Floor(value) || value < min || value > max
+            ? $"{column} must be a whole number from {min} to {(max == int.MaxValue ? "any" : max.ToString(CultureInfo.InvariantCulture))}, got {Describe(value)}"
+            : null;
+
+    private static string? UnitInterval(float value, string column) =>
+        float.IsNaN(value) || value < 0 || value > 1
+            ? $"{column} must be a normalised value from 0 to 1, got {Describe(value)}"
+            : null;
+
+    private static string Describe(float value) =>
+        float.IsNaN(value) ? "a missing or non-numeric value" : value.ToString(CultureInfo.InvariantCulture);
+}

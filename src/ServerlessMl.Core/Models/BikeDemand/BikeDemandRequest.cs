@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+
+namespace ServerlessMl.Models.BikeDemand;
+
+/// <summary>
+/// What a caller knows about an hour they want a demand forecast for, in ordinary units.
+/// </summary>
+public sealed class BikeDemandRequest
+{
+    /// <summary>ISO 8601 local time of the city (an offset, if given, is ignored: the local clock time is used).</summary>
+    [Required]
+    [JsonPropertyName("timestamp")]
+    public DateTimeOffset? Timestamp { get; set; }
+
+    /// <summary>1 clear or few clouds, 2 mist or cloudy, 3 light rain or snow, 4 heavy rain, snow or fog.</summary>
+    [Required]
+    [Range(1, 4)]
+    [JsonPropertyName("weather")]
+    public int? Weather { get; set; }
+
+    [Required]
+    [Range(-40.0, 50.0)]
+    [JsonPropertyName("temperatureC")]
+    public double? TemperatureC { get; set; }
+
+    [Required]
+    [Range(-60.0, 60.0)]
+    [JsonPropertyName("feelsLikeC")]
+    public double? FeelsLikeC { get; set; }
+
+    [Required]
+    [Range(0.0, 100.0)]
+    [JsonPropertyName("humidity")]
+    public double? Humidity { get; set; }
+
+    [Required]
+    [Range(0.0, 200.0)]
+    [JsonPropertyName("windSpeedKmh")]
+    public double? WindSpeedKmh { get; set; }
+
+    /// <summary>Whether the day is a public holiday; when omitted, the built-in Washington D.C. calendar decides.</summary>
+    [JsonPropertyName("holiday")]
+    public bool? Holiday { get; set; }
+}

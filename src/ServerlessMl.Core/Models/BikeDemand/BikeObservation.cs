@@ -1,0 +1,14 @@
+namespace ServerlessMl.Models.BikeDemand;
+
+/// <summary>
+/// One hour as both training rows and requests describe it, in ordinary units. Both sides are
+/// turned into this first, and only then featurized, so they cannot drift apart.
+/// </summary>
+public readonly record struct BikeObservation(
+    DateTime LocalHour,
+    int Weather,
+    double TemperatureC,
+    double FeelsLikeC,
+    double Humidity,
+    double WindSpeedKmh,
+    bool Holiday);

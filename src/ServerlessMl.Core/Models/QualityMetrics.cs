@@ -1,0 +1,32 @@
+namespace ServerlessMl.Models;
+
+/// <summary>Regression quality on a set of rows, in the label's own units.</summary>
+public sealed record QualityMetrics(double RSquared, double Rmse, double Mae, long Rows)
+{
+    /// <summary>Computes the metrics from (actual, predicted) pairs in one pass.</summary>
+    public static QualityMetrics From(IEnumerable<(double Actual, double Predicted)> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        long n = 0;
+        double sumActual = 0, sumActualSq = 0, sumSqErr = 0, sumAbsErr = 0;
+        foreach (var (actual, predicted) in pairs)
+        {
+            var err = actual - predicted;
+            n++;
+            sumActual += actual;
+            sumActualSq += actual * actual;
+            sumSqErr += err * err;
+            sumAbsErr += Math.Abs(err);
+        }
+
+        if (n == 0)
+        {
+            return new QualityMetrics(double.NaN, double.NaN, double.NaN, 0);
+        }
+
+        var mean = sumActual / n;
+        var totalSq = sumActualSq - (n * mean * mean);
+        var r2 = totalSq > 0 ? 1 - (sumSqErr / totalSq) : double.NaN;
+        return new QualityMetrics(r2, Math.Sqrt(sumSqErr / n), sumAbsErr / n, n);
+    }
+}

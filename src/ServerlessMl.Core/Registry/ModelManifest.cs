@@ -1,0 +1,54 @@
+using ServerlessMl.Models;
+
+namespace ServerlessMl.Registry;
+
+/// <summary>
+/// Everything needed to trust, compare and reproduce one model version. Written once, beside
+/// model.zip, and never changed.
+/// </summary>
+public sealed record ModelManifest
+{
+    public required string Model { get; init; }
+    public required string Version { get; init; }
+    public required DateTimeOffset CreatedUtc { get; init; }
+    public required TrainerDescription Trainer { get; init; }
+
+    /// <summary>The candidate's quality on the held-out (most recent) days.</summary>
+    public required QualityMetrics Metrics { get; init; }
+    public required DayRange ValidationWindow { get; init; }
+
+    /// <summary>Candidate and champion on exactly the same rows; null when there was no champion to compare.</summary>
+    public ChampionComparison? Comparison { get; init; }
+    public required GateDecision Gate { get; init; }
+
+    /// <summary>Whether model.zip was refit on all days, held-out days included, after the gate.</summary>
+    public required bool RefitOnAllData { get; init; }
+    public required DataSnapshot Data { get; init; }
+    public required string InputSchemaHash { get; init; }
+    public required string MlNetVersion { get; init; }
+    public required string AppVersion { get; init; }
+    public required ModelFile ModelFile { get; init; }
+}
+
+public sealed record DayRange(DateOnly FirstDay, DateOnly LastDay, int Days);
+
+public sealed record ChampionComparison(string ChampionVersion, DayRange Window, QualityMetrics Candidate, QualityMetrics Champion);
+
+public sealed record GateDecision(bool Passed, IReadOnlyList<string> Reasons);
+
+public sealed record ModelFile(string Sha256, long SizeBytes);
+
+/// <summary>The training data a version was built from.</summary>
+public sealed record DataSnapshot(IReadOnlyList<DataBlob> Blobs, long Rows, string ContentHash, DateOnly FirstDay, DateOnly LastDay)
+{
+    /// <summary>True when both name the same blobs at the same ETags (the same bytes, as storage sees it).</summary>
+    public bool SameBlobsAs(IReadOnlyList<DataBlob> other) =>
+        Blobs.Count == other.Count
+        && Blobs.OrderBy(b => b.Name, StringComparer.Ordinal).Zip(other.OrderBy(b => b.Name, StringComparer.Ordinal))
+            .All(p => p.First.Name == p.Second.Name && p.First.ETag == p.Second.ETag);
+}
+
+public sealed record DataBlob(string Name, string ETag, DateOnly Day, long Rows, string Sha256);
+
+/// <summary>The alias file that says which version serves.</summary>
+public sealed record ChampionAlias(string Model, string Version, DateTimeOffset PromotedUtc, string Reason);

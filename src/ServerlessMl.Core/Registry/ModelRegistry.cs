@@ -1,0 +1,249 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ServerlessMl.Storage;
+
+namespace ServerlessMl.Registry;
+
+/// <summary>
+/// The versioned model registry in blob storage:
+/// <c>models/&lt;model&gt;/versions/&lt;NNNN&gt;/{model.zip,manifest.json}</c> (immutable) and
+/// <c>models/&lt;model&gt;/aliases/champion.json</c> (moved with conditional writes).
+/// </summary>
+public sealed partial class ModelRegistry
+{
+    private const string ModelFileName = "model.zip";
+    private const string ManifestFileName = "manifest.json";
+
+    private readonly BlobContainerClient _container;
+    private readonly RegistryOptions _options;
+    private readonly ILogger<ModelRegistry> _logger;
+
+    public ModelRegistry(BlobServiceClient service, StorageOptions storage, IOptions<RegistryOptions> options, ILogger<ModelRegistry> logger)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(options);
+        _container = service.GetBlobContainerClient(storage.ModelsContainer);
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    public BlobContainerClient Container => _container;
+
+    public static string FormatVersion(int number) => number.ToString("D4", CultureInfo.InvariantCulture);
+
+    public static string ModelBlobName(string model, string version) => $"{model}/versions/{version}/{ModelFileName}";
+
+    public static string ManifestBlobName(string model, string version) => $"{model}/versions/{version}/{ManifestFileName}";
+
+    public static string ChampionBlobName(string model) => $"{model}/aliases/champion.json";
+
+    public static bool IsVersion(string text) =>
+        text.Length is >= 4 and <= 9 && text.All(char.IsAsciiDigit);
+
+    public Task EnsureContainerAsync(CancellationToken cancellationToken) =>
+        _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+
+    /// <summary>Published versions (those with a manifest), oldest first.</summary>
+    public async Task<IReadOnlyList<ModelManifest>> ListVersionsAsync(string model, CancellationToken cancellationToken)
+    {
+        var manifests = new List<ModelManifest>();
+        foreach (var version in await ListVersionNumbersAsync(model, cancellationToken))
+        {
+            var manifest = await GetManifestAsync(model, version, cancellationToken);
+            if (manifest is not null)
+            {
+                manifests.Add(manifest);
+            }
+        }
+
+        return manifests;
+    }
+
+    public async Task<ModelManifest?> GetManifestAsync(string model, string version, CancellationToken cancellationToken)
+    {
+        var content = await TryDownloadAsync(ManifestBlobName(model, version), cancellationToken);
+        return content is null ? null : content.Value.Content.ToObjectFromJson<ModelManifest>(RegistryJson.Options);
+    }
+
+    /// <summary>The champion alias and its ETag, or null when the model has no champion yet.</summary>
+    public async Task<(ChampionAlias Alias, ETag ETag)?> GetChampionAsync(string model, CancellationToken cancellationToken)
+    {
+        var content = await TryDownloadAsync(ChampionBlobName(model), cancellationToken);
+        if (content is null)
+        {
+            return null;
+        }
+
+        var alias = content.Value.Content.ToObjectFromJson<ChampionAlias>(RegistryJson.Options)
+            ?? throw new InvalidDataException($"{ChampionBlobName(model)} is empty.");
+        return (alias, content.Value.Details.ETag);
+    }
+
+    /// <summary>Downloads a version's model.zip into memory.</summary>
+    public async Task<BinaryData> DownloadModelAsync(string model, string version, CancellationToken cancellationToken)
+    {
+        var content = await TryDownloadAsync(ModelBlobName(model, version), cancellationToken)
+            ?? throw new VersionNotFoundException(model, version);
+        return content.Value.Content;
+    }
+
+    /// <summary>
+    /// Writes a new immutable version: model.zip first, manifest last, both only if absent, so a
+    /// version is visible (has a manifest) only once it is complete. On failure, what was written is removed.
+    /// </summary>
+    public async Task PublishVersionAsync(ModelManifest manifest, Stream modelZip, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var onlyIfAbsent = new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } };
+        var modelBlob = _container.GetBlobClient(ModelBlobName(manifest.Model, manifest.Version));
+        var manifestBlob = _container.GetBlobClient(ManifestBlobName(manifest.Model, manifest.Version));
+        var wroteModel = false;
+        try
+        {
+            await modelBlob.UploadAsync(modelZip, onlyIfAbsent, cancellationToken);
+            wroteModel = true;
+            await manifestBlob.UploadAsync(BinaryData.FromObjectAsJson(manifest, RegistryJson.Options), onlyIfAbsent, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            throw new RegistryConflictException($"Version {manifest.Version} of {manifest.Model} already exists.", ex);
+        }
+        catch when (wroteModel)
+        {
+            // A model.zip without its manifest is invisible but wastes space and blocks the number.
+            await modelBlob.DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+            throw;
+        }
+
+        LogPublished(manifest.Model, manifest.Version, manifest.Gate.Passed);
+    }
+
+    /// <summary>The next free version number (not reserved: callers hold the retrain lease).</summary>
+    public async Task<string> NextVersionAsync(string model, CancellationToken cancellationToken)
+    {
+        var numbers = await ListVersionNumbersAsync(model, cancellationToken);
+        var max = numbers.Count == 0 ? 0 : numbers.Max(v => int.Parse(v, CultureInfo.InvariantCulture));
+        return FormatVersion(max + 1);
+    }
+
+    /// <summary>
+    /// Points the champion alias at <paramref name="version"/>. With <paramref name="expected"/>, the
+    /// write happens only if the alias is still as it was read (null: only if there is none yet).
+    /// </summary>
+    public async Task<ChampionAlias> PromoteAsync(string model, string version, string reason, ExpectedChampion? expected, CancellationToken cancellationToken)
+    {
+        if (!IsVersion(version) || await GetManifestAsync(model, version, cancellationToken) is null)
+        {
+            throw new VersionNotFoundException(model, version);
+        }
+
+        var alias = new ChampionAlias(model, version, DateTimeOffset.UtcNow, reason);
+        var conditions = expected is null
+            ? null
+            : new BlobRequestConditions { IfMatch = expected.ETag, IfNoneMatch = expected.ETag is null ? ETag.All : null };
+        try
+        {
+            await _container.GetBlobClient(ChampionBlobName(model)).UploadAsync(
+                BinaryData.FromObjectAsJson(alias, RegistryJson.Options),
+                new BlobUploadOptions { Conditions = conditions },
+                cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            throw new RegistryConflictException($"The champion of {model} changed while this run was deciding; nothing was promoted.", ex);
+        }
+
+        LogPromoted(model, version, reason);
+        return alias;
+    }
+
+    /// <summary>Deletes non-champion versions beyond the newest <see cref="RegistryOptions.KeepVersions"/>.</summary>
+    public async Task<IReadOnlyList<string>> ApplyRetentionAsync(string model, CancellationToken cancellationToken)
+    {
+        var champion = (await GetChampionAsync(model, cancellationToken))?.Alias.Version;
+        var doomed = (await ListVersionNumbersAsync(model, cancellationToken))
+            .Where(v => v != champion)
+            .OrderByDescending(v => int.Parse(v, CultureInfo.InvariantCulture))
+            .Skip(_options.KeepVersions)
+            .ToList();
+        foreach (var version in doomed)
+        {
+            // Manifest first: the version disappears from listings before its model goes.
+            await _container.GetBlobClient(ManifestBlobName(model, version)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+            await _container.GetBlobClient(ModelBlobName(model, version)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+            LogRetentionDeleted(model, version);
+        }
+
+        return doomed;
+    }
+
+    /// <summary>Takes the per-model retrain lease, or returns null if another run holds it.</summary>
+    public Task<RetrainLease?> TryAcquireRetrainLeaseAsync(string model, CancellationToken cancellationToken) =>
+        RetrainLease.TryAcquireAsync(_container.GetBlobClient($"{model}/retrain.lock"), _logger, cancellationToken);
+
+    private async Task<List<string>> ListVersionNumbersAsync(string model, CancellationToken cancellationToken)
+    {
+        var versions = new List<string>();
+        var prefix = $"{model}/versions/";
+        try
+        {
+            await foreach (var item in _container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix, cancellationToken))
+            {
+                if (item.IsPrefix)
+                {
+                    var version = item.Prefix[prefix.Length..].TrimEnd('/');
+                    if (IsVersion(version))
+                    {
+                        versions.Add(version);
+                    }
+                }
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No container yet: no versions.
+        }
+
+        return versions;
+    }
+
+    private async Task<Response<BlobDownloadResult>?> TryDownloadAsync(string blobName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Published {Model} version {Version} (gate passed: {Passed})")]
+    private partial void LogPublished(string model, string version, bool passed);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Champion of {Model} is now version {Version}: {Reason}")]
+    private partial void LogPromoted(string model, string version, string reason);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Retention deleted {Model} version {Version}")]
+    private partial void LogRetentionDeleted(string model, string version);
+}
+
+/// <summary>The champion alias as last read: its ETag, or null for "there was none".</summary>
+public sealed record ExpectedChampion(ETag? ETag);
+
+public sealed class VersionNotFoundException(string model, string version)
+    : Exception($"Model '{model}' has no version '{version}'.")
+{
+    public string Model { get; } = model;
+
+    public string Version { get; } = version;
+}
+
+public sealed class RegistryConflictException(string message, Exception inner) : Exception(message, inner);

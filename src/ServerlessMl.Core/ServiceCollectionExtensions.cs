@@ -1,0 +1,41 @@
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ServerlessMl.Models;
+using ServerlessMl.Registry;
+using ServerlessMl.Storage;
+using ServerlessMl.Training;
+
+namespace ServerlessMl;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Storage, the model catalog, the registry and the retrain job, with every setting validated
+    /// when the host starts (a wrong value stops it with a message naming the setting).
+    /// </summary>
+    public static IServiceCollection AddServerlessMlTraining(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<StorageOptions>()
+            .Configure(o => BlobServiceClientFactory.Bind(configuration, o))
+            .Validate(o => o.ConnectionString is not null || o.BlobServiceUri is not null,
+                "Setting 'ModelStorage' is missing: give a connection string (ModelStorage) or an endpoint (ModelStorage__blobServiceUri).")
+            .Validate(BlobServiceClientFactory.CanCreate,
+                "Setting 'ModelStorage' is not a valid storage connection string or endpoint.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value);
+        services.AddSingleton(sp => BlobServiceClientFactory.Create(sp.GetRequiredService<StorageOptions>()));
+        services.AddSingleton(ModelCatalog.Default);
+        services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<TrainingDataSource>();
+        services.AddSingleton<RetrainJob>();
+        services.AddSingleton<Http.RetrainEndpoint>();
+
+        services.AddOptions<TrainingOptions>().Bind(configuration.GetSection(TrainingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RegistryOptions>().Bind(configuration.GetSection(RegistryOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        return services;
+    }
+}

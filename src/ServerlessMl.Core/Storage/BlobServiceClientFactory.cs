@@ -1,0 +1,75 @@
+using Azure.Core;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
+
+namespace ServerlessMl.Storage;
+
+/// <summary>Builds the one <see cref="BlobServiceClient"/> the app uses, from <see cref="StorageOptions"/>.</summary>
+public static class BlobServiceClientFactory
+{
+    /// <summary>Reads the <c>ModelStorage</c> setting in either of its shapes.</summary>
+    public static StorageOptions ReadOptions(IConfiguration configuration)
+    {
+        var options = new StorageOptions();
+        Bind(configuration, options);
+        return options;
+    }
+
+    public static void Bind(IConfiguration configuration, StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(options);
+        var section = configuration.GetSection(StorageOptions.SectionName);
+        section.Bind(options);
+        if (!string.IsNullOrWhiteSpace(section.Value))
+        {
+            options.ConnectionString = section.Value;
+        }
+
+        options.BlobServiceUri ??= Uri.TryCreate(section["blobServiceUri"], UriKind.Absolute, out var uri) ? uri : null;
+    }
+
+    /// <summary>True when <see cref="Create"/> would succeed (used to validate settings at start-up).</summary>
+    public static bool CanCreate(StorageOptions options)
+    {
+        try
+        {
+            Create(options);
+            return true;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    public static BlobServiceClient Create(StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var clientOptions = new BlobClientOptions();
+
+        // Fail fast: a request that cannot reach storage should surface in seconds, not after the SDK's
+        // default minute-long retry ladder, so serving can answer 503 and training can report it.
+        clientOptions.Retry.MaxRetries = 3;
+        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            return new BlobServiceClient(options.ConnectionString, clientOptions);
+        }
+
+        if (options.BlobServiceUri is null)
+        {
+            throw new InvalidOperationException(
+                "Setting 'ModelStorage' is missing: give a connection string (ModelStorage) or an endpoint (ModelStorage__blobServiceUri).");
+        }
+
+        TokenCredential credential = string.Equals(options.Credential, "managedidentity", StringComparison.OrdinalIgnoreCase)
+            ? new ManagedIdentityCredential(string.IsNullOrWhiteSpace(options.ClientId)
+                ? ManagedIdentityId.SystemAssigned
+                : ManagedIdentityId.FromUserAssignedClientId(options.ClientId))
+            : new DefaultAzureCredential();
+        return new BlobServiceClient(options.BlobServiceUri, credential, clientOptions);
+    }
+}

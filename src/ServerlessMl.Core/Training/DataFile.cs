@@ -1,0 +1,9 @@
+namespace ServerlessMl.Training;
+
+/// <summary>One daily file of a training run, downloaded (or found) on local disk.</summary>
+public sealed record DataFile(string BlobName, string ETag, DateOnly Day, string LocalPath)
+{
+    public long Rows { get; init; }
+
+    public string Sha256 { get; init; } = string.Empty;
+}

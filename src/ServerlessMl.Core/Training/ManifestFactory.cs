@@ -1,0 +1,53 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using Microsoft.ML;
+using ServerlessMl.Models;
+using ServerlessMl.Registry;
+
+namespace ServerlessMl.Training;
+
+/// <summary>Builds the manifest of a trained model; shared by the retrain job and the offline CLI.</summary>
+public static class ManifestFactory
+{
+    public static ModelManifest Create(
+        IModelDefinition definition,
+        string version,
+        HoldoutResult holdout,
+        ChampionComparison? comparison,
+        GateDecision gate,
+        bool refit,
+        IReadOnlyList<DataFile> files,
+        MemoryStream modelZip)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(modelZip);
+        var blobs = files.Select(f => new DataBlob(f.BlobName, f.ETag, f.Day, f.Rows, f.Sha256)).ToList();
+        var contentHash = Convert.ToHexStringLower(SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(string.Join('\n', blobs.Select(b => $"{b.Name}:{b.Sha256}")))));
+        return new ModelManifest
+        {
+            Model = definition.Name,
+            Version = version,
+            CreatedUtc = DateTimeOffset.UtcNow,
+            Trainer = definition.Trainer,
+            Metrics = holdout.Metrics,
+            ValidationWindow = holdout.Window,
+            Comparison = comparison,
+            Gate = gate,
+            RefitOnAllData = refit,
+            Data = new DataSnapshot(blobs, blobs.Sum(b => b.Rows), contentHash, files.Min(f => f.Day), files.Max(f => f.Day)),
+            InputSchemaHash = definition.InputSchemaHash,
+            MlNetVersion = InformationalVersion(typeof(MLContext)),
+            AppVersion = InformationalVersion(typeof(ManifestFactory)),
+            ModelFile = new ModelFile(Convert.ToHexStringLower(SHA256.HashData(modelZip.ToArray())), modelZip.Length),
+        };
+    }
+
+    private static string InformationalVersion(Type type)
+    {
+        var version = type.Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        var plus = version.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? version : version[..plus];
+    }
+}

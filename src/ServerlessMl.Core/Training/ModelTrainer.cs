@@ -1,0 +1,73 @@
+using Microsoft.ML;
+using ServerlessMl.Models;
+using ServerlessMl.Registry;
+
+namespace ServerlessMl.Training;
+
+/// <summary>
+/// Validates, splits by time, trains and evaluates one model on local daily files. Knows nothing
+/// of blobs or hosts: the retrain job and the offline CLI both use it.
+/// </summary>
+public sealed class ModelTrainer(IModelDefinition definition, TrainingOptions options)
+{
+    private readonly MLContext _ml = new(seed: 1);
+
+    public MLContext Context => _ml;
+
+    /// <summary>Checks every file; returns them with their row counts. Throws <see cref="DataValidationException"/>.</summary>
+    public IReadOnlyList<DataFile> Validate(IReadOnlyList<DataFile> files, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var checkedFiles = new List<DataFile>(files.Count);
+        foreach (var file in files)
+        {
+            var rows = definition.ValidateFile(_ml, file.LocalPath, file.BlobName, file.Day);
+            checkedFiles.Add(file with { Rows = rows });
+            progress?.Report(file.BlobName);
+        }
+
+        var days = checkedFiles.Count;
+        if (days < options.MinTrainingDays + options.HoldoutDays)
+        {
+            throw new DataValidationException(
+                $"{definition.Name}/",
+                null,
+                $"{days} day(s) of data; training needs at least {options.MinTrainingDays + options.HoldoutDays} ({options.MinTrainingDays} to train on and {options.HoldoutDays} held out)");
+        }
+
+        return checkedFiles;
+    }
+
+    /// <summary>Trains on all but the newest <see cref="TrainingOptions.HoldoutDays"/> days and scores those.</summary>
+    public HoldoutResult TrainOnHoldoutSplit(IReadOnlyList<DataFile> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var ordered = files.OrderBy(f => f.Day).ToList();
+        var train = ordered.Take(ordered.Count - options.HoldoutDays).ToList();
+        var holdout = ordered.Skip(ordered.Count - options.HoldoutDays).ToList();
+
+        var model = Fit(train);
+        var metrics = definition.Evaluate(_ml, model, Features(holdout));
+        return new HoldoutResult(model, metrics, Window(holdout), holdout);
+    }
+
+    public ITransformer Fit(IReadOnlyList<DataFile> files) =>
+        definition.CreatePipeline(_ml).Fit(Features(files));
+
+    public QualityMetrics Evaluate(ITransformer model, IReadOnlyList<DataFile> files) =>
+        definition.Evaluate(_ml, model, Features(files));
+
+    /// <summary>Saves a model with the definition's input schema.</summary>
+    public void Save(ITransformer model, Stream destination, IReadOnlyList<DataFile> schemaSource) =>
+        _ml.Model.Save(model, Features(schemaSource.Take(1).ToList()).Schema, destination);
+
+    public ITransformer Load(Stream modelZip) => _ml.Model.Load(modelZip, out _);
+
+    public static DayRange Window(IReadOnlyList<DataFile> files) =>
+        new(files.Min(f => f.Day), files.Max(f => f.Day), files.Count);
+
+    private IDataView Features(IReadOnlyList<DataFile> files) =>
+        definition.LoadFeatures(_ml, [.. files.Select(f => f.LocalPath)]);
+}
+
+public sealed record HoldoutResult(ITransformer Model, QualityMetrics Metrics, DayRange Window, IReadOnlyList<DataFile> HoldoutFiles);

@@ -1,0 +1,39 @@
+using ServerlessMl.Models;
+using ServerlessMl.Registry;
+
+namespace ServerlessMl.Training;
+
+public enum RetrainStatus
+{
+    /// <summary>A new version passed the gate and is now champion.</summary>
+    Promoted,
+
+    /// <summary>A new version was stored but failed the gate; the champion is unchanged.</summary>
+    Rejected,
+
+    /// <summary>No new data since the last version; nothing was trained.</summary>
+    Skipped,
+
+    /// <summary>Another run of the same model holds the retrain lease; this one did nothing.</summary>
+    Busy,
+
+    /// <summary>The data or the registry stopped the run; nothing was promoted.</summary>
+    Failed,
+}
+
+/// <summary>What one retrain run did, for logs, the admin endpoint and the CLI.</summary>
+public sealed record RetrainOutcome
+{
+    public required string Model { get; init; }
+    public required RetrainStatus Status { get; init; }
+
+    /// <summary>The version this run stored, if any.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>The champion after the run.</summary>
+    public string? Champion { get; init; }
+    public IReadOnlyList<string> Reasons { get; init; } = [];
+    public QualityMetrics? Metrics { get; init; }
+    public ChampionComparison? Comparison { get; init; }
+    public double DurationSeconds { get; init; }
+}

@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Logging;
+using ServerlessMl.Storage;
+
+namespace ServerlessMl.Training;
+
+/// <summary>The daily CSV drops in the <c>training-data</c> container.</summary>
+public sealed partial class TrainingDataSource
+{
+    private readonly BlobContainerClient _container;
+    private readonly ILogger<TrainingDataSource> _logger;
+
+    public TrainingDataSource(BlobServiceClient service, StorageOptions storage, ILogger<TrainingDataSource> logger)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(storage);
+        _container = service.GetBlobContainerClient(storage.TrainingContainer);
+        _logger = logger;
+    }
+
+    public BlobContainerClient Container => _container;
+
+    /// <summary>
+    /// The daily files of <paramref name="model"/> as they are now (names and ETags), oldest first.
+    /// A .csv blob whose name is not a valid day fails the run; other blobs are ignored.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Name, string ETag, DateOnly Day)>> ListAsync(string model, CancellationToken cancellationToken)
+    {
+        var files = new List<(string Name, string ETag, DateOnly Day)>();
+        try
+        {
+            await foreach (var blob in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, model + "/", cancellationToken))
+            {
+                var day = DailyBlobName.TryParse(model, blob.Name);
+                if (day is not null)
+                {
+                    files.Add((blob.Name, blob.Properties.ETag?.ToString() ?? string.Empty, day.Value));
+                }
+                else if (blob.Name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new DataValidationException(blob.Name, null, $"the name is not a daily file; expected {model}/YYYY/MM/DD.csv");
+                }
+                else
+                {
+                    LogIgnored(blob.Name);
+                }
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No container yet: no data.
+        }
+
+        return [.. files.OrderBy(f => f.Day)];
+    }
+
+    /// <summary>
+    /// Downloads each file exactly as listed (If-Match its ETag), so a run trains on one consistent
+    /// snapshot even while new drops arrive.
+    /// </summary>
+    public async Task<IReadOnlyList<DataFile>> DownloadAsync(
+        IReadOnlyList<(string Name, string ETag, DateOnly Day)> files, string folder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        Directory.CreateDirectory(folder);
+        var result = new List<DataFile>(files.Count);
+        foreach (var (name, etag, day) in files)
+        {
+            var localPath = Path.Combine(folder, $"{day:yyyy-MM-dd}.csv");
+            try
+            {
+                await _container.GetBlobClient(name).DownloadToAsync(
+                    localPath,
+                    new BlobDownloadToOptions { Conditions = new BlobRequestConditions { IfMatch = new ETag(etag) } },
+                    cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+            {
+                throw new DataChangedException($"{name} changed or vanished while this run was reading it; run again to train on the new data.", ex);
+            }
+
+            result.Add(new DataFile(name, etag, day, localPath) { Sha256 = await HashFileAsync(localPath, cancellationToken) });
+        }
+
+        return result;
+    }
+
+    internal static async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Ignoring {BlobName}: not a daily .csv file")]
+    private partial void LogIgnored(string blobName);
+}
+
+/// <summary>The training data changed under a running job; nothing was published.</summary>
+public sealed class DataChangedException(string message, Exception inner) : Exception(message, inner);

@@ -1,0 +1,40 @@
+using Azure;
+using Azure.Storage.Blobs.Models;
+
+namespace ServerlessMl.Training;
+
+/// <summary>Uploads local daily files to <c>training-data/&lt;model&gt;/YYYY/MM/DD.csv</c>.</summary>
+public sealed class TrainingDataUploader(TrainingDataSource source)
+{
+    /// <summary>Uploads each file; an existing blob is left alone unless <paramref name="overwrite"/>.</summary>
+    /// <returns>How many blobs were written and how many already existed.</returns>
+    public async Task<(int Written, int Existing)> UploadAsync(
+        string model, IReadOnlyList<DataFile> files, bool overwrite, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        await source.Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        int written = 0, existing = 0;
+        foreach (var file in files)
+        {
+            var name = DailyBlobName.For(model, file.Day);
+            var options = new BlobUploadOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv" },
+                Conditions = overwrite ? null : new BlobRequestConditions { IfNoneMatch = ETag.All },
+            };
+            try
+            {
+                await source.Container.GetBlobClient(name).UploadAsync(file.LocalPath, options, cancellationToken);
+                written++;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                existing++;
+            }
+
+            progress?.Report(name);
+        }
+
+        return (written, existing);
+    }
+}

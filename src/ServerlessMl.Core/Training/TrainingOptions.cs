@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ServerlessMl.Training;
+
+public sealed class TrainingOptions
+{
+    public const string SectionName = "Training";
+
+    /// <summary>The most recent days held out to validate on (never a random split: demand grows over time).</summary>
+    [Range(1, 365)]
+    public int HoldoutDays { get; set; } = 14;
+
+    /// <summary>Fewest days the candidate must be trained on, before the held-out days.</summary>
+    [Range(1, 3650)]
+    public int MinTrainingDays { get; set; } = 28;
+
+    /// <summary>
+    /// Refit the published model on every day, held-out days included, once the gate has passed.
+    /// The newest days matter most when demand grows; the gate still judges the held-out fit.
+    /// </summary>
+    public bool RefitOnAllData { get; set; } = true;
+
+    /// <summary>Overrides the model's own R² floor when set.</summary>
+    [Range(-1.0, 1.0)]
+    public double? MinRSquared { get; set; }
+
+    /// <summary>Overrides the model's own allowed RMSE regression against the champion when set (0.05 = 5 %).</summary>
+    [Range(0.0, 10.0)]
+    public double? MaxRmseRegression { get; set; }
+}
