@@ -1,0 +1,245 @@
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace ServerlessMl.Infra.Tests;
+
+/// <summary>
+/// Each check must be able to fail: weaken a copy of the compiled template the way a careless
+/// edit of the Bicep would, and the check that guards that property must throw. Every check in
+/// <see cref="InfraChecks"/> appears here at least once.
+/// </summary>
+public sealed class ChecksCatchRegressionsTests
+{
+    private static readonly Dictionary<string, (Action<CompiledTemplate> Weaken, Action<CompiledTemplate> Check)> Regressions = new()
+    {
+        ["shared key access allowed"] = (
+            t => Properties(t, InfraChecks.StorageAccountType)["allowSharedKeyAccess"] = true,
+            InfraChecks.StorageAccountIsLockedDown),
+        ["shared key access left to an expression"] = (
+            t => Properties(t, InfraChecks.StorageAccountType)["allowSharedKeyAccess"] = "[parameters('allowKeys')]",
+            InfraChecks.StorageAccountIsLockedDown),
+        ["public blob access allowed"] = (
+            t => Properties(t, InfraChecks.StorageAccountType)["allowBlobPublicAccess"] = true,
+            InfraChecks.StorageAccountIsLockedDown),
+        ["TLS 1.0 accepted"] = (
+            t => Properties(t, InfraChecks.StorageAccountType)["minimumTlsVersion"] = "TLS1_0",
+            InfraChecks.StorageAccountIsLockedDown),
+        ["plain HTTP accepted"] = (
+            t => Properties(t, InfraChecks.StorageAccountType).Remove("supportsHttpsTrafficOnly"),
+            InfraChecks.StorageAccountIsLockedDown),
+        ["models container missing"] = (
+            t => RemoveResource(t, InfraChecks.ContainerType, r => r.Resolve("name").EndsWith("'models')", StringComparison.Ordinal)),
+            InfraChecks.ContainersExistAndArePrivate),
+        ["training-data container public"] = (
+            t => Properties(t, InfraChecks.ContainerType, r => r.Resolve("name").EndsWith("'training-data')", StringComparison.Ordinal))["publicAccess"] = "Blob",
+            InfraChecks.ContainersExistAndArePrivate),
+        ["host storage as a key-based connection string"] = (
+            t => AddSetting(t, "AzureWebJobsStorage", "[format('DefaultEndpointsProtocol=https;AccountName={0};AccountKey={1}', 'x', listKeys('x', '2025-01-01').keys[0].value)]"),
+            InfraChecks.HostStorageUsesTheManagedIdentity),
+        ["host storage credential not managedidentity"] = (
+            t => SetSetting(t, "AzureWebJobsStorage__credential", "connectionstring"),
+            InfraChecks.HostStorageUsesTheManagedIdentity),
+        ["host storage client id not the identity's"] = (
+            t => SetSetting(t, "AzureWebJobsStorage__clientId", "00000000-0000-0000-0000-000000000000"),
+            InfraChecks.HostStorageUsesTheManagedIdentity),
+        ["host storage account setting missing"] = (
+            t => RemoveSetting(t, "AzureWebJobsStorage__accountName"),
+            InfraChecks.HostStorageUsesTheManagedIdentity),
+        ["model storage uri hard-coded"] = (
+            t => SetSetting(t, "ModelStorage__blobServiceUri", "https://example.invalid/"),
+            InfraChecks.ModelStorageUsesTheManagedIdentity),
+        ["model storage client id missing"] = (
+            t => RemoveSetting(t, "ModelStorage__clientId"),
+            InfraChecks.ModelStorageUsesTheManagedIdentity),
+        ["retrain schedule with 5 fields"] = (
+            t => SetSetting(t, "RetrainSchedule", "0 2 * * *"),
+            InfraChecks.ScheduleAndServingSettingsHaveTheirDefaults),
+        ["max batch setting missing"] = (
+            t => RemoveSetting(t, "Serving__MaxBatch"),
+            InfraChecks.ScheduleAndServingSettingsHaveTheirDefaults),
+        ["app insights local auth enabled"] = (
+            t => Properties(t, InfraChecks.AppInsightsType)["DisableLocalAuth"] = false,
+            InfraChecks.TelemetryUsesEntraId),
+        ["telemetry authentication string missing"] = (
+            t => RemoveSetting(t, "APPLICATIONINSIGHTS_AUTHENTICATION_STRING"),
+            InfraChecks.TelemetryUsesEntraId),
+        ["FUNCTIONS_WORKER_RUNTIME set"] = (
+            t => AddSetting(t, "FUNCTIONS_WORKER_RUNTIME", "dotnet-isolated"),
+            InfraChecks.NoSettingFlexConsumptionRejects),
+        ["FUNCTIONS_EXTENSION_VERSION set"] = (
+            t => AddSetting(t, "FUNCTIONS_EXTENSION_VERSION", "~4"),
+            InfraChecks.NoSettingFlexConsumptionRejects),
+        ["setting with a SAS"] = (
+            t => AddSetting(t, "DATA_URL", "https://x.blob.core.windows.net/?sv=2024&SharedAccessSignature=abc"),
+            InfraChecks.NoSecretInSettingsOrOutputs),
+        ["output with listKeys"] = (
+            t => ((JsonObject)t.Root["outputs"]!)["STORAGE_KEY"] = new JsonObject
+            {
+                ["type"] = "string",
+                ["value"] = "[listKeys(resourceId('Microsoft.Storage/storageAccounts', 'x'), '2025-01-01').keys[0].value]",
+            },
+            InfraChecks.NoSecretInSettingsOrOutputs),
+        ["module output with listAccountSas"] = (
+            t => ((JsonObject)t.Scopes.First(s => s.Name == "storage").Template["outputs"]!)["sas"] = new JsonObject
+            {
+                ["type"] = "string",
+                ["value"] = "[listAccountSas(parameters('name'), '2025-01-01', createObject()).accountSasToken]",
+            },
+            InfraChecks.NoSecretInSettingsOrOutputs),
+        ["training-data contributor widened to the account"] = (
+            t => ContainerRole(t, "'training-data')")["scope"] = "[resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))]",
+            InfraChecks.RoleAssignmentsAreTheLeastPrivilegeSet),
+        ["models granted Owner instead of Contributor"] = (
+            t => ContainerRole(t, "'models')")["properties"]!["roleDefinitionId"] = "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '8e3af657-a8ff-443c-a75c-2fe8c4bcb635')]",
+            InfraChecks.RoleAssignmentsAreTheLeastPrivilegeSet),
+        ["metrics publisher missing"] = (
+            t => RemoveResource(t, InfraChecks.RoleAssignmentType, r => r.Resolve("scope").Contains(InfraChecks.AppInsightsType, StringComparison.Ordinal)),
+            InfraChecks.RoleAssignmentsAreTheLeastPrivilegeSet),
+        ["extra Storage Account Contributor"] = (
+            t => AddResource(t, "roles", new JsonObject
+            {
+                ["type"] = InfraChecks.RoleAssignmentType,
+                ["apiVersion"] = "2022-04-01",
+                ["scope"] = "[resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))]",
+                ["name"] = "[guid('extra')]",
+                ["properties"] = new JsonObject
+                {
+                    ["roleDefinitionId"] = "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '17d1049b-9a84-46fb-8f53-869881c3d3ab')]",
+                    ["principalId"] = "[parameters('principalId')]",
+                    ["principalType"] = "ServicePrincipal",
+                },
+            }),
+            InfraChecks.RoleAssignmentsAreTheLeastPrivilegeSet),
+        ["role granted to a hard-coded principal"] = (
+            t => ContainerRole(t, "'models')")["properties"]!["principalId"] = "11111111-1111-1111-1111-111111111111",
+            InfraChecks.RoleAssignmentsAreTheLeastPrivilegeSet),
+        ["role assignment with a literal name"] = (
+            t => ContainerRole(t, "'models')")["name"] = "models-contributor",
+            InfraChecks.RoleAssignmentNamesAreGuids),
+        ["role assignment named with newGuid()"] = (
+            t => ContainerRole(t, "'models')")["name"] = "[guid(newGuid())]",
+            InfraChecks.RoleAssignmentNamesAreGuids),
+        ["plan on the old consumption SKU"] = (
+            t => t.SingleDeployed(InfraChecks.PlanType).Node["sku"] = new JsonObject { ["name"] = "Y1", ["tier"] = "Dynamic" },
+            InfraChecks.PlanIsFlexConsumption),
+        ["plan on Windows"] = (
+            t => Properties(t, InfraChecks.PlanType)["reserved"] = false,
+            InfraChecks.PlanIsFlexConsumption),
+        ["runtime .NET 8"] = (
+            t => FunctionAppConfig(t)["runtime"]!["version"] = "8.0",
+            InfraChecks.FunctionAppRunsDotnetIsolated10WithTheIdentity),
+        ["in-process runtime"] = (
+            t => FunctionAppConfig(t)["runtime"]!["name"] = "dotnet",
+            InfraChecks.FunctionAppRunsDotnetIsolated10WithTheIdentity),
+        ["https not enforced"] = (
+            t => Properties(t, InfraChecks.SiteType)["httpsOnly"] = false,
+            InfraChecks.FunctionAppRunsDotnetIsolated10WithTheIdentity),
+        ["system-assigned identity"] = (
+            t => t.SingleDeployed(InfraChecks.SiteType).Node["identity"] = new JsonObject { ["type"] = "SystemAssigned" },
+            InfraChecks.FunctionAppRunsDotnetIsolated10WithTheIdentity),
+        ["deployment storage with a connection string"] = (
+            t => FunctionAppConfig(t)["deployment"]!["storage"]!["authentication"] = new JsonObject
+            {
+                ["type"] = "StorageAccountConnectionString",
+                ["storageAccountConnectionStringName"] = "DEPLOYMENT_STORAGE_CONNECTION_STRING",
+            },
+            InfraChecks.FunctionAppRunsDotnetIsolated10WithTheIdentity),
+        ["azd service tag missing"] = (
+            t => t.SingleDeployed(InfraChecks.SiteType).Node["tags"] = "[parameters('tags')]",
+            InfraChecks.FunctionAppRunsDotnetIsolated10WithTheIdentity),
+        ["always-ready on by default"] = (
+            t => t.Root["parameters"]!["alwaysReadyHttpInstances"]!["defaultValue"] = 1,
+            InfraChecks.ScaleIsParameterisedWithNoAlwaysReadyByDefault),
+        ["instance memory hard-coded"] = (
+            t => FunctionAppConfig(t)["scaleAndConcurrency"]!["instanceMemoryMB"] = 4096,
+            InfraChecks.ScaleIsParameterisedWithNoAlwaysReadyByDefault),
+        ["url output over http"] = (
+            t => t.Root["outputs"]!["FUNCTION_APP_URL"]!["value"] = "[format('http://{0}', reference(resourceId('Microsoft.Resources/deployments', 'functionApp'), '2025-04-01').outputs.defaultHostName.value)]",
+            InfraChecks.OutputsNameTheAppItsUrlAndTheStorageAccount),
+        ["storage account output missing"] = (
+            t => ((JsonObject)t.Root["outputs"]!).Remove("STORAGE_ACCOUNT_NAME"),
+            InfraChecks.OutputsNameTheAppItsUrlAndTheStorageAccount),
+    };
+
+    public static TheoryData<string> RegressionNames => new(Regressions.Keys);
+
+    [Theory]
+    [MemberData(nameof(RegressionNames))]
+    public void Check_passes_on_the_compiled_template_and_fails_once_it_is_weakened(string regression)
+    {
+        var (weaken, check) = Regressions[regression];
+        check(CompiledTemplate.Load());
+
+        var weakened = CompiledTemplate.Load();
+        weaken(weakened);
+        Assert.ThrowsAny<Exception>(() => check(weakened));
+    }
+
+    [Fact]
+    public void Every_check_is_shown_to_fail_by_some_regression()
+    {
+        var checks = typeof(InfraChecks).GetMethods()
+            .Where(m => m.IsStatic && m.ReturnType == typeof(void) && m.GetParameters() is [{ ParameterType: var p }] && p == typeof(CompiledTemplate))
+            .Select(m => m.Name)
+            .ToHashSet();
+        var covered = Regressions.Values.Select(r => r.Check.Method.Name).ToHashSet();
+        Assert.NotEmpty(checks);
+        Assert.Empty(checks.Except(covered));
+    }
+
+    private static JsonObject Properties(CompiledTemplate t, string type) =>
+        (JsonObject)t.SingleDeployed(type).Node["properties"]!;
+
+    private static JsonObject Properties(CompiledTemplate t, string type, Func<TemplateResource, bool> which) =>
+        (JsonObject)t.Deployed(type).Single(which).Node["properties"]!;
+
+    private static JsonObject FunctionAppConfig(CompiledTemplate t) =>
+        (JsonObject)Properties(t, InfraChecks.SiteType)["functionAppConfig"]!;
+
+    private static JsonObject ContainerRole(CompiledTemplate t, string scopeSuffix) =>
+        t.Deployed(InfraChecks.RoleAssignmentType).Single(r => r.Resolve("scope").EndsWith(scopeSuffix, StringComparison.Ordinal)).Node;
+
+    private static JsonArray Settings(CompiledTemplate t) =>
+        (JsonArray)Properties(t, InfraChecks.SiteType)["siteConfig"]!["appSettings"]!;
+
+    private static JsonObject SettingNode(CompiledTemplate t, string name) =>
+        Settings(t).OfType<JsonObject>().Single(s => s["name"]?.ToString() == name);
+
+    private static void SetSetting(CompiledTemplate t, string name, string value) => SettingNode(t, name)["value"] = value;
+
+    private static void AddSetting(CompiledTemplate t, string name, string value) =>
+        Settings(t).Add(new JsonObject { ["name"] = name, ["value"] = value });
+
+    private static void RemoveSetting(CompiledTemplate t, string name) => Settings(t).Remove(SettingNode(t, name));
+
+    private static void RemoveResource(CompiledTemplate t, string type, Func<TemplateResource, bool> which)
+    {
+        var resource = t.Deployed(type).Single(which);
+        switch (resource.Scope.Template["resources"])
+        {
+            case JsonObject symbolic:
+                symbolic.Remove(resource.SymbolicName!);
+                break;
+            case JsonArray array:
+                array.Remove(resource.Node);
+                break;
+            default:
+                throw new InvalidOperationException($"No resources in {resource.Scope.Name}.");
+        }
+    }
+
+    private static void AddResource(CompiledTemplate t, string scopeName, JsonObject resource)
+    {
+        switch (t.Scopes.Single(s => s.Name == scopeName).Template["resources"])
+        {
+            case JsonObject symbolic:
+                symbolic["injected"] = resource;
+                break;
+            case JsonArray array:
+                array.Add(resource);
+                break;
+            default:
+                throw new InvalidOperationException($"No resources in {scopeName}.");
+        }
+    }
+}

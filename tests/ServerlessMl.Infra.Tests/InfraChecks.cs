@@ -1,0 +1,332 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace ServerlessMl.Infra.Tests;
+
+/// <summary>
+/// The properties the infrastructure must have. Each check throws when the template lacks it;
+/// <see cref="InfraTemplateTests"/> runs them on the compiled template and
+/// <see cref="ChecksCatchRegressionsTests"/> shows each one fails on a weakened copy.
+/// </summary>
+public static partial class InfraChecks
+{
+    public const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+    public const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+    public const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
+
+    public const string StorageAccountType = "Microsoft.Storage/storageAccounts";
+    public const string ContainerType = "Microsoft.Storage/storageAccounts/blobServices/containers";
+    public const string RoleAssignmentType = "Microsoft.Authorization/roleAssignments";
+    public const string SiteType = "Microsoft.Web/sites";
+    public const string PlanType = "Microsoft.Web/serverfarms";
+    public const string AppInsightsType = "Microsoft.Insights/components";
+    public const string IdentityType = "Microsoft.ManagedIdentity/userAssignedIdentities";
+
+    /// <summary>Strings that betray a storage key, a SAS or a key-based connection string.</summary>
+    public static readonly string[] SecretMarkers = ["AccountKey=", "SharedAccessSignature", "listKeys", "DefaultEndpointsProtocol"];
+
+    /// <summary>Settings Flex Consumption rejects or ignores (functionAppConfig replaces them).</summary>
+    public static readonly string[] SettingsFlexRejects =
+    [
+        "FUNCTIONS_WORKER_RUNTIME",
+        "FUNCTIONS_EXTENSION_VERSION",
+        "FUNCTIONS_WORKER_RUNTIME_VERSION",
+        "WEBSITE_RUN_FROM_PACKAGE",
+        "WEBSITE_CONTENTSHARE",
+        "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+        "SCM_DO_BUILD_DURING_DEPLOYMENT",
+    ];
+
+    public static void StorageAccountIsLockedDown(CompiledTemplate template)
+    {
+        var account = template.SingleDeployed(StorageAccountType);
+        AssertLiteral(account, "properties.allowSharedKeyAccess", false);
+        AssertLiteral(account, "properties.allowBlobPublicAccess", false);
+        AssertLiteral(account, "properties.supportsHttpsTrafficOnly", true);
+        AssertLiteral(account, "properties.minimumTlsVersion", "TLS1_2");
+    }
+
+    public static void ContainersExistAndArePrivate(CompiledTemplate template)
+    {
+        var containers = template.Deployed(ContainerType);
+        foreach (var expected in new[] { "training-data", "models", "deployments" })
+        {
+            var matches = containers.Where(container => container.Resolve("name").EndsWith($"'{expected}')", StringComparison.Ordinal)).ToList();
+            Assert.True(matches.Count == 1, $"Expected one blob container '{expected}', found {matches.Count}: {string.Join(" | ", containers.Select(c => c.Resolve("name")))}");
+            var publicAccess = matches[0].At("properties.publicAccess");
+            Assert.True(publicAccess is null || publicAccess.ToString() == "None", $"Container '{expected}' must not allow public access, has {publicAccess}.");
+        }
+    }
+
+    public static void HostStorageUsesTheManagedIdentity(CompiledTemplate template)
+    {
+        var settings = AppSettings(template);
+        Assert.False(settings.ContainsKey("AzureWebJobsStorage"), "AzureWebJobsStorage must not be a connection string: use AzureWebJobsStorage__* identity settings.");
+        Assert.True(
+            settings.ContainsKey("AzureWebJobsStorage__accountName") || settings.ContainsKey("AzureWebJobsStorage__blobServiceUri"),
+            "AzureWebJobsStorage__accountName (or __blobServiceUri) is missing.");
+        Assert.Equal("managedidentity", Setting(settings, "AzureWebJobsStorage__credential"));
+        AssertIsIdentityClientId(Setting(settings, "AzureWebJobsStorage__clientId"), "AzureWebJobsStorage__clientId");
+    }
+
+    public static void ModelStorageUsesTheManagedIdentity(CompiledTemplate template)
+    {
+        var settings = AppSettings(template);
+        var uri = Setting(settings, "ModelStorage__blobServiceUri");
+        Assert.True(uri.Contains(".primaryEndpoints.blob", StringComparison.Ordinal), $"ModelStorage__blobServiceUri must be the account's primary blob endpoint, is: {uri}");
+        Assert.Equal("managedidentity", Setting(settings, "ModelStorage__credential"));
+        AssertIsIdentityClientId(Setting(settings, "ModelStorage__clientId"), "ModelStorage__clientId");
+    }
+
+    public static void ScheduleAndServingSettingsHaveTheirDefaults(CompiledTemplate template)
+    {
+        var settings = AppSettings(template);
+        var schedule = QuotedLiteral().Match(Setting(settings, "RetrainSchedule"));
+        Assert.True(schedule.Success, $"RetrainSchedule should come from a parameter with a default, is: {settings["RetrainSchedule"]}");
+        Assert.Equal("0 0 2 * * *", schedule.Groups[1].Value);
+        Assert.Equal(6, schedule.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal("30", SingleNumber(Setting(settings, "Serving__ModelRefreshSeconds")));
+        Assert.Equal("100", SingleNumber(Setting(settings, "Serving__MaxBatch")));
+    }
+
+    public static void TelemetryUsesEntraId(CompiledTemplate template)
+    {
+        var settings = AppSettings(template);
+        var connection = Setting(settings, "APPLICATIONINSIGHTS_CONNECTION_STRING");
+        Assert.True(connection.EndsWith(".ConnectionString", StringComparison.Ordinal), $"APPLICATIONINSIGHTS_CONNECTION_STRING must read the component's ConnectionString, is: {connection}");
+        var authentication = Setting(settings, "APPLICATIONINSIGHTS_AUTHENTICATION_STRING");
+        Assert.Contains("Authorization=AAD", authentication, StringComparison.Ordinal);
+        Assert.Contains("ClientId=", authentication, StringComparison.Ordinal);
+        AssertIsIdentityClientId(authentication, "APPLICATIONINSIGHTS_AUTHENTICATION_STRING");
+
+        var insights = template.SingleDeployed(AppInsightsType);
+        AssertLiteral(insights, "properties.DisableLocalAuth", true);
+    }
+
+    public static void NoSettingFlexConsumptionRejects(CompiledTemplate template)
+    {
+        var settings = AppSettings(template);
+        var present = SettingsFlexRejects.Where(settings.ContainsKey).ToList();
+        Assert.True(present.Count == 0, $"Flex Consumption takes these from functionAppConfig; remove them: {string.Join(", ", present)}");
+        var site = template.SingleDeployed(SiteType);
+        Assert.Null(site.At("properties.siteConfig.linuxFxVersion"));
+    }
+
+    public static void NoSecretInSettingsOrOutputs(CompiledTemplate template)
+    {
+        var text = template.ToJson();
+        foreach (var marker in SecretMarkers)
+        {
+            Assert.False(text.Contains(marker, StringComparison.OrdinalIgnoreCase), $"The compiled template contains '{marker}'.");
+        }
+
+        Assert.False(ListFunction().IsMatch(text), $"The compiled template calls a list*() function: {ListFunction().Match(text).Value}");
+
+        var values = AppSettings(template).Select(pair => ($"app setting {pair.Key}", pair.Value))
+            .Concat(template.Scopes.SelectMany(scope => Outputs(scope)));
+        foreach (var (where, value) in values)
+        {
+            foreach (var marker in SecretMarkers)
+            {
+                Assert.False(value.Contains(marker, StringComparison.OrdinalIgnoreCase), $"{where} contains '{marker}': {value}");
+            }
+
+            Assert.False(ListFunction().IsMatch(value), $"{where} calls a list*() function: {value}");
+        }
+    }
+
+    public static void RoleAssignmentsAreTheLeastPrivilegeSet(CompiledTemplate template)
+    {
+        var assignments = template.Deployed(RoleAssignmentType)
+            .Select(resource => (Role: RoleId(resource), Scope: resource.Resolve("scope"), Resource: resource))
+            .ToList();
+
+        (string Role, string What, Func<string, bool> ScopeMatches)[] expected =
+        [
+            (StorageBlobDataOwner, "Storage Blob Data Owner on the storage account (host storage + deployment container)",
+                scope => scope.StartsWith($"resourceId('{StorageAccountType}',", StringComparison.Ordinal)),
+            (StorageBlobDataContributor, "Storage Blob Data Contributor on the training-data container",
+                scope => scope.StartsWith($"resourceId('{ContainerType}',", StringComparison.Ordinal) && scope.EndsWith("'training-data')", StringComparison.Ordinal)),
+            (StorageBlobDataContributor, "Storage Blob Data Contributor on the models container",
+                scope => scope.StartsWith($"resourceId('{ContainerType}',", StringComparison.Ordinal) && scope.EndsWith("'models')", StringComparison.Ordinal)),
+            (MonitoringMetricsPublisher, "Monitoring Metrics Publisher on Application Insights",
+                scope => scope.StartsWith($"resourceId('{AppInsightsType}',", StringComparison.Ordinal)),
+        ];
+
+        var described = string.Join(Environment.NewLine, assignments.Select(a => $"  {a.Role} at {a.Scope}"));
+        foreach (var (role, what, scopeMatches) in expected)
+        {
+            var count = assignments.Count(a => a.Role == role && scopeMatches(a.Scope));
+            Assert.True(count == 1, $"Expected exactly one {what}; found {count}. Role assignments:{Environment.NewLine}{described}");
+        }
+
+        Assert.True(assignments.Count == expected.Length, $"Expected only the {expected.Length} least-privilege role assignments, found {assignments.Count}:{Environment.NewLine}{described}");
+
+        foreach (var (_, _, resource) in assignments)
+        {
+            AssertLiteral(resource, "properties.principalType", "ServicePrincipal");
+            var principal = resource.Resolve("properties.principalId");
+            Assert.True(
+                principal.Contains(IdentityType, StringComparison.Ordinal) && principal.TrimEnd(')').EndsWith(".principalId", StringComparison.Ordinal),
+                $"{resource} must be granted to the user-assigned identity's principal id, is: {principal}");
+        }
+    }
+
+    public static void RoleAssignmentNamesAreGuids(CompiledTemplate template)
+    {
+        var assignments = template.Deployed(RoleAssignmentType);
+        Assert.NotEmpty(assignments);
+        foreach (var assignment in assignments)
+        {
+            var name = assignment.At("name")?.ToString() ?? string.Empty;
+            Assert.True(name.StartsWith("[guid(", StringComparison.Ordinal) && name.EndsWith(")]", StringComparison.Ordinal),
+                $"{assignment}: a role assignment name must be a deterministic guid(...) expression, is: {name}");
+            Assert.DoesNotContain("newGuid", name, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("utcNow", name, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    public static void PlanIsFlexConsumption(CompiledTemplate template)
+    {
+        var plan = template.SingleDeployed(PlanType);
+        AssertLiteral(plan, "sku.name", "FC1");
+        AssertLiteral(plan, "sku.tier", "FlexConsumption");
+        AssertLiteral(plan, "properties.reserved", true);
+        var site = template.SingleDeployed(SiteType);
+        Assert.Contains($"resourceId('{PlanType}',", site.Resolve("properties.serverFarmId"), StringComparison.Ordinal);
+    }
+
+    public static void FunctionAppRunsDotnetIsolated10WithTheIdentity(CompiledTemplate template)
+    {
+        var site = template.SingleDeployed(SiteType);
+        AssertLiteral(site, "kind", "functionapp,linux");
+        AssertLiteral(site, "properties.httpsOnly", true);
+        AssertLiteral(site, "identity.type", "UserAssigned");
+        var identities = site.At("identity.userAssignedIdentities") as JsonObject;
+        Assert.True(identities is { Count: 1 }, "The app must run as exactly one user-assigned identity.");
+        Assert.Contains(IdentityType, site.Scope.Resolve(JsonValue.Create(identities.Single().Key)), StringComparison.Ordinal);
+
+        AssertLiteral(site, "properties.functionAppConfig.runtime.name", "dotnet-isolated");
+        AssertLiteral(site, "properties.functionAppConfig.runtime.version", "10.0");
+
+        AssertLiteral(site, "properties.functionAppConfig.deployment.storage.type", "blobContainer");
+        var container = site.Resolve("properties.functionAppConfig.deployment.storage.value");
+        Assert.True(container.Contains(".primaryEndpoints.blob", StringComparison.Ordinal) && container.Contains("'deployments'", StringComparison.Ordinal),
+            $"The deployment package must live in the account's deployments container, is: {container}");
+        AssertLiteral(site, "properties.functionAppConfig.deployment.storage.authentication.type", "UserAssignedIdentity");
+        Assert.Contains(IdentityType, site.Resolve("properties.functionAppConfig.deployment.storage.authentication.userAssignedIdentityResourceId"), StringComparison.Ordinal);
+
+        Assert.Contains("'azd-service-name', 'api'", site.Resolve("tags"), StringComparison.Ordinal);
+    }
+
+    public static void ScaleIsParameterisedWithNoAlwaysReadyByDefault(CompiledTemplate template)
+    {
+        var parameters = template.Root["parameters"] as JsonObject ?? [];
+        Assert.Equal(2048, parameters["instanceMemoryMB"]?["defaultValue"]?.GetValue<int>());
+        Assert.True(parameters["maximumInstanceCount"]?["defaultValue"] is not null, "maximumInstanceCount must be a parameter with a default.");
+        Assert.Equal(0, parameters["alwaysReadyHttpInstances"]?["defaultValue"]?.GetValue<int>());
+
+        var site = template.SingleDeployed(SiteType);
+        var scale = "properties.functionAppConfig.scaleAndConcurrency";
+        Assert.Equal("(2048)", site.Resolve($"{scale}.instanceMemoryMB"));
+        Assert.Equal($"({parameters["maximumInstanceCount"]?["defaultValue"]})", site.Resolve($"{scale}.maximumInstanceCount"));
+        var alwaysReady = site.Resolve($"{scale}.alwaysReady");
+        Assert.True(alwaysReady.StartsWith("if(greater((0), 0)", StringComparison.Ordinal) && alwaysReady.Contains("'http'", StringComparison.Ordinal),
+            $"alwaysReady must be empty unless alwaysReadyHttpInstances > 0, is: {alwaysReady}");
+    }
+
+    public static void OutputsNameTheAppItsUrlAndTheStorageAccount(CompiledTemplate template)
+    {
+        var outputs = template.Root["outputs"] as JsonObject ?? [];
+        foreach (var name in new[] { "FUNCTION_APP_NAME", "FUNCTION_APP_URL", "STORAGE_ACCOUNT_NAME" })
+        {
+            Assert.True(outputs.ContainsKey(name), $"Output {name} is missing.");
+            Assert.Equal("string", outputs[name]?["type"]?.ToString());
+        }
+
+        var url = template.RootScope.Resolve(outputs["FUNCTION_APP_URL"]?["value"]);
+        Assert.True(url.StartsWith("format('https://{0}'", StringComparison.Ordinal) && url.Contains(".defaultHostName", StringComparison.Ordinal),
+            $"FUNCTION_APP_URL must be https://<defaultHostName>, is: {url}");
+        var accountName = template.SingleDeployed(StorageAccountType).Resolve("name");
+        var outputName = template.RootScope.Resolve(outputs["STORAGE_ACCOUNT_NAME"]?["value"]);
+        Assert.True(WithoutParentheses(outputName) == WithoutParentheses(accountName),
+            $"STORAGE_ACCOUNT_NAME must be the storage account's name ({accountName}), is: {outputName}");
+    }
+
+    /// <summary>App settings of the (single) function app, name to resolved value.</summary>
+    public static Dictionary<string, string> AppSettings(CompiledTemplate template)
+    {
+        var site = template.SingleDeployed(SiteType);
+        var array = site.At("properties.siteConfig.appSettings") as JsonArray
+            ?? throw new InvalidOperationException("The function app has no properties.siteConfig.appSettings array.");
+        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in array.OfType<JsonObject>())
+        {
+            var name = entry["name"]?.ToString() ?? throw new InvalidOperationException("An app setting has no name.");
+            Assert.True(settings.TryAdd(name, site.Scope.Resolve(entry["value"])), $"App setting {name} is set twice.");
+        }
+
+        return settings;
+    }
+
+    private static IEnumerable<(string Where, string Value)> Outputs(TemplateScope scope) =>
+        (scope.Template["outputs"] as JsonObject ?? [])
+            .Select(pair => ($"output {pair.Key} of {scope.Name}", scope.Resolve(pair.Value?["value"])));
+
+    private static string Setting(Dictionary<string, string> settings, string name) =>
+        settings.TryGetValue(name, out var value) ? value : throw new Xunit.Sdk.XunitException($"App setting {name} is missing.");
+
+    private static void AssertIsIdentityClientId(string value, string what) =>
+        Assert.True(value.Contains(IdentityType, StringComparison.Ordinal) && value.Contains(".clientId)", StringComparison.Ordinal),
+            $"{what} must be the user-assigned identity's client id, is: {value}");
+
+    private static string WithoutParentheses(string text) => text.Replace("(", string.Empty, StringComparison.Ordinal).Replace(")", string.Empty, StringComparison.Ordinal);
+
+    private static string RoleId(TemplateResource assignment)
+    {
+        var resolved = assignment.Resolve("properties.roleDefinitionId");
+        var match = RoleDefinition().Match(resolved);
+        Assert.True(match.Success, $"{assignment}: roleDefinitionId must be a built-in role id, is: {resolved}");
+        return match.Groups[1].Value.ToLowerInvariant();
+    }
+
+    private static string SingleNumber(string value)
+    {
+        var numbers = Number().Matches(value);
+        Assert.True(numbers.Count == 1, $"Expected one number in: {value}");
+        return numbers[0].Value;
+    }
+
+    /// <summary>The property must be the literal value, not an expression that could evaluate to anything.</summary>
+    private static void AssertLiteral<T>(TemplateResource resource, string path, T expected)
+    {
+        var node = resource.At(path);
+        if (node is not JsonValue value)
+        {
+            throw new Xunit.Sdk.XunitException($"{resource}: {path} must be set to {expected}, is {node?.ToJsonString() ?? "missing"}.");
+        }
+
+        var kind = value.GetValueKind();
+        object? actual = expected switch
+        {
+            bool when kind is JsonValueKind.True or JsonValueKind.False => value.GetValue<bool>(),
+            string when kind is JsonValueKind.String => value.GetValue<string>(),
+            _ => value.ToJsonString(),
+        };
+        Assert.True(Equals(actual, expected), $"{resource}: {path} must be {expected}, is {value.ToJsonString()}.");
+    }
+
+    [GeneratedRegex(@"subscriptionResourceId\('Microsoft\.Authorization/roleDefinitions', '([0-9a-fA-F-]{36})'\)", RegexOptions.CultureInvariant)]
+    private static partial Regex RoleDefinition();
+
+    [GeneratedRegex(@"\blist[A-Za-z]*\(", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex ListFunction();
+
+    [GeneratedRegex(@"'([^']*)'", RegexOptions.CultureInvariant)]
+    private static partial Regex QuotedLiteral();
+
+    [GeneratedRegex(@"\d+", RegexOptions.CultureInvariant)]
+    private static partial Regex Number();
+}
