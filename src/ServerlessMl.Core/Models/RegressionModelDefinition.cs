@@ -117,8 +117,16 @@ public abstract class RegressionModelDefinition<TRow, TRequest, TFeatures, TPred
         return QualityMetrics.From(labels.Zip(scores, (l, s) => (ToLabelUnits(l), ToLabelUnits(s))));
     }
 
-    private TextLoader CreateLoader(MLContext ml) =>
-        ml.Data.CreateTextLoader<TRow>(separatorChar: ',', hasHeader: true, allowQuoting: false, trimWhitespace: true);
+    // Empty numeric fields load as NaN (not ML.NET's default of 0) so validation can reject them.
+    private static TextLoader CreateLoader(MLContext ml) =>
+        ml.Data.CreateTextLoader<TRow>(new TextLoader.Options
+        {
+            Separators = [','],
+            HasHeader = true,
+            AllowQuoting = false,
+            TrimWhitespace = true,
+            MissingRealsAsNaNs = true,
+        });
 
     private void CheckHeader(string localPath, string blobName)
     {

@@ -61,7 +61,7 @@ public sealed partial class RetrainJob(
             var trainer = new ModelTrainer(definition, _options);
             var files = trainer.Validate(await data.DownloadAsync(listing, scratch, cancellationToken));
             var holdout = trainer.TrainOnHoldoutSplit(files);
-            var (comparison, note) = await CompareWithChampionAsync(definition, trainer, holdout, champion?.Alias, cancellationToken);
+            var (comparison, note) = await CompareWithChampionAsync(definition, trainer, files, holdout, champion?.Alias, cancellationToken);
             var gate = QualityGate.Decide(holdout.Metrics, comparison, Thresholds(definition), note);
 
             var refit = gate.Passed && _options.RefitOnAllData;
@@ -130,11 +130,17 @@ public sealed partial class RetrainJob(
     }
 
     /// <summary>
-    /// Scores candidate and champion on the held-out days the champion was not trained on: a
-    /// champion refit on days it is then judged on would always look better than it is.
+    /// Scores candidate and champion on the held-out days the champion was not trained on (a
+    /// champion judged on days it was refit on would always look better than it is), with the
+    /// candidate trained on every other day, so both models know the same past.
     /// </summary>
     private async Task<(ChampionComparison? Comparison, string? Note)> CompareWithChampionAsync(
-        IModelDefinition definition, ModelTrainer trainer, HoldoutResult holdout, ChampionAlias? champion, CancellationToken cancellationToken)
+        IModelDefinition definition,
+        ModelTrainer trainer,
+        IReadOnlyList<DataFile> files,
+        HoldoutResult holdout,
+        ChampionAlias? champion,
+        CancellationToken cancellationToken)
     {
         if (champion is null)
         {
@@ -169,10 +175,13 @@ public sealed partial class RetrainJob(
             return (null, $"champion {champion.Version} could not be loaded ({ex.Message}): the floor alone decides");
         }
 
+        var candidate = unseen.Count == holdout.HoldoutFiles.Count
+            ? holdout.Model
+            : trainer.Fit([.. files.Where(f => !unseen.Any(u => u.BlobName == f.BlobName))]);
         return (new ChampionComparison(
             champion.Version,
             ModelTrainer.Window(unseen),
-            trainer.Evaluate(holdout.Model, unseen),
+            trainer.Evaluate(candidate, unseen),
             trainer.Evaluate(championModel, unseen)), null);
     }
 

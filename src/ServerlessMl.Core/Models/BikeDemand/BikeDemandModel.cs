@@ -59,6 +59,16 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
 
     protected override string? Check(BikeHourRow row)
     {
+        if (string.IsNullOrEmpty(row.LastField))
+        {
+            return $"the row has fewer than {BikeHourRow.Columns.Count} fields";
+        }
+
+        if (!string.IsNullOrEmpty(row.ExtraField))
+        {
+            return $"the row has more than {BikeHourRow.Columns.Count} fields";
+        }
+
         if (!DateOnly.TryParseExact(row.Dteday, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
         {
             return $"dteday '{row.Dteday}' is not a date in the form yyyy-MM-dd";

@@ -31,6 +31,11 @@ public sealed class BikeHourRow
     [LoadColumn(15)] public float Registered { get; set; }
     [LoadColumn(16)] public float Cnt { get; set; }
 
+    // The loader fills missing trailing fields with zeros and ignores extra ones; these two
+    // text views of the row's ends let validation see a short or long row for what it is.
+    [LoadColumn(16)] public string LastField { get; set; } = string.Empty;
+    [LoadColumn(17)] public string ExtraField { get; set; } = string.Empty;
+
     /// <summary>The header a daily file must start with.</summary>
     public static readonly IReadOnlyList<string> Columns =
     [

@@ -1,0 +1,114 @@
+using ServerlessMl.Models.BikeDemand;
+using ServerlessMl.Registry;
+using ServerlessMl.Testing;
+using ServerlessMl.Training;
+
+namespace ServerlessMl.Core.Tests.Registry;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class ModelRegistryTests(AzuriteFixture azurite) : IDisposable
+{
+    private const string Model = BikeDemandModel.ModelName;
+    private readonly SampleData _data = new(days: 21);
+    private readonly List<TestApp> _apps = [];
+
+    [Fact]
+    public async Task Promote_re_points_the_champion_to_an_older_version_rollback()
+    {
+        var app = await AppWithVersionsAsync(3);
+        var registry = app.Get<ModelRegistry>();
+
+        await registry.PromoteAsync(Model, "0001", "rollback", null, default);
+
+        Assert.Equal("0001", (await registry.GetChampionAsync(Model, default))?.Alias.Version);
+        Assert.Equal(3, (await registry.ListVersionsAsync(Model, default)).Count); // nothing lost
+    }
+
+    [Theory]
+    [InlineData("0042")]
+    [InlineData("../0001")]
+    [InlineData("")]
+    public async Task Promoting_a_version_that_does_not_exist_fails_and_changes_nothing(string version)
+    {
+        var app = await AppWithVersionsAsync(1);
+        var registry = app.Get<ModelRegistry>();
+
+        await Assert.ThrowsAsync<VersionNotFoundException>(() => registry.PromoteAsync(Model, version, "typo", null, default));
+        Assert.Equal("0001", (await registry.GetChampionAsync(Model, default))?.Alias.Version);
+    }
+
+    [Fact]
+    public async Task A_conditional_promote_loses_to_a_champion_that_moved_meanwhile()
+    {
+        var app = await AppWithVersionsAsync(2);
+        var registry = app.Get<ModelRegistry>();
+        var seen = (await registry.GetChampionAsync(Model, default))!.Value;
+        await registry.PromoteAsync(Model, "0001", "operator rollback", null, default);
+
+        await Assert.ThrowsAsync<RegistryConflictException>(() =>
+            registry.PromoteAsync(Model, "0002", "stale run", new ExpectedChampion(seen.ETag), default));
+        Assert.Equal("0001", (await registry.GetChampionAsync(Model, default))?.Alias.Version);
+    }
+
+    [Fact]
+    public async Task Retention_keeps_the_champion_and_the_newest_non_champion_versions()
+    {
+        var app = await AppWithVersionsAsync(4);
+        var keepOne = TestApp.Create(azurite, new Dictionary<string, string?> { ["Registry:KeepVersions"] = "1" }, app.TrainingContainer["training-".Length..]);
+        _apps.Add(keepOne);
+        var registry = keepOne.Get<ModelRegistry>();
+        await registry.PromoteAsync(Model, "0002", "pin an old one", null, default);
+
+        var deleted = await registry.ApplyRetentionAsync(Model, default);
+
+        Assert.Equal(["0003", "0001"], deleted);
+        Assert.Equal(["0002", "0004"], (await registry.ListVersionsAsync(Model, default)).Select(v => v.Version));
+        await Assert.ThrowsAsync<VersionNotFoundException>(() => registry.DownloadModelAsync(Model, "0001", default));
+    }
+
+    [Fact]
+    public async Task Publishing_a_version_number_that_exists_is_refused_without_touching_it()
+    {
+        var app = await AppWithVersionsAsync(1);
+        var registry = app.Get<ModelRegistry>();
+        var existing = (await registry.GetManifestAsync(Model, "0001", default))!;
+        var before = await registry.DownloadModelAsync(Model, "0001", default);
+
+        await Assert.ThrowsAsync<RegistryConflictException>(() =>
+            registry.PublishVersionAsync(existing with { CreatedUtc = DateTimeOffset.UtcNow }, new MemoryStream([1, 2, 3]), default));
+
+        Assert.Equal(before.ToArray(), (await registry.DownloadModelAsync(Model, "0001", default)).ToArray());
+    }
+
+    /// <summary>An app whose registry holds <paramref name="count"/> versions (one per new day of data).</summary>
+    private async Task<TestApp> AppWithVersionsAsync(int count)
+    {
+        var app = TestApp.Create(azurite, new Dictionary<string, string?> { ["Training:MinRSquared"] = "-1", ["Training:MaxRmseRegression"] = "10" });
+        _apps.Add(app);
+        var uploader = app.Get<TrainingDataUploader>();
+        var job = app.Get<RetrainJob>();
+        for (var i = 0; i < count; i++)
+        {
+            if (i > 0)
+            {
+                _data.AddDay();
+            }
+
+            await uploader.UploadAsync(Model, LocalDataFiles.Open(_data.Folder, _data.Folder), false, null, default);
+            var outcome = await job.RunAsync(Model, "test", default);
+            Assert.Equal(RetrainStatus.Promoted, outcome.Status);
+        }
+
+        return app;
+    }
+
+    public void Dispose()
+    {
+        foreach (var app in _apps)
+        {
+            app.Dispose();
+        }
+
+        _data.Dispose();
+    }
+}

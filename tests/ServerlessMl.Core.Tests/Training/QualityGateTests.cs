@@ -1,0 +1,58 @@
+using ServerlessMl.Models;
+using ServerlessMl.Registry;
+using ServerlessMl.Training;
+
+namespace ServerlessMl.Core.Tests.Training;
+
+public sealed class QualityGateTests
+{
+    private static readonly GateThresholds Thresholds = new() { MinRSquared = 0.8, MaxRmseRegression = 0.05 };
+    private static readonly DayRange Window = new(new DateOnly(2012, 1, 1), new DateOnly(2012, 1, 3), 3);
+
+    [Fact]
+    public void Passes_above_the_floor_without_a_champion()
+    {
+        var decision = QualityGate.Decide(Metrics(0.9, 50), null, Thresholds, "no champion yet");
+
+        Assert.True(decision.Passed);
+        Assert.Contains("no champion yet", decision.Reasons);
+    }
+
+    [Fact]
+    public void Fails_below_the_floor_and_says_by_how_much()
+    {
+        var decision = QualityGate.Decide(Metrics(0.75, 50), null, Thresholds);
+
+        Assert.False(decision.Passed);
+        Assert.Contains(decision.Reasons, r => r.Contains("0.7500", StringComparison.Ordinal) && r.Contains("below the floor 0.8000", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Fails_when_rmse_regresses_beyond_the_tolerance_against_the_champion()
+    {
+        var comparison = new ChampionComparison("0003", Window, Metrics(0.9, 106), Metrics(0.9, 100));
+
+        var decision = QualityGate.Decide(Metrics(0.9, 50), comparison, Thresholds);
+
+        Assert.False(decision.Passed);
+        Assert.Contains(decision.Reasons, r => r.Contains("regresses against champion 0003", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Passes_a_regression_within_the_tolerance()
+    {
+        var comparison = new ChampionComparison("0003", Window, Metrics(0.9, 104.9), Metrics(0.9, 100));
+
+        Assert.True(QualityGate.Decide(Metrics(0.9, 50), comparison, Thresholds).Passed);
+    }
+
+    [Fact]
+    public void Fails_on_metrics_that_are_not_numbers()
+    {
+        Assert.False(QualityGate.Decide(Metrics(double.NaN, double.NaN), null, Thresholds).Passed);
+        var comparison = new ChampionComparison("0001", Window, Metrics(0.9, double.NaN), Metrics(0.9, 10));
+        Assert.False(QualityGate.Decide(Metrics(0.9, 10), comparison, Thresholds).Passed);
+    }
+
+    private static QualityMetrics Metrics(double r2, double rmse) => new(r2, rmse, rmse / 2, 100);
+}

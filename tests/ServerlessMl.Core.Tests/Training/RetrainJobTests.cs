@@ -1,0 +1,215 @@
+using System.Security.Cryptography;
+using Azure.Storage.Blobs;
+using ServerlessMl.Models.BikeDemand;
+using ServerlessMl.Registry;
+using ServerlessMl.Testing;
+using ServerlessMl.Training;
+
+namespace ServerlessMl.Core.Tests.Training;
+
+/// <summary>The retrain job end to end on a real Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
+{
+    private const string Model = BikeDemandModel.ModelName;
+    private readonly SampleData _data = new(days: 30);
+    private readonly List<TestApp> _apps = [];
+
+    [Fact]
+    public async Task First_run_publishes_version_0001_with_its_manifest_and_makes_it_champion()
+    {
+        var app = NewApp();
+        await UploadAsync(app);
+
+        var outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
+
+        Assert.Equal(RetrainStatus.Promoted, outcome.Status);
+        Assert.Equal("0001", outcome.Version);
+        var registry = app.Get<ModelRegistry>();
+        var champion = await registry.GetChampionAsync(Model, default);
+        Assert.Equal("0001", champion?.Alias.Version);
+
+        var manifest = await registry.GetManifestAsync(Model, "0001", default);
+        Assert.NotNull(manifest);
+        Assert.Equal(30, manifest.Data.Blobs.Count);
+        Assert.Equal(30 * 24, manifest.Data.Rows);
+        Assert.Equal(new DateOnly(2011, 1, 24), manifest.ValidationWindow.FirstDay);
+        Assert.Equal(7, manifest.ValidationWindow.Days);
+        Assert.True(manifest.Gate.Passed);
+        Assert.True(manifest.RefitOnAllData);
+        Assert.Equal(new BikeDemandModel().InputSchemaHash, manifest.InputSchemaHash);
+        Assert.StartsWith("5.", manifest.MlNetVersion, StringComparison.Ordinal);
+        Assert.InRange(manifest.Metrics.RSquared, 0.8, 1.0);
+
+        var zip = await registry.DownloadModelAsync(Model, "0001", default);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(zip.ToArray())), manifest.ModelFile.Sha256);
+        Assert.Equal(zip.ToArray().Length, manifest.ModelFile.SizeBytes);
+    }
+
+    [Fact]
+    public async Task A_second_run_without_new_data_is_skipped_and_publishes_nothing()
+    {
+        var app = NewApp();
+        await UploadAsync(app);
+        var job = app.Get<RetrainJob>();
+        await job.RunAsync(Model, "test", default);
+
+        var outcome = await job.RunAsync(Model, "test", default);
+
+        Assert.Equal(RetrainStatus.Skipped, outcome.Status);
+        Assert.Contains("no new data since version 0001", outcome.Reasons[0], StringComparison.Ordinal);
+        Assert.Single(await app.Get<ModelRegistry>().ListVersionsAsync(Model, default));
+    }
+
+    [Fact]
+    public async Task A_new_day_makes_a_new_version_compared_with_the_champion_on_the_day_it_has_not_seen()
+    {
+        var app = NewApp();
+        await UploadAsync(app);
+        var job = app.Get<RetrainJob>();
+        await job.RunAsync(Model, "test", default);
+
+        _data.AddDay();
+        await UploadAsync(app);
+        var outcome = await job.RunAsync(Model, "test", default);
+
+        Assert.Contains(outcome.Status, new[] { RetrainStatus.Promoted, RetrainStatus.Rejected });
+        Assert.Equal("0002", outcome.Version);
+        Assert.NotNull(outcome.Comparison);
+        Assert.Equal("0001", outcome.Comparison.ChampionVersion);
+        Assert.Equal(1, outcome.Comparison.Window.Days);
+        Assert.Equal(new DateOnly(2011, 1, 31), outcome.Comparison.Window.FirstDay);
+        Assert.Equal(24, outcome.Comparison.Champion.Rows);
+        Assert.Equal(2, (await app.Get<ModelRegistry>().ListVersionsAsync(Model, default)).Count);
+    }
+
+    [Fact]
+    public async Task A_bad_file_fails_the_run_names_blob_and_row_and_leaves_the_registry_as_it_was()
+    {
+        var app = NewApp();
+        await UploadAsync(app);
+        var job = app.Get<RetrainJob>();
+        await job.RunAsync(Model, "test", default);
+        var before = await SnapshotAsync(app);
+
+        var badDay = _data.AddDay();
+        var lines = File.ReadAllLines(badDay);
+        var fields = lines[5].Split(',');
+        fields[2] = "9"; // row 5: season 9
+        lines[5] = string.Join(',', fields);
+        File.WriteAllLines(badDay, lines);
+        await UploadAsync(app);
+
+        var outcome = await job.RunAsync(Model, "test", default);
+
+        Assert.Equal(RetrainStatus.Failed, outcome.Status);
+        Assert.Contains("bike-demand/2011/01/31.csv, row 5: season must be", outcome.Reasons[0], StringComparison.Ordinal);
+        Assert.Equal("0001", outcome.Champion);
+        Assert.Equal(before, await SnapshotAsync(app));
+    }
+
+    [Fact]
+    public async Task A_csv_blob_with_a_name_that_is_not_a_day_fails_the_run_naming_it()
+    {
+        var app = NewApp();
+        await UploadAsync(app);
+        var container = azurite.CreateClient().GetBlobContainerClient(app.TrainingContainer);
+        await container.UploadBlobAsync("bike-demand/2011/02/30.csv", BinaryData.FromString("x"));
+
+        var outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
+
+        Assert.Equal(RetrainStatus.Failed, outcome.Status);
+        Assert.Contains("bike-demand/2011/02/30.csv", outcome.Reasons[0], StringComparison.Ordinal);
+        Assert.Null(await app.Get<ModelRegistry>().GetChampionAsync(Model, default));
+    }
+
+    [Fact]
+    public async Task Too_few_days_fail_with_a_message_saying_how_many_are_needed()
+    {
+        using var few = new SampleData(days: 10);
+        var app = NewApp();
+        await app.Get<TrainingDataUploader>().UploadAsync(Model, LocalDataFiles.Open(few.Folder, few.Folder), false, null, default);
+
+        var outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
+
+        Assert.Equal(RetrainStatus.Failed, outcome.Status);
+        Assert.Contains("10 day(s) of data; training needs at least 21", outcome.Reasons[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_runs_at_the_same_moment_publish_exactly_one_version()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var first = NewApp(suffix);
+        var second = NewApp(suffix); // another instance: its own services, the same storage
+        await UploadAsync(first);
+
+        var outcomes = await Task.WhenAll(
+            Task.Run(() => first.Get<RetrainJob>().RunAsync(Model, "timer", default)),
+            Task.Run(() => second.Get<RetrainJob>().RunAsync(Model, "admin", default)));
+
+        Assert.Single(outcomes, o => o.Status == RetrainStatus.Promoted);
+        Assert.Single(outcomes, o => o.Status is RetrainStatus.Busy or RetrainStatus.Skipped);
+        Assert.Single(await first.Get<ModelRegistry>().ListVersionsAsync(Model, default));
+    }
+
+    [Fact]
+    public async Task A_version_below_the_floor_is_kept_as_rejected_and_the_champion_stays()
+    {
+        var app = NewApp();
+        await UploadAsync(app);
+        await app.Get<RetrainJob>().RunAsync(Model, "test", default);
+
+        _data.AddDay();
+        await UploadAsync(app);
+        var strict = NewApp(app.TrainingContainer["training-".Length..], new() { ["Training:MinRSquared"] = "0.9999" });
+        var outcome = await strict.Get<RetrainJob>().RunAsync(Model, "test", default);
+
+        Assert.Equal(RetrainStatus.Rejected, outcome.Status);
+        Assert.Equal("0002", outcome.Version);
+        Assert.Equal("0001", outcome.Champion);
+        var manifest = await strict.Get<ModelRegistry>().GetManifestAsync(Model, "0002", default);
+        Assert.False(manifest!.Gate.Passed);
+        Assert.False(manifest.RefitOnAllData); // a rejected candidate is stored as judged
+
+        var again = await strict.Get<RetrainJob>().RunAsync(Model, "test", default);
+        Assert.Equal(RetrainStatus.Skipped, again.Status);
+        Assert.Contains("a rejected version", again.Reasons[0], StringComparison.Ordinal);
+    }
+
+    private TestApp NewApp(string? suffix = null, Dictionary<string, string?>? settings = null)
+    {
+        var app = TestApp.Create(azurite, settings, suffix);
+        _apps.Add(app);
+        return app;
+    }
+
+    private Task UploadAsync(TestApp app) =>
+        app.Get<TrainingDataUploader>().UploadAsync(Model, LocalDataFiles.Open(_data.Folder, _data.Folder), overwrite: false, null, default);
+
+    /// <summary>Every blob in the models container except the lock, with its ETag.</summary>
+    private async Task<string> SnapshotAsync(TestApp app)
+    {
+        var container = azurite.CreateClient().GetBlobContainerClient(app.ModelsContainer);
+        var lines = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.All, null, default))
+        {
+            if (!blob.Name.EndsWith("retrain.lock", StringComparison.Ordinal))
+            {
+                lines.Add($"{blob.Name} {blob.Properties.ETag}");
+            }
+        }
+
+        return string.Join('\n', lines.Order(StringComparer.Ordinal));
+    }
+
+    public void Dispose()
+    {
+        foreach (var app in _apps)
+        {
+            app.Dispose();
+        }
+
+        _data.Dispose();
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ServerlessMl.Testing;
+
+/// <summary>
+/// The app's real service graph on a real Azurite, in containers of its own so tests do not see
+/// each other's models. Small holdout windows keep training fast.
+/// </summary>
+public sealed class TestApp : IDisposable
+{
+    private TestApp(ServiceProvider services, string trainingContainer, string modelsContainer)
+    {
+        Services = services;
+        TrainingContainer = trainingContainer;
+        ModelsContainer = modelsContainer;
+    }
+
+    public ServiceProvider Services { get; }
+
+    public string TrainingContainer { get; }
+
+    public string ModelsContainer { get; }
+
+    public T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    public static TestApp Create(AzuriteFixture azurite, IDictionary<string, string?>? settings = null, string? containerSuffix = null, Action<IServiceCollection>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(azurite);
+        var suffix = containerSuffix ?? Guid.NewGuid().ToString("N")[..12];
+        var values = new Dictionary<string, string?>
+        {
+            ["ModelStorage"] = azurite.ConnectionString,
+            ["ModelStorage:TrainingContainer"] = "training-" + suffix,
+            ["ModelStorage:ModelsContainer"] = "models-" + suffix,
+            ["Training:HoldoutDays"] = "7",
+            ["Training:MinTrainingDays"] = "14",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        services.AddServerlessMlTraining(configuration);
+        services.AddSingleton<Training.TrainingDataUploader>();
+        configure?.Invoke(services);
+        return new TestApp(services.BuildServiceProvider(), values["ModelStorage:TrainingContainer"]!, values["ModelStorage:ModelsContainer"]!);
+    }
+
+    public void Dispose() => Services.Dispose();
+}
