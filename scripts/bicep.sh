@@ -7,8 +7,6 @@
 #
 # Environment:
 #   BICEP_VERSION                 Bicep CLI version (default 0.49.2, NuGet Azure.Bicep.CommandLine.linux-x64)
-#   SERVERLESSML_BUILD_LOCK_HELD  set to 1 when the caller already holds /tmp/serverlessml-build.lock
-#                                 (dotnet is then run without flock, which would otherwise wait on itself)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,20 +16,11 @@ TOOLS_DIR="$ROOT/.tools"
 PACKAGES_DIR="$TOOLS_DIR/nuget"
 BICEP="$PACKAGES_DIR/$(echo "$PACKAGE_ID" | tr '[:upper:]' '[:lower:]')/$BICEP_VERSION/tools/bicep"
 OUT_DIR="$ROOT/artifacts/infra"
-LOCK_FILE=/tmp/serverlessml-build.lock
 
 case "$(uname -s)-$(uname -m)" in
   Linux-x86_64) ;;
   *) echo "bicep.sh: this script installs the linux-x64 Bicep CLI; on $(uname -s)-$(uname -m) install Bicep yourself (az bicep install)." >&2; exit 1 ;;
 esac
-
-run_dotnet() {
-  if [[ "${SERVERLESSML_BUILD_LOCK_HELD:-}" == 1 ]] || ! command -v flock >/dev/null 2>&1; then
-    dotnet "$@"
-  else
-    flock "$LOCK_FILE" dotnet "$@"
-  fi
-}
 
 install_bicep() {
   if [[ -x "$BICEP" ]] && "$BICEP" --version 2>/dev/null | grep -q "version $BICEP_VERSION "; then
@@ -62,7 +51,7 @@ PROJ
   for config in nuget.config NuGet.config NuGet.Config; do
     if [[ -f "$ROOT/$config" ]]; then cp "$ROOT/$config" "$work/nuget.config"; break; fi
   done
-  run_dotnet restore "$work/fetch-bicep.csproj" --packages "$PACKAGES_DIR" --nologo --verbosity quiet
+  dotnet restore "$work/fetch-bicep.csproj" --packages "$PACKAGES_DIR" --nologo --verbosity quiet
   [[ -f "$BICEP" ]] || { echo "bicep.sh: restore succeeded but $BICEP is missing." >&2; exit 1; }
   chmod +x "$BICEP"
   "$BICEP" --version

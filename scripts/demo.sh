@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The main job, end to end on this machine: Azurite, synthetic daily data, a trained and gated
+# champion in the blob registry, and the HTTP API serving it (stop with Ctrl-C).
+#
+#   scripts/demo.sh [--days N] [--port P] [--no-serve]
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+DAYS=120
+PORT=7071
+SERVE=1
+while (( $# > 0 )); do
+  case "$1" in
+    --days) DAYS="$2"; shift 2 ;;
+    --port) PORT="$2"; shift 2 ;;
+    --no-serve) SERVE=0; shift ;;
+    *) echo "usage: scripts/demo.sh [--days N] [--port P] [--no-serve]" >&2; exit 2 ;;
+  esac
+done
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+STATE="$ROOT/.demo"
+
+echo "== 1/5 Azurite (npm package pinned in package-lock.json)"
+[[ -x node_modules/.bin/azurite ]] || npm ci --no-audit --no-fund --loglevel=error
+scripts/azurite.sh start "$STATE/azurite"
+# shellcheck disable=SC1091
+source "$STATE/azurite/azurite.env"
+stop_azurite() { scripts/azurite.sh stop "$STATE/azurite"; }
+trap stop_azurite EXIT
+
+echo "== 2/5 Build the CLI"
+dotnet build src/ServerlessMl.Cli -c Release --nologo -v quiet
+cli() { dotnet src/ServerlessMl.Cli/bin/Release/net10.0/serverless-ml.dll "$@"; }
+
+echo "== 3/5 Synthetic data: $DAYS days from 2011-01-01 (seeded; not real data)"
+rm -rf "$STATE/data"
+cli data generate --output "$STATE/data" --days "$DAYS"
+cli data upload --source "$STATE/data"
+
+echo "== 4/5 Retrain job: validate, train with the newest 14 days held out, gate, publish, promote"
+cli train
+echo "-- champion manifest"
+cli models show
+
+if (( SERVE == 0 )); then
+  echo "Done (--no-serve). Azurite stops now; its data was in $STATE/azurite."
+  exit 0
+fi
+
+echo "== 5/5 Serve the API on http://127.0.0.1:$PORT (Ctrl-C stops it and Azurite)"
+cat <<CURL
+Try, from another terminal:
+
+  curl -s -X POST http://127.0.0.1:$PORT/api/models/bike-demand/predict \\
+    -H 'Content-Type: application/json' \\
+    -d '{"timestamp":"2011-05-02T08:00:00","weather":1,"temperatureC":18,"feelsLikeC":18,"humidity":55,"windSpeedKmh":12}'
+
+CURL
+cli serve --port "$PORT"

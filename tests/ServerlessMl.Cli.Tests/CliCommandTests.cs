@@ -1,0 +1,99 @@
+using System.Text.Json;
+using ServerlessMl.Testing;
+
+namespace ServerlessMl.Cli.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
+{
+    public const string Name = "azurite";
+}
+
+[Collection(AzuriteCollection.Name)]
+public sealed class CliCommandTests(AzuriteFixture azurite) : IDisposable
+{
+    private readonly string _work = Directory.CreateTempSubdirectory("serverless-ml-cli-").FullName;
+
+    [Fact]
+    public async Task Generate_train_offline_and_evaluate_print_machine_readable_json()
+    {
+        var data = Path.Combine(_work, "days");
+        var model = Path.Combine(_work, "out", "model.zip");
+
+        var generate = await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "40", "--seed", "3");
+        Assert.True(generate.ExitCode == 0, generate.StdErr);
+        Assert.Equal(40, Directory.GetFiles(data, "*.csv").Length);
+
+        var train = await CliRunner.RunAsync(null, "train", "--data", data, "--output", model, "--holdout-days", "7");
+        Assert.True(train.ExitCode == 0, train.StdErr);
+        Assert.True(File.Exists(model));
+        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(_work, "out", "model.manifest.json"))).RootElement;
+        Assert.Equal(40, manifest.GetProperty("data").GetProperty("blobs").GetArrayLength());
+
+        var evaluate = await CliRunner.RunAsync(null, "evaluate", "--model", model, "--data", data);
+        Assert.True(evaluate.ExitCode == 0, evaluate.StdErr);
+        var metrics = JsonDocument.Parse(evaluate.StdOut).RootElement; // stdout is exactly one JSON object
+        Assert.Equal(40 * 24, metrics.GetProperty("rows").GetInt64());
+        Assert.InRange(metrics.GetProperty("rSquared").GetDouble(), 0.8, 1.0);
+        Assert.True(metrics.GetProperty("rmse").GetDouble() > 0);
+        Assert.True(metrics.GetProperty("mae").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task Bad_data_exits_with_code_2_and_names_the_file_and_row()
+    {
+        var data = Path.Combine(_work, "days");
+        await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "30");
+        var bad = Path.Combine(data, "2011-01-10.csv");
+        var lines = File.ReadAllLines(bad);
+        lines[3] = lines[3].Replace("2011-01-10", "2011-01-11", StringComparison.Ordinal);
+        File.WriteAllLines(bad, lines);
+
+        var train = await CliRunner.RunAsync(null, "train", "--data", data, "--output", Path.Combine(_work, "m.zip"));
+
+        Assert.Equal(2, train.ExitCode);
+        Assert.Contains("2011-01-10.csv, row 3: date 2011-01-11 does not match", train.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_work, "m.zip")));
+    }
+
+    [Fact]
+    public async Task Upload_train_list_show_and_promote_against_azurite()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["ModelStorage"] = azurite.ConnectionString,
+            ["ModelStorage__TrainingContainer"] = "cli-training",
+            ["ModelStorage__ModelsContainer"] = "cli-models",
+            ["Training__HoldoutDays"] = "7",
+            ["Training__MinTrainingDays"] = "14",
+        };
+        var data = Path.Combine(_work, "days");
+        await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "25");
+
+        var upload = await CliRunner.RunAsync(env, "data", "upload", "--source", data);
+        Assert.True(upload.ExitCode == 0, upload.StdErr);
+        var train = await CliRunner.RunAsync(env, "train");
+        Assert.True(train.ExitCode == 0, train.StdErr);
+        Assert.Equal("promoted", JsonDocument.Parse(train.StdOut).RootElement.GetProperty("status").GetString());
+
+        var show = await CliRunner.RunAsync(env, "models", "show");
+        Assert.Equal("0001", JsonDocument.Parse(show.StdOut).RootElement.GetProperty("version").GetString());
+        var list = await CliRunner.RunAsync(env, "models", "list");
+        Assert.Equal("0001", JsonDocument.Parse(list.StdOut).RootElement.GetProperty("champion").GetString());
+
+        var promote = await CliRunner.RunAsync(env, "models", "promote", "--version", "0009");
+        Assert.Equal(2, promote.ExitCode);
+        Assert.Contains("has no version '0009'", promote.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Commands_that_need_storage_say_how_to_give_it()
+    {
+        var result = await CliRunner.RunAsync(null, "models", "list");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--connection", result.StdErr, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using ServerlessMl.Testing;
+
+namespace ServerlessMl.Functions.Tests;
+
+public sealed class RetrainScheduleTests
+{
+    [Fact]
+    public void The_sample_settings_schedule_is_a_valid_six_field_ncrontab_expression()
+    {
+        var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")));
+        var schedule = sample.RootElement.GetProperty("Values").GetProperty("RetrainSchedule").GetString();
+
+        Assert.True(RetrainScheduleOptions.IsValid(schedule), $"'{schedule}' is not a 6-field NCRONTAB expression");
+    }
+
+    [Fact]
+    public void The_bicep_default_schedule_is_a_valid_six_field_ncrontab_expression()
+    {
+        var bicep = File.ReadAllText(Path.Combine(RepoPaths.Root, "infra", "main.bicep"));
+        var line = bicep.Split('\n').Single(l => l.TrimStart().StartsWith("param retrainSchedule", StringComparison.Ordinal));
+        var schedule = line[(line.IndexOf('\'', StringComparison.Ordinal) + 1)..line.LastIndexOf('\'')];
+
+        Assert.True(RetrainScheduleOptions.IsValid(schedule), $"'{schedule}' is not a 6-field NCRONTAB expression");
+    }
+
+    [Theory]
+    [InlineData("0 0 2 * * *", true)]
+    [InlineData("0 */30 * * * 1-5", true)]
+    [InlineData("0 2 * * *", false)] // five fields: Unix cron, not NCRONTAB
+    [InlineData("0 0 25 * * *", false)]
+    [InlineData("nightly", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void Validates_expressions(string? expression, bool valid) =>
+        Assert.Equal(valid, RetrainScheduleOptions.IsValid(expression));
+
+    [Theory]
+    [InlineData("RetrainSchedule", "0 2 * * *", "RetrainSchedule")]
+    [InlineData("Training:HoldoutDays", "0", "HoldoutDays")]
+    [InlineData("ModelStorage", "not a connection string", "ModelStorage")]
+    public async Task A_wrong_setting_stops_the_app_at_start_with_a_message_naming_it(string key, string value, string named)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["RetrainSchedule"] = "0 0 2 * * *",
+            ["ModelStorage"] = "UseDevelopmentStorage=true",
+            [key] = value,
+        });
+        builder.Services.AddServerlessMlTraining(builder.Configuration).AddRetrainSchedule(builder.Configuration);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using ServerlessMl.Functions.Triggers;
+using ServerlessMl.Http;
+using ServerlessMl.Models.BikeDemand;
+using ServerlessMl.Testing;
+using ServerlessMl.Training;
+
+namespace ServerlessMl.Functions.Tests.Triggers;
+
+/// <summary>The function class invoked directly, as the worker would, over a real Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class RetrainModelNowTests(AzuriteFixture azurite) : IDisposable
+{
+    private readonly TestApp _app = TestApp.Create(azurite);
+    private readonly SampleData _data = new(days: 21);
+
+    [Fact]
+    public async Task Retrains_and_returns_the_outcome_as_json()
+    {
+        await _app.Get<TrainingDataUploader>().UploadAsync(BikeDemandModel.ModelName, LocalDataFiles.Open(_data.Folder, _data.Folder), false, null, default);
+
+        var (status, body) = await InvokeAsync(BikeDemandModel.ModelName);
+
+        Assert.Equal(StatusCodes.Status200OK, status);
+        Assert.Equal("promoted", body.GetProperty("status").GetString());
+        Assert.Equal("0001", body.GetProperty("version").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_model_is_a_404_problem()
+    {
+        var (status, body) = await InvokeAsync("no-such-model");
+
+        Assert.Equal(StatusCodes.Status404NotFound, status);
+        Assert.Contains("no-such-model", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_data_is_a_422_problem_naming_the_file()
+    {
+        var container = azurite.CreateClient().GetBlobContainerClient(_app.TrainingContainer);
+        await container.CreateIfNotExistsAsync();
+        await container.UploadBlobAsync("bike-demand/2011/01/01.csv", BinaryData.FromString("not,a,header\n1,2,3\n"));
+
+        var (status, body) = await InvokeAsync(BikeDemandModel.ModelName);
+
+        Assert.Equal(StatusCodes.Status422UnprocessableEntity, status);
+        Assert.Contains("bike-demand/2011/01/01.csv", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("failed", body.GetProperty("status").GetString());
+    }
+
+    private async Task<(int Status, JsonElement Body)> InvokeAsync(string model)
+    {
+        var function = new RetrainModelNow(_app.Get<RetrainEndpoint>());
+        var context = new DefaultHttpContext { RequestServices = _app.Services };
+        context.Request.Method = "POST";
+        using var responseBody = new MemoryStream();
+        context.Response.Body = responseBody;
+
+        var result = await function.Run(context.Request, model, default);
+        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+
+        responseBody.Position = 0;
+        return (context.Response.StatusCode, JsonDocument.Parse(responseBody).RootElement.Clone());
+    }
+
+    public void Dispose()
+    {
+        _app.Dispose();
+        _data.Dispose();
+    }
+}
