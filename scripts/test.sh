@@ -29,8 +29,7 @@ status=0
 dotnet test ServerlessMl.sln -c "$CONFIGURATION" --no-build --nologo \
   --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
 
-# One closing line for the whole run (dotnet test prints one per test assembly).
-awk '/^(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+, +Skipped: +[0-9]+/ {
-       gsub(",", ""); f += $4; p += $6; s += $8 }
+# One closing line for the whole run (dotnet test prints a summary per test assembly).
+awk '/^ +Passed: +[0-9]+$/ { p += $2 } /^ +Failed: +[0-9]+$/ { f += $2 } /^ +Skipped: +[0-9]+$/ { s += $2 }
      END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 exit "$status"
