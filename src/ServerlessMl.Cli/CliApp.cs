@@ -30,6 +30,8 @@ public static class CliApp
                 models.AddCommand<ModelsShowCommand>("show").WithDescription("Print a version's manifest (default: the champion).");
                 models.AddCommand<ModelsPromoteCommand>("promote").WithDescription("Make a version the champion (rollback).");
             });
+            config.AddCommand<ServeCommand>("serve")
+                .WithDescription("Serve the HTTP API (the Functions app's routes) on Kestrel, for machines without Core Tools.");
         });
         return app;
     }

@@ -10,6 +10,26 @@ public static class CliServices
 {
     public static ServiceProvider Build(StorageSettings settings)
     {
+        var configuration = new ConfigurationBuilder()
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(StorageOverrides(settings))
+            .Build();
+        RequireStorage(configuration);
+
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter("Azure", LogLevel.Warning)
+            .SetMinimumLevel(LogLevel.Information));
+        services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        services.AddServerlessMlTraining(configuration);
+        services.AddSingleton<Training.TrainingDataUploader>();
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+
+    /// <summary>The storage given on the command line, over what the environment says.</summary>
+    public static Dictionary<string, string?> StorageOverrides(StorageSettings settings)
+    {
         ArgumentNullException.ThrowIfNull(settings);
         var overrides = new Dictionary<string, string?>();
         if (settings.Connection is not null)
@@ -23,24 +43,16 @@ public static class CliServices
             overrides["ModelStorage:blobServiceUri"] = settings.BlobUri;
         }
 
-        var configuration = new ConfigurationBuilder()
-            .AddEnvironmentVariables()
-            .AddInMemoryCollection(overrides)
-            .Build();
+        return overrides;
+    }
+
+    public static void RequireStorage(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
         if (string.IsNullOrEmpty(configuration["ModelStorage"]) && string.IsNullOrEmpty(configuration["ModelStorage:blobServiceUri"]))
         {
-            throw new CliException("No storage given: pass --connection or --blob-uri, or set ModelStorage (scripts/azurite.sh prints it).");
+            throw new CliException("No storage given: pass --connection or --blob-uri, or set ModelStorage (scripts/azurite.sh writes it to .azurite/azurite.env).");
         }
-
-        var services = new ServiceCollection();
-        services.AddLogging(logging => logging
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter("Azure", LogLevel.Warning)
-            .SetMinimumLevel(LogLevel.Information));
-        services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        services.AddServerlessMlTraining(configuration);
-        services.AddSingleton<Training.TrainingDataUploader>();
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }
 

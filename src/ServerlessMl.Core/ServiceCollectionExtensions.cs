@@ -38,4 +38,17 @@ public static class ServiceCollectionExtensions
         services.AddOptions<RegistryOptions>().Bind(configuration.GetSection(RegistryOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         return services;
     }
+
+    /// <summary>The model pool and the HTTP handlers, shared by the Functions host and <c>serverless-ml serve</c>.</summary>
+    public static IServiceCollection AddServerlessMlServing(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<Serving.ServingOptions>().Bind(configuration.GetSection(Serving.ServingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Serving.ModelPool>();
+        services.AddSingleton<Http.PredictEndpoint>();
+        services.AddSingleton<Http.ModelsEndpoint>();
+        services.AddSingleton<Http.PromoteEndpoint>();
+        services.AddSingleton<Http.HealthEndpoint>();
+        return services;
+    }
 }

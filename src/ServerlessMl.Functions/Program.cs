@@ -7,6 +7,7 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services
     .AddServerlessMlTraining(builder.Configuration)
+    .AddServerlessMlServing(builder.Configuration)
     .AddRetrainSchedule(builder.Configuration);
 
 builder.Build().Run();

@@ -43,6 +43,12 @@ public interface IModelDefinition
 
     /// <summary>Scores <paramref name="features"/> and compares against the label, in the label's own units.</summary>
     QualityMetrics Evaluate(MLContext ml, ITransformer model, IDataView features);
+
+    /// <summary>A prediction engine for a loaded model, typed by the definition.</summary>
+    object CreateEngine(MLContext ml, ITransformer model);
+
+    /// <summary>Featurizes one validated request and predicts with an engine from <see cref="CreateEngine"/>, in the label's units.</summary>
+    double Predict(object engine, object request);
 }
 
 /// <summary>A trainer's name and the parameters it was configured with.</summary>

@@ -117,6 +117,18 @@ public abstract class RegressionModelDefinition<TRow, TRequest, TFeatures, TPred
         return QualityMetrics.From(labels.Zip(scores, (l, s) => (ToLabelUnits(l), ToLabelUnits(s))));
     }
 
+    public object CreateEngine(MLContext ml, ITransformer model)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        return ml.Model.CreatePredictionEngine<TFeatures, TPrediction>(model);
+    }
+
+    public double Predict(object engine, object request) =>
+        ToLabelUnits(Score(((PredictionEngine<TFeatures, TPrediction>)engine).Predict(FromRequest((TRequest)request))));
+
+    /// <summary>The raw score of a prediction, before <see cref="ToLabelUnits"/>.</summary>
+    protected abstract float Score(TPrediction prediction);
+
     // Empty numeric fields load as NaN (not ML.NET's default of 0) so validation can reject them.
     private static TextLoader CreateLoader(MLContext ml) =>
         ml.Data.CreateTextLoader<TRow>(new TextLoader.Options

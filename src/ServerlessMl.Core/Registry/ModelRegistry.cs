@@ -85,6 +85,38 @@ public sealed partial class ModelRegistry
         return (alias, content.Value.Details.ETag);
     }
 
+    /// <summary>
+    /// Reads the champion alias only if its ETag differs from <paramref name="known"/>: an unchanged
+    /// champion costs one conditional request answered with 304 and no body.
+    /// </summary>
+    public async Task<ChampionCheck> CheckChampionAsync(string model, ETag? known, CancellationToken cancellationToken)
+    {
+        var options = new BlobDownloadOptions
+        {
+            Conditions = known is null ? null : new BlobRequestConditions { IfNoneMatch = known },
+        };
+        try
+        {
+            var response = await _container.GetBlobClient(ChampionBlobName(model)).DownloadContentAsync(options, cancellationToken);
+            if (response.GetRawResponse().Status == 304)
+            {
+                return ChampionCheck.Unchanged;
+            }
+
+            var alias = response.Value.Content.ToObjectFromJson<ChampionAlias>(RegistryJson.Options)
+                ?? throw new InvalidDataException($"{ChampionBlobName(model)} is empty.");
+            return new ChampionCheck(ChampionCheckResult.Changed, alias, response.Value.Details.ETag);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 304)
+        {
+            return ChampionCheck.Unchanged;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return ChampionCheck.None;
+        }
+    }
+
     /// <summary>Downloads a version's model.zip into memory.</summary>
     public async Task<BinaryData> DownloadModelAsync(string model, string version, CancellationToken cancellationToken)
     {
@@ -233,6 +265,20 @@ public sealed partial class ModelRegistry
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Retention deleted {Model} version {Version}")]
     private partial void LogRetentionDeleted(string model, string version);
+}
+
+public enum ChampionCheckResult
+{
+    Unchanged,
+    Changed,
+    None,
+}
+
+/// <summary>The answer of <see cref="ModelRegistry.CheckChampionAsync"/>.</summary>
+public sealed record ChampionCheck(ChampionCheckResult Result, ChampionAlias? Alias, ETag? ETag)
+{
+    public static readonly ChampionCheck Unchanged = new(ChampionCheckResult.Unchanged, null, null);
+    public static readonly ChampionCheck None = new(ChampionCheckResult.None, null, null);
 }
 
 /// <summary>The champion alias as last read: its ETag, or null for "there was none".</summary>

@@ -46,6 +46,8 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
     // so errors are relative, and predictions are mapped back to counts.
     public override double ToLabelUnits(float value) => Math.Max(0, Math.Exp(value) - 1);
 
+    protected override float Score(BikePrediction prediction) => prediction.Score;
+
     public override BikeFeatures FromRow(BikeHourRow row) =>
         BikeFeaturizer.Featurize(BikeFeaturizer.FromRow(row), (float)Math.Log(1 + row.Cnt));
 

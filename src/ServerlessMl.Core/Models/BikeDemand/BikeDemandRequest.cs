@@ -6,7 +6,7 @@ namespace ServerlessMl.Models.BikeDemand;
 /// <summary>
 /// What a caller knows about an hour they want a demand forecast for, in ordinary units.
 /// </summary>
-public sealed class BikeDemandRequest
+public sealed class BikeDemandRequest : IValidatableObject
 {
     /// <summary>ISO 8601 local time of the city (an offset, if given, is ignored: the local clock time is used).</summary>
     [Required]
@@ -42,4 +42,13 @@ public sealed class BikeDemandRequest
     /// <summary>Whether the day is a public holiday; when omitted, the built-in Washington D.C. calendar decides.</summary>
     [JsonPropertyName("holiday")]
     public bool? Holiday { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Far outside the data the model knows, a forecast is a guess; say so instead.
+        if (Timestamp is { Year: < 2000 or > 2100 } timestamp)
+        {
+            yield return new ValidationResult($"The year {timestamp.Year} is outside 2000-2100.", [nameof(Timestamp)]);
+        }
+    }
 }

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using ServerlessMl.Http;
+
+namespace ServerlessMl.Cli.Serve;
+
+/// <summary>
+/// The Functions app's routes on plain Kestrel, bound to the same handlers, with the same key
+/// levels: function-key routes accept the API key or the admin key, admin routes only the admin key.
+/// </summary>
+public static class ApiRoutes
+{
+    public static void Map(WebApplication app, ApiKeys keys, bool benchmarkEndpoints)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var api = app.MapGroup("/api");
+        var function = api.MapGroup(string.Empty).AddEndpointFilter(keys.RequireFunctionKey);
+        var admin = api.MapGroup(string.Empty).AddEndpointFilter(keys.RequireAdminKey);
+
+        function.MapPost("/models/{model}/predict", (HttpRequest request, string model, PredictEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, model, ct));
+        function.MapGet("/models", (ModelsEndpoint endpoint, CancellationToken ct) => endpoint.ListAsync(ct));
+        function.MapGet("/models/{model}", (string model, ModelsEndpoint endpoint, CancellationToken ct) => endpoint.GetAsync(model, ct));
+        admin.MapPost("/models/{model}/retrain", (string model, RetrainEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(model, ct));
+        admin.MapPost("/models/{model}/promote", (HttpRequest request, string model, PromoteEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, model, ct));
+        api.MapGet("/health", (HealthEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(ct));
+
+        if (benchmarkEndpoints)
+        {
+            // The floor for HTTP benchmarks: same host, same pipeline, no model.
+            app.MapPost("/bench/constant", async (HttpRequest request, CancellationToken ct) =>
+            {
+                await request.Body.CopyToAsync(Stream.Null, ct);
+                return Results.Ok(new PredictEndpoint.SinglePrediction("constant", "0000", 1.0));
+            });
+        }
+
+        app.MapFallback(() => Problems.NotFound("No such route. See README: /api/models/{model}/predict, /api/models, /api/health."));
+    }
+}

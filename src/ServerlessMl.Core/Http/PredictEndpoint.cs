@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using ServerlessMl.Models;
+using ServerlessMl.Serving;
+
+namespace ServerlessMl.Http;
+
+/// <summary>
+/// POST /api/models/{model}/predict: one JSON object gives <c>{model, version, prediction}</c>;
+/// a JSON array of 1..MaxBatch objects gives <c>{model, version, predictions}</c>.
+/// </summary>
+public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptions<ServingOptions> options)
+{
+    private readonly ServingOptions _options = options.Value;
+
+    public async Task<IResult> HandleAsync(HttpRequest request, string model, CancellationToken cancellationToken)
+    {
+        if (!catalog.TryGet(model, out var definition))
+        {
+            return Problems.NotFound($"Unknown model '{model}'. Known: {string.Join(", ", catalog.All.Select(m => m.Name))}.");
+        }
+
+        var (document, problem) = await JsonBody.ReadAsync(request, _options.MaxBodyBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (document)
+        {
+            var root = document!.RootElement;
+            var batch = root.ValueKind == JsonValueKind.Array;
+            var items = batch ? root.EnumerateArray().ToList() : [root];
+            if (batch && items.Count == 0)
+            {
+                return Problems.BadRequest("The batch is empty; send 1 to " + _options.MaxBatch + " objects.");
+            }
+
+            if (items.Count > _options.MaxBatch)
+            {
+                return Problems.PayloadTooLarge($"The batch has {items.Count} items; the limit is {_options.MaxBatch}.");
+            }
+
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            var requests = new object[items.Count];
+            for (var i = 0; i < items.Count; i++)
+            {
+                requests[i] = RequestBinder.Bind(items[i], definition.RequestType, batch ? $"[{i}]" : string.Empty, errors)!;
+            }
+
+            if (errors.Count > 0)
+            {
+                return Problems.BadRequest($"{errors.Count} field(s) are invalid.", errors);
+            }
+
+            EngineLease lease;
+            try
+            {
+                lease = await pool.RentAsync(definition.Name, cancellationToken);
+            }
+            catch (ModelUnavailableException ex)
+            {
+                return Problems.Unavailable(ex.Message, _options.RetryAfterSeconds);
+            }
+
+            using (lease)
+            {
+                var version = lease.Generation.Version;
+                if (!batch)
+                {
+                    return Results.Ok(new SinglePrediction(definition.Name, version, Round(lease.Predict(requests[0]))));
+                }
+
+                var predictions = new double[requests.Length];
+                for (var i = 0; i < requests.Length; i++)
+                {
+                    predictions[i] = Round(lease.Predict(requests[i]));
+                }
+
+                return Results.Ok(new BatchPrediction(definition.Name, version, predictions));
+            }
+        }
+    }
+
+    private static double Round(double value) => Math.Round(value, 2);
+
+    public sealed record SinglePrediction(string Model, string Version, double Prediction);
+
+    public sealed record BatchPrediction(string Model, string Version, IReadOnlyList<double> Predictions);
+}

@@ -1,0 +1,408 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using Azure;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.ML;
+using ServerlessMl.Models;
+using ServerlessMl.Registry;
+
+namespace ServerlessMl.Serving;
+
+/// <summary>
+/// The prediction engine pool: for each model, the champion loaded on first use (one download
+/// however many callers arrive at once), a bounded pool of engines per loaded generation, a
+/// re-check of the champion alias at most every <see cref="ServingOptions.ModelRefreshSeconds"/>
+/// (in the background, never on a caller's time once a model is loaded), and an atomic swap to a
+/// new champion after its sha256 is verified. The API follows Microsoft.Extensions.ML's
+/// PredictionEnginePool: <see cref="GetPredictionEngine{TIn,TOut}"/>,
+/// <see cref="ReturnPredictionEngine{TIn,TOut}"/>, <see cref="Predict{TIn,TOut}"/>.
+/// </summary>
+public sealed partial class ModelPool : IDisposable
+{
+    private readonly Dictionary<string, ModelSlot> _slots;
+    private readonly ModelRegistry _registry;
+    private readonly ServingOptions _options;
+    private readonly ILogger<ModelPool> _logger;
+    private readonly ConditionalWeakTable<object, ModelGeneration> _rentedFrom = [];
+    private readonly long _refreshTicks;
+
+    public ModelPool(ModelCatalog catalog, ModelRegistry registry, IOptions<ServingOptions> options, ILogger<ModelPool> logger)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        _registry = registry;
+        _options = options.Value;
+        _logger = logger;
+        _refreshTicks = _options.ModelRefreshSeconds * 1000L;
+        _slots = catalog.All.ToDictionary(d => d.Name, d => new ModelSlot(d), StringComparer.OrdinalIgnoreCase);
+    }
+
+    public PoolCounters Counters { get; } = new();
+
+    /// <summary>
+    /// The generation to predict with, loading the champion first if this instance has none yet.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The model is not in the catalog.</exception>
+    /// <exception cref="ModelUnavailableException">No champion, or it cannot be loaded and nothing is cached.</exception>
+    public async ValueTask<ModelGeneration> GetGenerationAsync(string model, CancellationToken cancellationToken)
+    {
+        var slot = Slot(model);
+        var current = slot.Current;
+        if (current is not null)
+        {
+            RefreshInBackgroundIfDue(slot);
+            return current;
+        }
+
+        await RefreshOnceAsync(slot, firstLoad: true).WaitAsync(cancellationToken);
+        return slot.Current ?? throw new ModelUnavailableException(slot.Definition.Name, slot.UnavailableReason());
+    }
+
+    /// <summary>Predicts with a pooled engine of the current generation (typed by the model definition).</summary>
+    public TOut Predict<TIn, TOut>(string model, TIn input)
+        where TIn : class
+        where TOut : class, new()
+    {
+        var (generation, engine) = Rent(model);
+        try
+        {
+            return ((PredictionEngine<TIn, TOut>)engine).Predict(input);
+        }
+        finally
+        {
+            generation.Return(engine);
+        }
+    }
+
+    /// <summary>Rents an engine; give it back with <see cref="ReturnPredictionEngine{TIn,TOut}"/>.</summary>
+    public PredictionEngine<TIn, TOut> GetPredictionEngine<TIn, TOut>(string model)
+        where TIn : class
+        where TOut : class, new()
+    {
+        var (generation, engine) = Rent(model);
+        _rentedFrom.AddOrUpdate(engine, generation);
+        return (PredictionEngine<TIn, TOut>)engine;
+    }
+
+    /// <summary>
+    /// Returns an engine to the generation it was rented from: after a swap it is disposed, never
+    /// handed to callers of the new model.
+    /// </summary>
+    public void ReturnPredictionEngine<TIn, TOut>(string model, PredictionEngine<TIn, TOut> engine)
+        where TIn : class
+        where TOut : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        if (!_rentedFrom.TryGetValue(engine, out var generation))
+        {
+            throw new InvalidOperationException($"This engine was not rented from the pool of '{model}', or was returned twice.");
+        }
+
+        _rentedFrom.Remove(engine);
+        generation.Return(engine);
+    }
+
+    /// <summary>Rents an engine from the current generation for a caller that predicts several times (a batch).</summary>
+    public async ValueTask<EngineLease> RentAsync(string model, CancellationToken cancellationToken)
+    {
+        var slot = Slot(model);
+        var generation = await GetGenerationAsync(model, cancellationToken);
+        while (true)
+        {
+            var engine = generation.TryRent();
+            if (engine is not null)
+            {
+                return new EngineLease(slot.Definition, generation, engine);
+            }
+
+            generation = slot.Current!;
+        }
+    }
+
+    public LoadedModelInfo GetLoadedModel(string model) => Slot(model).Describe();
+
+    public IEnumerable<LoadedModelInfo> GetLoadedModels() => _slots.Values.Select(s => s.Describe());
+
+    /// <summary>Checks the champion alias now and swaps if it moved (used after a promotion).</summary>
+    public Task RefreshAsync(string model, CancellationToken cancellationToken) =>
+        RefreshOnceAsync(Slot(model), firstLoad: false).WaitAsync(cancellationToken);
+
+    public void Dispose()
+    {
+        foreach (var slot in _slots.Values)
+        {
+            Interlocked.Exchange(ref slot.Current, null)?.Retire();
+        }
+    }
+
+    private (ModelGeneration Generation, object Engine) Rent(string model)
+    {
+        var slot = Slot(model);
+        var generation = slot.Current;
+        if (generation is null)
+        {
+            // The synchronous API blocks on the first load, as Microsoft.Extensions.ML's does.
+            generation = GetGenerationAsync(model, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+        else
+        {
+            RefreshInBackgroundIfDue(slot);
+        }
+
+        while (true)
+        {
+            var engine = generation.TryRent();
+            if (engine is not null)
+            {
+                return (generation, engine);
+            }
+
+            generation = slot.Current!; // retired between the read and the rent: take its successor
+        }
+    }
+
+    private ModelSlot Slot(string model) =>
+        _slots.TryGetValue(model, out var slot) ? slot : throw new KeyNotFoundException($"Unknown model '{model}'.");
+
+    private void RefreshInBackgroundIfDue(ModelSlot slot)
+    {
+        var now = Environment.TickCount64;
+        var due = Volatile.Read(ref slot.NextCheckTicks);
+        if (now < due || Interlocked.CompareExchange(ref slot.NextCheckTicks, now + _refreshTicks, due) != due)
+        {
+            return;
+        }
+
+        _ = RefreshOnceAsync(slot, firstLoad: false);
+    }
+
+    /// <summary>Single flight: callers that arrive while a check runs share it.</summary>
+    private Task RefreshOnceAsync(ModelSlot slot, bool firstLoad)
+    {
+        lock (slot.Gate)
+        {
+            if (slot.Refreshing is { IsCompleted: false } running)
+            {
+                return running;
+            }
+
+            if (firstLoad && slot.Current is null && slot.RecentlyFailed(_options.RetryAfterSeconds))
+            {
+                // Do not hammer storage that just failed; callers get 503 with Retry-After.
+                return Task.CompletedTask;
+            }
+
+            slot.Refreshing = Task.Run(() => RefreshCoreAsync(slot));
+            return slot.Refreshing;
+        }
+    }
+
+    private async Task RefreshCoreAsync(ModelSlot slot)
+    {
+        var name = slot.Definition.Name;
+        ChampionCheck check;
+        try
+        {
+            check = await _registry.CheckChampionAsync(name, slot.Current is null && slot.FailedVersion is null ? null : slot.AliasETag, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException or AggregateException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            slot.CheckFailed(ex.Message);
+            LogCheckFailed(name, ex.Message);
+            return;
+        }
+
+        Volatile.Write(ref slot.NextCheckTicks, Environment.TickCount64 + _refreshTicks);
+        switch (check.Result)
+        {
+            case ChampionCheckResult.Unchanged:
+                slot.CheckSucceeded();
+                return;
+            case ChampionCheckResult.None:
+                slot.CheckSucceeded();
+                slot.NoChampion = true;
+                return;
+        }
+
+        slot.NoChampion = false;
+        var alias = check.Alias!;
+        if (slot.Current?.Version == alias.Version)
+        {
+            slot.AliasETag = check.ETag;
+            slot.CheckSucceeded();
+            return;
+        }
+
+        try
+        {
+            var generation = await LoadAsync(slot.Definition, alias.Version);
+            var previous = Interlocked.Exchange(ref slot.Current, generation);
+            previous?.Retire();
+            slot.AliasETag = check.ETag;
+            slot.FailedVersion = null;
+            slot.FailureReason = null;
+            slot.CheckSucceeded();
+            LogSwapped(name, previous?.Version ?? "none", generation.Version);
+        }
+        catch (ModelIntegrityException ex)
+        {
+            // The bytes are wrong, not the network: remember the alias so this version is not
+            // downloaded again until the champion moves.
+            slot.AliasETag = check.ETag;
+            slot.FailedVersion = alias.Version;
+            slot.FailureReason = ex.Message;
+            slot.CheckSucceeded();
+            LogLoadRefused(name, alias.Version, ex.Message, slot.Current?.Version ?? "none");
+        }
+        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException or AggregateException)
+        {
+            slot.CheckFailed(ex.Message);
+            LogCheckFailed(name, ex.Message);
+        }
+    }
+
+    private async Task<ModelGeneration> LoadAsync(IModelDefinition definition, string version)
+    {
+        var manifest = await _registry.GetManifestAsync(definition.Name, version, CancellationToken.None)
+            ?? throw new ModelIntegrityException($"version {version} has no manifest");
+        if (manifest.InputSchemaHash != definition.InputSchemaHash)
+        {
+            throw new ModelIntegrityException($"version {version} was built for another input schema ({manifest.InputSchemaHash[..12]}…, this app has {definition.InputSchemaHash[..12]}…)");
+        }
+
+        BinaryData bytes;
+        try
+        {
+            bytes = await _registry.DownloadModelAsync(definition.Name, version, CancellationToken.None);
+        }
+        catch (VersionNotFoundException)
+        {
+            throw new ModelIntegrityException($"version {version} has no model.zip");
+        }
+
+        Counters.ModelDownloaded();
+        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes.ToMemory().Span));
+        if (!string.Equals(hash, manifest.ModelFile.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelIntegrityException($"model.zip of version {version} has sha256 {hash[..12]}…, the manifest says {manifest.ModelFile.Sha256[..Math.Min(12, manifest.ModelFile.Sha256.Length)]}…");
+        }
+
+        var ml = new MLContext();
+        ITransformer transformer;
+        try
+        {
+            using var stream = bytes.ToStream();
+            transformer = ml.Model.Load(stream, out _);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or FormatException or IOException or ArgumentException or System.Reflection.TargetInvocationException)
+        {
+            throw new ModelIntegrityException($"model.zip of version {version} cannot be loaded: {ex.Message}");
+        }
+
+        var generation = new ModelGeneration(manifest, transformer, t => definition.CreateEngine(ml, t), _options.MaxEnginesPerModel, Counters, DateTimeOffset.UtcNow);
+
+        // Warm one engine so the first request after a swap does not pay for building it.
+        var engine = generation.TryRent()!;
+        generation.Return(engine);
+        return generation;
+    }
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Model {Model}: now serving version {Version} (was {Previous})")]
+    private partial void LogSwapped(string model, string previous, string version);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Error, Message = "Model {Model}: refused to load champion version {Version}: {Reason}; still serving {Current}")]
+    private partial void LogLoadRefused(string model, string version, string reason, string current);
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "Model {Model}: checking the champion failed: {Reason}; serving what is loaded")]
+    private partial void LogCheckFailed(string model, string reason);
+
+    private sealed class ModelIntegrityException(string message) : Exception(message);
+
+    /// <summary>The mutable state of one model's pool.</summary>
+    private sealed class ModelSlot(IModelDefinition definition)
+    {
+        public readonly object Gate = new();
+        public ModelGeneration? Current;
+        public long NextCheckTicks;
+
+        public IModelDefinition Definition { get; } = definition;
+        public Task? Refreshing { get; set; }
+        public ETag? AliasETag { get; set; }
+        public string? FailedVersion { get; set; }
+        public string? FailureReason { get; set; }
+        public bool NoChampion { get; set; }
+        public DateTimeOffset? LastCheckUtc { get; private set; }
+        public string? LastCheckError { get; private set; }
+        private long _lastFailureTicks;
+
+        public void CheckSucceeded()
+        {
+            LastCheckUtc = DateTimeOffset.UtcNow;
+            LastCheckError = null;
+        }
+
+        public void CheckFailed(string reason)
+        {
+            LastCheckUtc = DateTimeOffset.UtcNow;
+            LastCheckError = reason;
+            Volatile.Write(ref _lastFailureTicks, Environment.TickCount64);
+        }
+
+        public bool RecentlyFailed(int seconds) =>
+            LastCheckError is not null && Environment.TickCount64 - Volatile.Read(ref _lastFailureTicks) < seconds * 1000L;
+
+        public string UnavailableReason() =>
+            NoChampion ? "it has no champion yet; train one first"
+            : FailedVersion is not null ? $"champion version {FailedVersion} cannot be loaded: {FailureReason}"
+            : LastCheckError is not null ? $"model storage is unreachable ({LastCheckError})"
+            : "it is not loaded yet";
+
+        public LoadedModelInfo Describe()
+        {
+            var current = Volatile.Read(ref Current);
+            return new LoadedModelInfo
+            {
+                Model = Definition.Name,
+                Version = current?.Version,
+                LoadedUtc = current?.LoadedUtc,
+                Manifest = current?.Manifest,
+                FailedVersion = FailedVersion,
+                FailureReason = FailureReason,
+                LastCheckUtc = LastCheckUtc,
+                LastCheckError = LastCheckError,
+            };
+        }
+    }
+}
+
+/// <summary>An engine rented for several predictions; dispose to give it back to its own generation.</summary>
+public readonly struct EngineLease : IDisposable, IEquatable<EngineLease>
+{
+    private readonly IModelDefinition _definition;
+    private readonly object _engine;
+
+    internal EngineLease(IModelDefinition definition, ModelGeneration generation, object engine)
+    {
+        _definition = definition;
+        Generation = generation;
+        _engine = engine;
+    }
+
+    public ModelGeneration Generation { get; }
+
+    /// <summary>Predicts one validated request, in the label's units.</summary>
+    public double Predict(object request) => _definition.Predict(_engine, request);
+
+    public void Dispose() => Generation?.Return(_engine);
+
+    public bool Equals(EngineLease other) => ReferenceEquals(_engine, other._engine);
+
+    public override bool Equals(object? obj) => obj is EngineLease other && Equals(other);
+
+    public override int GetHashCode() => _engine?.GetHashCode() ?? 0;
+
+    public static bool operator ==(EngineLease left, EngineLease right) => left.Equals(right);
+
+    public static bool operator !=(EngineLease left, EngineLease right) => !left.Equals(right);
+}

@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using ServerlessMl.Http;
+
+namespace ServerlessMl.Functions.Triggers;
+
+/// <summary>GET /api/health (anonymous): storage reachable, models loaded.</summary>
+public sealed class Health(HealthEndpoint endpoint)
+{
+    [Function(nameof(Health))]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        endpoint.HandleAsync(cancellationToken).AsActionResult();
+}

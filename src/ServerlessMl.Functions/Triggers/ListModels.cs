@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using ServerlessMl.Http;
+
+namespace ServerlessMl.Functions.Triggers;
+
+/// <summary>GET /api/models (function key): every model's champion manifest and the version this instance serves.</summary>
+public sealed class ListModels(ModelsEndpoint endpoint)
+{
+    [Function(nameof(ListModels))]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        endpoint.ListAsync(cancellationToken).AsActionResult();
+}

@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using ServerlessMl.Http;
+
+namespace ServerlessMl.Functions.Triggers;
+
+/// <summary>POST /api/models/{model}/promote (admin key), body {"version": "0003"}: re-point the champion.</summary>
+public sealed class PromoteModel(PromoteEndpoint endpoint)
+{
+    [Function(nameof(PromoteModel))]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "models/{model}/promote")] HttpRequest request,
+        string model,
+        CancellationToken cancellationToken) =>
+        endpoint.HandleAsync(request, model, cancellationToken).AsActionResult();
+}
