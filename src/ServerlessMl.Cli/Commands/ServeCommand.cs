@@ -53,7 +53,6 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Azure", LogLevel.Warning);
         builder.Services.AddProblemDetails();
         builder.Services.AddServerlessMlTraining(builder.Configuration).AddServerlessMlServing(builder.Configuration);
-        builder.Services.AddSingleton<RetrainEndpoint>();
 
         var keys = new ApiKeys(
             settings.ApiKey ?? Environment.GetEnvironmentVariable("SERVERLESSML_API_KEY"),

@@ -229,7 +229,10 @@ public sealed partial class ModelPool : IDisposable
         var alias = check.Alias!;
         if (slot.Current?.Version == alias.Version)
         {
+            // Re-pointed at what is already loaded (e.g. a rollback from a version that failed).
             slot.AliasETag = check.ETag;
+            slot.FailedVersion = null;
+            slot.FailureReason = null;
             slot.CheckSucceeded();
             return;
         }

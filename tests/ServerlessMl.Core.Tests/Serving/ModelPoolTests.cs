@@ -1,0 +1,216 @@
+using Microsoft.ML;
+using ServerlessMl.Models.BikeDemand;
+using ServerlessMl.Registry;
+using ServerlessMl.Serving;
+using ServerlessMl.Testing;
+
+namespace ServerlessMl.Core.Tests.Serving;
+
+/// <summary>The pool against the pitfalls users hit with Microsoft.Extensions.ML, on a real Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ModelPoolTests(AzuriteFixture azurite) : IDisposable
+{
+    private const string Model = ChampionSetup.Model;
+    private static readonly BikeDemandModel Definition = new();
+    private readonly SampleData _data = new(days: 21);
+    private readonly TestApp _app = TestApp.Create(azurite, ChampionSetup.LenientGate());
+
+    private ModelPool Pool => _app.Get<ModelPool>();
+
+    private ModelRegistry Registry => _app.Get<ModelRegistry>();
+
+    [Fact]
+    public async Task An_engine_rented_before_a_swap_goes_back_to_its_own_generation_never_into_the_new_one()
+    {
+        await ChampionSetup.TrainVersionsAsync(_app, _data, 2);
+        await Registry.PromoteAsync(Model, "0001", "test", null, default);
+        var input = Features();
+        var expectedOld = await PredictWithVersionAsync("0001", input);
+        var expectedNew = await PredictWithVersionAsync("0002", input);
+        Assert.NotEqual(expectedOld, expectedNew);
+
+        var stale = Pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model);
+        Assert.Equal(expectedOld, stale.Predict(input).Score);
+        await Registry.PromoteAsync(Model, "0002", "test", null, default);
+        await Pool.RefreshAsync(Model, default);
+        var disposedBefore = Pool.Counters.EnginesDisposed;
+        Pool.ReturnPredictionEngine(Model, stale);
+
+        Assert.Equal(disposedBefore + 1, Pool.Counters.EnginesDisposed); // the stale engine was disposed, not pooled
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal(expectedNew, Pool.Predict<BikeFeatures, BikePrediction>(Model, input).Score);
+            var engine = Pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model);
+            Assert.NotSame(stale, engine);
+            Assert.Equal(expectedNew, engine.Predict(input).Score);
+            Pool.ReturnPredictionEngine(Model, engine);
+        }
+
+        Assert.Equal("0002", Pool.GetLoadedModel(Model).Version);
+    }
+
+    [Fact]
+    public async Task After_200_promotions_every_old_generation_and_its_engines_are_disposed_and_memory_stays_flat()
+    {
+        await ChampionSetup.TrainVersionsAsync(_app, _data, 2);
+        var input = Features();
+        async Task PromoteAndPredictAsync(int i)
+        {
+            var version = i % 2 == 0 ? "0001" : "0002";
+            var held = Pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model); // in flight across the swap
+            await Registry.PromoteAsync(Model, version, "churn", null, default);
+            await Pool.RefreshAsync(Model, default);
+            Pool.Predict<BikeFeatures, BikePrediction>(Model, input);
+            Pool.ReturnPredictionEngine(Model, held);
+            Assert.Equal(version, Pool.GetLoadedModel(Model).Version);
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            await PromoteAndPredictAsync(i);
+        }
+
+        var baseline = ManagedBytes();
+        for (var i = 20; i < 200; i++)
+        {
+            await PromoteAndPredictAsync(i);
+        }
+
+        var after = ManagedBytes();
+        var counters = Pool.Counters;
+        Assert.Equal(counters.GenerationsCreated - 1, counters.GenerationsDisposed);
+        Assert.True(counters.GenerationsCreated >= 200, $"only {counters.GenerationsCreated} generations were loaded");
+        var live = counters.EnginesCreated - counters.EnginesDisposed;
+        Assert.InRange(live, 1, 2); // what the current generation pools, nothing else
+        Assert.True(after - baseline < 16 * 1024 * 1024, $"managed memory grew {(after - baseline) / 1024 / 1024} MiB over 180 promotions");
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_first_requests_share_one_download_and_one_load()
+    {
+        await ChampionSetup.TrainVersionsAsync(_app, _data, 1);
+        using var start = new ManualResetEventSlim();
+
+        var tasks = Enumerable.Range(0, 50).Select(_ => Task.Run(async () =>
+        {
+            start.Wait();
+            using var lease = await Pool.RentAsync(Model, default);
+            return lease.Predict(ChampionSetup.Request());
+        })).ToArray();
+        start.Set();
+        var predictions = await Task.WhenAll(tasks);
+
+        Assert.Equal(1, Pool.Counters.ModelDownloads);
+        Assert.Equal(1, Pool.Counters.GenerationsCreated);
+        Assert.Single(predictions.Distinct());
+    }
+
+    [Theory]
+    [InlineData("hash mismatch")]
+    [InlineData("corrupt zip")]
+    [InlineData("missing model.zip")]
+    public async Task A_bad_version_promoted_keeps_the_previous_model_serving_and_is_reported_as_failed(string damage)
+    {
+        await ChampionSetup.TrainVersionsAsync(_app, _data, 2);
+        await Registry.PromoteAsync(Model, "0001", "test", null, default);
+        var input = Features();
+        var expectedOld = await PredictWithVersionAsync("0001", input);
+        Assert.Equal(expectedOld, Pool.Predict<BikeFeatures, BikePrediction>(Model, input).Score);
+        await DamageAsync("0002", damage);
+
+        await Registry.PromoteAsync(Model, "0002", "test", null, default);
+        await Pool.RefreshAsync(Model, default);
+
+        var loaded = Pool.GetLoadedModel(Model);
+        Assert.Equal("0001", loaded.Version);
+        Assert.Equal("0002", loaded.FailedVersion);
+        Assert.True(loaded.Degraded);
+        Assert.Equal(expectedOld, Pool.Predict<BikeFeatures, BikePrediction>(Model, input).Score);
+
+        var downloads = Pool.Counters.ModelDownloads;
+        await Pool.RefreshAsync(Model, default);
+        Assert.Equal(downloads, Pool.Counters.ModelDownloads); // not fetched again until the champion moves
+
+        await Registry.PromoteAsync(Model, "0001", "rollback", null, default);
+        await Pool.RefreshAsync(Model, default);
+        Assert.Null(Pool.GetLoadedModel(Model).FailedVersion);
+    }
+
+    [Fact]
+    public async Task With_no_champion_the_pool_says_so_instead_of_serving()
+    {
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(async () => await Pool.GetGenerationAsync(Model, default));
+
+        Assert.Contains("no champion yet", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_first_champion_is_unavailable_with_the_reason()
+    {
+        await ChampionSetup.TrainVersionsAsync(_app, _data, 1);
+        await DamageAsync("0001", "hash mismatch");
+
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(async () => await Pool.GetGenerationAsync(Model, default));
+
+        Assert.Contains("champion version 0001 cannot be loaded", error.Message, StringComparison.Ordinal);
+        Assert.Contains("sha256", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_engine_the_pool_did_not_rent_cannot_be_returned_into_it()
+    {
+        var ml = new MLContext();
+        var model = ml.Transforms.CopyColumns("Score", nameof(BikeFeatures.Label)).Fit(ml.Data.LoadFromEnumerable(new[] { Features() }));
+        using var foreign = ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(model);
+
+        Assert.Throws<InvalidOperationException>(() => Pool.ReturnPredictionEngine(Model, foreign));
+    }
+
+    private async Task<float> PredictWithVersionAsync(string version, BikeFeatures input)
+    {
+        var ml = new MLContext();
+        using var stream = (await Registry.DownloadModelAsync(Model, version, default)).ToStream();
+        using var engine = ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(ml.Model.Load(stream, out _));
+        return engine.Predict(input).Score;
+    }
+
+    private async Task DamageAsync(string version, string damage)
+    {
+        var blob = Registry.Container.GetBlobClient(ModelRegistry.ModelBlobName(Model, version));
+        switch (damage)
+        {
+            case "hash mismatch":
+                await blob.UploadAsync(BinaryData.FromBytes([.. (await blob.DownloadContentAsync()).Value.Content.ToArray().Reverse()]), overwrite: true);
+                break;
+            case "corrupt zip":
+                // The bytes match the manifest's hash, but are not a model.
+                var garbage = BinaryData.FromString("this is not a zip");
+                await blob.UploadAsync(garbage, overwrite: true);
+                var manifestBlob = Registry.Container.GetBlobClient(ModelRegistry.ManifestBlobName(Model, version));
+                var manifest = (await manifestBlob.DownloadContentAsync()).Value.Content.ToObjectFromJson<ModelManifest>(RegistryJson.Options)!;
+                var fixedHash = manifest with { ModelFile = new ModelFile(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(garbage.ToArray())), garbage.ToArray().Length) };
+                await manifestBlob.UploadAsync(BinaryData.FromObjectAsJson(fixedHash, RegistryJson.Options), overwrite: true);
+                break;
+            default:
+                await blob.DeleteAsync();
+                break;
+        }
+    }
+
+    private static BikeFeatures Features() => Definition.FromRequest(ChampionSetup.Request());
+
+    private static long ManagedBytes()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    public void Dispose()
+    {
+        _app.Dispose();
+        _data.Dispose();
+    }
+
+}

@@ -1,0 +1,56 @@
+using ServerlessMl.Models.BikeDemand;
+using ServerlessMl.Training;
+
+namespace ServerlessMl.Testing;
+
+/// <summary>Puts trained versions into a test app's registry: one per call, each on one more day of data.</summary>
+public static class ChampionSetup
+{
+    public const string Model = BikeDemandModel.ModelName;
+
+    /// <summary>Trains <paramref name="count"/> versions (0001..) on <paramref name="data"/>, adding a day before each after the first; the last is champion.</summary>
+    public static async Task TrainVersionsAsync(TestApp app, SampleData data, int count)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(data);
+        var uploader = app.Get<TrainingDataUploader>();
+        var job = app.Get<RetrainJob>();
+        for (var i = 0; i < count; i++)
+        {
+            if (i > 0)
+            {
+                data.AddDay();
+            }
+
+            await uploader.UploadAsync(Model, LocalDataFiles.Open(data.Folder, data.Folder), false, null, default);
+            var outcome = await job.RunAsync(Model, "test setup", default);
+            if (outcome.Status != RetrainStatus.Promoted)
+            {
+                throw new InvalidOperationException($"setup expected a promotion, got {outcome.Status}: {string.Join("; ", outcome.Reasons)}");
+            }
+        }
+    }
+
+    /// <summary>Settings that let every retrain pass the gate, so setup can make versions at will.</summary>
+    public static Dictionary<string, string?> LenientGate(Dictionary<string, string?>? more = null)
+    {
+        var settings = new Dictionary<string, string?> { ["Training:MinRSquared"] = "-1", ["Training:MaxRmseRegression"] = "10" };
+        foreach (var (key, value) in more ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    /// <summary>A Monday-morning request the bike model can answer.</summary>
+    public static BikeDemandRequest Request(int hour = 8) => new()
+    {
+        Timestamp = new DateTimeOffset(2011, 1, 24, hour, 0, 0, TimeSpan.Zero),
+        Weather = 1,
+        TemperatureC = 6,
+        FeelsLikeC = 3,
+        Humidity = 60,
+        WindSpeedKmh = 12,
+    };
+}
