@@ -1,0 +1,202 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace ServerlessMl.Cli.Tests.Serve;
+
+/// <summary>Every documented status code of the API, over real loopback HTTP against `serverless-ml serve`.</summary>
+public sealed class HttpContractTests(ServeFixture fixture) : IClassFixture<ServeFixture>
+{
+    private const string Valid = """{"timestamp":"2011-01-24T08:00:00","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""";
+    private const string Predict = "/api/models/bike-demand/predict";
+
+    private HttpClient Client => fixture.Serve.Client;
+
+    [Fact]
+    public async Task One_object_gives_one_prediction_naming_model_and_version()
+    {
+        using var response = await SendAsync(HttpMethod.Post, Predict, Valid, ServeFixture.ApiKey);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("bike-demand", body.GetProperty("model").GetString());
+        Assert.Matches("^[0-9]{4}$", body.GetProperty("version").GetString());
+        Assert.True(body.GetProperty("prediction").GetDouble() >= 0);
+    }
+
+    [Fact]
+    public async Task An_array_gives_one_prediction_per_item_in_order()
+    {
+        var night = Valid.Replace("T08:", "T03:", StringComparison.Ordinal);
+        using var response = await SendAsync(HttpMethod.Post, Predict, $"[{Valid},{night},{Valid}]", ServeFixture.ApiKey);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var predictions = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictions").EnumerateArray().Select(p => p.GetDouble()).ToArray();
+        Assert.Equal(3, predictions.Length);
+        Assert.Equal(predictions[0], predictions[2]);
+        Assert.True(predictions[0] > predictions[1], "08:00 on a Monday should beat 03:00");
+    }
+
+    [Theory]
+    [InlineData("{not json", "not valid JSON")]
+    [InlineData("", "empty")]
+    [InlineData("[]", "batch is empty")]
+    public async Task A_malformed_body_is_a_400_problem(string body, string expected)
+    {
+        using var response = await SendAsync(HttpMethod.Post, Predict, body, ServeFixture.ApiKey);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, expected);
+    }
+
+    [Theory]
+    [InlineData("""{"timestamp":"2011-01-24T08:00:00","weather":7,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""", "weather")]
+    [InlineData("""{"timestamp":"2011-01-24T08:00:00","weather":1,"temperatureC":"warm","feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""", "temperatureC")]
+    [InlineData("""{"timestamp":"2011-01-24T08:00:00","weather":1,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""", "temperatureC")]
+    [InlineData("""{"timestamp":"yesterday","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""", "timestamp")]
+    [InlineData("""{"timestamp":"2011-01-24T08:00:00","weather":1,"temprature":6,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""", "temprature")]
+    [InlineData("""[{"timestamp":"2011-01-24T08:00:00","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}, 5]""", "[1]")]
+    public async Task An_invalid_field_is_a_400_problem_naming_the_field(string body, string field)
+    {
+        using var response = await SendAsync(HttpMethod.Post, Predict, body, ServeFixture.ApiKey);
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid");
+        Assert.Contains(problem.GetProperty("errors").EnumerateObject(), e => e.Name.StartsWith(field, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_wrong_content_type_is_a_415_problem()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Predict) { Content = new StringContent(Valid, Encoding.UTF8, "text/plain") };
+        request.Headers.Add("x-functions-key", ServeFixture.ApiKey);
+        using var response = await Client.SendAsync(request);
+
+        await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "application/json");
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_or_a_batch_over_MaxBatch_is_a_413_problem()
+    {
+        using var big = await SendAsync(HttpMethod.Post, Predict, "[" + string.Join(',', Enumerable.Repeat(Valid, 12_000)) + "]", ServeFixture.ApiKey);
+        await AssertProblemAsync(big, HttpStatusCode.RequestEntityTooLarge, "limit");
+
+        using var batch = await SendAsync(HttpMethod.Post, Predict, "[" + string.Join(',', Enumerable.Repeat(Valid, 101)) + "]", ServeFixture.ApiKey);
+        await AssertProblemAsync(batch, HttpStatusCode.RequestEntityTooLarge, "101 items; the limit is 100");
+    }
+
+    [Theory]
+    [InlineData("/api/models/no-such-model/predict")]
+    [InlineData("/api/nothing-here")]
+    public async Task Unknown_models_and_routes_are_404_problems(string path)
+    {
+        using var response = await SendAsync(HttpMethod.Post, path, Valid, ServeFixture.ApiKey);
+
+        await AssertProblemAsync(response, HttpStatusCode.NotFound, string.Empty);
+    }
+
+    [Fact]
+    public async Task Keys_are_required_as_the_functions_host_requires_them()
+    {
+        using var noKey = await SendAsync(HttpMethod.Post, Predict, Valid, key: null);
+        await AssertProblemAsync(noKey, HttpStatusCode.Unauthorized, "x-functions-key");
+
+        using var functionKeyOnAdminRoute = await SendAsync(HttpMethod.Post, "/api/models/bike-demand/promote", """{"version":"0001"}""", ServeFixture.ApiKey);
+        await AssertProblemAsync(functionKeyOnAdminRoute, HttpStatusCode.Unauthorized, string.Empty);
+
+        using var adminKeyOnFunctionRoute = await SendAsync(HttpMethod.Post, Predict, Valid, ServeFixture.AdminKey);
+        Assert.Equal(HttpStatusCode.OK, adminKeyOnFunctionRoute.StatusCode);
+
+        using var health = await Client.GetAsync("/api/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task Models_lists_the_champion_manifest_and_the_loaded_version()
+    {
+        await SendAsync(HttpMethod.Post, Predict, Valid, ServeFixture.ApiKey); // make sure it is loaded
+
+        using var list = await SendAsync(HttpMethod.Get, "/api/models", null, ServeFixture.ApiKey);
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        var model = (await list.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("models")[0];
+        Assert.Equal("bike-demand", model.GetProperty("model").GetString());
+        Assert.Matches("^[0-9]{64}$|^[0-9a-f]{64}$", model.GetProperty("champion").GetProperty("modelFile").GetProperty("sha256").GetString());
+        Assert.Matches("^[0-9]{4}$", model.GetProperty("loaded").GetProperty("version").GetString());
+
+        using var one = await SendAsync(HttpMethod.Get, "/api/models/bike-demand", null, ServeFixture.ApiKey);
+        Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+        using var unknown = await SendAsync(HttpMethod.Get, "/api/models/nope", null, ServeFixture.ApiKey);
+        await AssertProblemAsync(unknown, HttpStatusCode.NotFound, "nope");
+    }
+
+    [Fact]
+    public async Task Promote_takes_effect_on_this_instance_at_once_and_rejects_unknown_versions()
+    {
+        using var bad = await SendAsync(HttpMethod.Post, "/api/models/bike-demand/promote", """{"version":"0099"}""", ServeFixture.AdminKey);
+        await AssertProblemAsync(bad, HttpStatusCode.NotFound, "0099");
+        using var malformed = await SendAsync(HttpMethod.Post, "/api/models/bike-demand/promote", """{"version":3}""", ServeFixture.AdminKey);
+        await AssertProblemAsync(malformed, HttpStatusCode.BadRequest, "version");
+
+        try
+        {
+            using var promote = await SendAsync(HttpMethod.Post, "/api/models/bike-demand/promote", """{"version":"0001"}""", ServeFixture.AdminKey);
+            Assert.Equal(HttpStatusCode.OK, promote.StatusCode);
+            Assert.Equal("0001", (await promote.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("servingVersion").GetString());
+
+            using var predict = await SendAsync(HttpMethod.Post, Predict, Valid, ServeFixture.ApiKey);
+            Assert.Equal("0001", (await predict.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetString());
+        }
+        finally
+        {
+            using var back = await SendAsync(HttpMethod.Post, "/api/models/bike-demand/promote", """{"version":"0002"}""", ServeFixture.AdminKey);
+            Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Retrain_with_no_new_data_reports_skipped()
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/api/models/bike-demand/retrain", null, ServeFixture.AdminKey);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("skipped", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task With_no_champion_predict_is_a_503_problem_with_retry_after()
+    {
+        await using var empty = await ServeProcess.StartAsync(fixture.Environment(containerSuffix: "empty" + Guid.NewGuid().ToString("N")[..8]));
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, Predict) { Content = new StringContent(Valid, Encoding.UTF8, "application/json") };
+        using var response = await empty.Client.SendAsync(request);
+
+        await AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "no champion");
+        Assert.Equal(TimeSpan.FromSeconds(7), response.Headers.RetryAfter?.Delta);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? json, string? key)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        if (key is not null)
+        {
+            request.Headers.Add("x-functions-key", key);
+        }
+
+        return await Client.SendAsync(request);
+    }
+
+    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string detailContains)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(text).RootElement;
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.Contains(detailContains, problem.GetProperty("detail").GetString() ?? string.Empty, StringComparison.Ordinal);
+        return problem;
+    }
+}

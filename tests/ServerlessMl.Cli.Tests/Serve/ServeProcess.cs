@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ServerlessMl.Cli.Tests.Serve;
+
+/// <summary>A `serverless-ml serve` process on a free loopback port, stopped on dispose.</summary>
+internal sealed class ServeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private ServeProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int Port { get; }
+
+    public HttpClient Client { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public static async Task<ServeProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] extraArgs)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "serverless-ml.dll"));
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add("--port");
+        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var arg in extraArgs)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Remove("ModelStorage");
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var serve = new ServeProcess(Process.Start(start)!, port);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (serve.HasExited || DateTime.UtcNow > deadline)
+            {
+                var log = serve.Log;
+                await serve.DisposeAsync();
+                throw new InvalidOperationException($"serve did not start on port {port}:\n{log}");
+            }
+
+            try
+            {
+                using var response = await serve.Client.GetAsync("/api/health");
+                return serve;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
