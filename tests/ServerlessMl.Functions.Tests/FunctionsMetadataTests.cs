@@ -23,6 +23,11 @@ public sealed class FunctionsMetadataTests
 
     [Theory]
     [InlineData("RetrainModelNow", "post", "models/{model}/retrain", "Admin")]
+    [InlineData("Predict", "post", "models/{model}/predict", "Function")]
+    [InlineData("ListModels", "get", "models", "Function")]
+    [InlineData("GetModel", "get", "models/{model}", "Function")]
+    [InlineData("PromoteModel", "post", "models/{model}/promote", "Admin")]
+    [InlineData("Health", "get", "health", "Anonymous")]
     public void Http_functions_have_the_documented_route_method_and_auth_level(string name, string method, string route, string authLevel)
     {
         var binding = Trigger(name);
@@ -31,6 +36,14 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(route, binding.GetProperty("route").GetString());
         Assert.Equal(authLevel, binding.GetProperty("authLevel").GetString());
         Assert.Equal([method], binding.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
+    public void Exactly_the_documented_functions_are_exposed()
+    {
+        Assert.Equal(
+            ["GetModel", "Health", "ListModels", "Predict", "PromoteModel", "RetrainModel", "RetrainModelNow"],
+            Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
     }
 
     private static JsonElement Trigger(string function)

@@ -1,0 +1,102 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using ServerlessMl.Functions.Triggers;
+using ServerlessMl.Http;
+using ServerlessMl.Testing;
+
+namespace ServerlessMl.Functions.Tests.Triggers;
+
+/// <summary>
+/// The HTTP function classes invoked directly, as the worker invokes them, on a real Azurite:
+/// the same contract as `serve`, through the Functions side of the shared handlers.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class HttpFunctionsTests(AzuriteFixture azurite) : IDisposable
+{
+    private const string Valid = """{"timestamp":"2011-01-24T08:00:00","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""";
+    private readonly TestApp _app = TestApp.Create(azurite, ChampionSetup.LenientGate(new() { ["Serving:MaxBodyBytes"] = "4096", ["Serving:MaxBatch"] = "3" }));
+    private readonly SampleData _data = new(days: 21);
+
+    [Fact]
+    public async Task Predict_covers_200_400_404_413_415_and_503()
+    {
+        var predict = new Predict(_app.Get<PredictEndpoint>());
+
+        var (status, body) = await InvokeAsync(r => predict.Run(r, "bike-demand", default), Valid);
+        Assert.Equal(503, status); // no champion yet
+        Assert.Contains("no champion", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        await ChampionSetup.TrainVersionsAsync(_app, _data, 1);
+        (status, body) = await InvokeAsync(r => predict.Run(r, "bike-demand", default), Valid);
+        Assert.Equal(200, status);
+        Assert.Equal("0001", body.GetProperty("version").GetString());
+
+        (status, _) = await InvokeAsync(r => predict.Run(r, "bike-demand", default), $"[{Valid},{Valid}]");
+        Assert.Equal(200, status);
+        (status, _) = await InvokeAsync(r => predict.Run(r, "bike-demand", default), Valid.Replace("\"weather\":1", "\"weather\":0", StringComparison.Ordinal));
+        Assert.Equal(400, status);
+        (status, _) = await InvokeAsync(r => predict.Run(r, "unknown", default), Valid);
+        Assert.Equal(404, status);
+        (status, _) = await InvokeAsync(r => predict.Run(r, "bike-demand", default), $"[{Valid},{Valid},{Valid},{Valid}]");
+        Assert.Equal(413, status);
+        (status, _) = await InvokeAsync(r => predict.Run(r, "bike-demand", default), new string(' ', 5000) + Valid);
+        Assert.Equal(413, status);
+        (status, _) = await InvokeAsync(r => predict.Run(r, "bike-demand", default), Valid, "text/csv");
+        Assert.Equal(415, status);
+    }
+
+    [Fact]
+    public async Task Models_promote_and_health_answer_through_their_function_classes()
+    {
+        await ChampionSetup.TrainVersionsAsync(_app, _data, 2);
+
+        var (status, body) = await InvokeAsync(r => new ListModels(_app.Get<ModelsEndpoint>()).Run(r, default), null, method: "GET");
+        Assert.Equal(200, status);
+        Assert.Equal("0002", body.GetProperty("models")[0].GetProperty("champion").GetProperty("version").GetString());
+        (status, _) = await InvokeAsync(r => new GetModel(_app.Get<ModelsEndpoint>()).Run(r, "nope", default), null, method: "GET");
+        Assert.Equal(404, status);
+
+        var promote = new PromoteModel(_app.Get<PromoteEndpoint>());
+        (status, body) = await InvokeAsync(r => promote.Run(r, "bike-demand", default), """{"version":"0001"}""");
+        Assert.Equal(200, status);
+        Assert.Equal("0001", body.GetProperty("servingVersion").GetString());
+        (status, _) = await InvokeAsync(r => promote.Run(r, "bike-demand", default), """{"version":"0042"}""");
+        Assert.Equal(404, status);
+        (status, _) = await InvokeAsync(r => promote.Run(r, "bike-demand", default), """{"v":"0001"}""");
+        Assert.Equal(400, status);
+
+        (status, body) = await InvokeAsync(r => new Health(_app.Get<HealthEndpoint>()).Run(r, default), null, method: "GET");
+        Assert.Equal(200, status);
+        Assert.Equal("reachable", body.GetProperty("storage").GetString());
+        Assert.Equal("0001", body.GetProperty("models")[0].GetProperty("loadedVersion").GetString());
+    }
+
+    private async Task<(int Status, JsonElement Body)> InvokeAsync(Func<HttpRequest, Task<IActionResult>> function, string? json, string contentType = "application/json", string method = "POST")
+    {
+        var context = new DefaultHttpContext { RequestServices = _app.Services };
+        context.Request.Method = method;
+        if (json is not null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(json);
+            context.Request.Body = new MemoryStream(bytes);
+            context.Request.ContentLength = bytes.Length;
+            context.Request.ContentType = contentType;
+        }
+
+        using var responseBody = new MemoryStream();
+        context.Response.Body = responseBody;
+        var result = await function(context.Request);
+        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+        responseBody.Position = 0;
+        return (context.Response.StatusCode, JsonDocument.Parse(responseBody).RootElement.Clone());
+    }
+
+    public void Dispose()
+    {
+        _app.Dispose();
+        _data.Dispose();
+    }
+}
