@@ -22,24 +22,14 @@ public sealed class DataUploadCommand : AsyncCommand<DataUploadCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         using var services = CliServices.Build(settings);
-        var scratch = Path.Combine(Path.GetTempPath(), "serverless-ml", Guid.NewGuid().ToString("N"));
-        try
-        {
-            var files = LocalDataFiles.Open(settings.Source, scratch);
-            var uploader = services.GetRequiredService<TrainingDataUploader>();
-            var (written, existing) = await Ui.WithProgressAsync(
-                $"Uploading {files.Count} day(s)",
-                files.Count,
-                progress => uploader.UploadAsync(settings.Model, files, settings.Overwrite, progress, cancellationToken));
-            Ui.Err.MarkupLineInterpolated($"[green]Uploaded {written} day(s)[/]; {existing} already there and kept{(settings.Overwrite ? string.Empty : " (use --overwrite to replace)")}.");
-            return 0;
-        }
-        finally
-        {
-            if (Directory.Exists(scratch))
-            {
-                Directory.Delete(scratch, recursive: true);
-            }
-        }
+        using var scratch = new ScratchFolder();
+        var files = LocalDataFiles.Open(settings.Source, scratch.Path);
+        var uploader = services.GetRequiredService<TrainingDataUploader>();
+        var (written, existing) = await Ui.WithProgressAsync(
+            $"Uploading {files.Count} day(s)",
+            files.Count,
+            progress => uploader.UploadAsync(settings.Model, files, settings.Overwrite, progress, cancellationToken));
+        Ui.Err.MarkupLineInterpolated($"[green]Uploaded {written} day(s)[/]; {existing} already there and kept{(settings.Overwrite ? string.Empty : " (use --overwrite to replace)")}.");
+        return 0;
     }
 }

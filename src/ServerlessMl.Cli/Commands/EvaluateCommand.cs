@@ -30,22 +30,12 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var definition = ModelCatalog.Default.Get(settings.Name);
-        var scratch = Path.Combine(Path.GetTempPath(), "serverless-ml", Guid.NewGuid().ToString("N"));
-        try
-        {
-            var trainer = new ModelTrainer(definition, new TrainingOptions { MinTrainingDays = 0, HoldoutDays = 0 });
-            var files = trainer.Validate(LocalDataFiles.Open(settings.Data, scratch));
-            using var stream = File.OpenRead(settings.ModelPath);
-            var metrics = trainer.Evaluate(trainer.Load(stream), files);
-            Ui.WriteJson(new { metrics.RSquared, metrics.Rmse, metrics.Mae, metrics.Rows, days = files.Count });
-            return 0;
-        }
-        finally
-        {
-            if (Directory.Exists(scratch))
-            {
-                Directory.Delete(scratch, recursive: true);
-            }
-        }
+        using var scratch = new ScratchFolder();
+        var trainer = new ModelTrainer(definition, new TrainingOptions { MinTrainingDays = 0, HoldoutDays = 0 });
+        var files = trainer.Validate(LocalDataFiles.Open(settings.Data, scratch.Path));
+        using var stream = File.OpenRead(settings.ModelPath);
+        var metrics = trainer.Evaluate(trainer.Load(stream), files);
+        Ui.WriteJson(new { metrics.RSquared, metrics.Rmse, metrics.Mae, metrics.Rows, days = files.Count });
+        return 0;
     }
 }

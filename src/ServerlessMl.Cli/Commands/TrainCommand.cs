@@ -60,49 +60,39 @@ public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
     private static int TrainOffline(Settings settings)
     {
         var definition = ModelCatalog.Default.Get(settings.Model);
-        var scratch = Path.Combine(Path.GetTempPath(), "serverless-ml", Guid.NewGuid().ToString("N"));
-        try
+        using var scratch = new ScratchFolder();
+        var found = LocalDataFiles.Open(settings.Data!, scratch.Path);
+        var options = new TrainingOptions { RefitOnAllData = !settings.NoRefit };
+        options.HoldoutDays = settings.HoldoutFraction is { } fraction
+            ? Math.Max(1, (int)Math.Round(found.Count * fraction))
+            : settings.HoldoutDays ?? options.HoldoutDays;
+        var trainer = new ModelTrainer(definition, options);
+
+        var files = Ui.WithProgress($"Validating {found.Count} day(s)", found.Count, progress => trainer.Validate(found, progress));
+        var holdout = Ui.WithProgress("Training with the newest days held out", 1, _ => trainer.TrainOnHoldoutSplit(files));
+        var gate = QualityGate.Decide(holdout.Metrics, null, definition.DefaultGate, "offline: no champion to compare with");
+        var model = options.RefitOnAllData
+            ? Ui.WithProgress("Refitting on every day", 1, _ => trainer.Fit(files))
+            : holdout.Model;
+
+        using var zip = new MemoryStream();
+        trainer.Save(model, zip, files);
+        var manifest = ManifestFactory.Create(definition, "offline", holdout, null, gate, options.RefitOnAllData, files, zip);
+        var output = Path.GetFullPath(settings.Output!);
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        File.WriteAllBytes(output, zip.ToArray());
+        File.WriteAllText(ManifestPath(output), System.Text.Json.JsonSerializer.Serialize(manifest, RegistryJson.Options));
+
+        Ui.WriteJson(new
         {
-            var found = LocalDataFiles.Open(settings.Data!, scratch);
-            var options = new TrainingOptions { RefitOnAllData = !settings.NoRefit };
-            options.HoldoutDays = settings.HoldoutFraction is { } fraction
-                ? Math.Max(1, (int)Math.Round(found.Count * fraction))
-                : settings.HoldoutDays ?? options.HoldoutDays;
-            var trainer = new ModelTrainer(definition, options);
-
-            var files = Ui.WithProgress($"Validating {found.Count} day(s)", found.Count, progress => trainer.Validate(found, progress));
-            var holdout = Ui.WithProgress("Training with the newest days held out", 1, _ => trainer.TrainOnHoldoutSplit(files));
-            var gate = QualityGate.Decide(holdout.Metrics, null, definition.DefaultGate, "offline: no champion to compare with");
-            var model = options.RefitOnAllData
-                ? Ui.WithProgress("Refitting on every day", 1, _ => trainer.Fit(files))
-                : holdout.Model;
-
-            using var zip = new MemoryStream();
-            trainer.Save(model, zip, files);
-            var manifest = ManifestFactory.Create(definition, "offline", holdout, null, gate, options.RefitOnAllData, files, zip);
-            var output = Path.GetFullPath(settings.Output!);
-            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-            File.WriteAllBytes(output, zip.ToArray());
-            File.WriteAllText(ManifestPath(output), System.Text.Json.JsonSerializer.Serialize(manifest, RegistryJson.Options));
-
-            Ui.WriteJson(new
-            {
-                model = output,
-                manifest = ManifestPath(output),
-                holdout = holdout.Window,
-                metrics = holdout.Metrics,
-                gate,
-                refitOnAllData = options.RefitOnAllData,
-            });
-            return 0;
-        }
-        finally
-        {
-            if (Directory.Exists(scratch))
-            {
-                Directory.Delete(scratch, recursive: true);
-            }
-        }
+            model = output,
+            manifest = ManifestPath(output),
+            holdout = holdout.Window,
+            metrics = holdout.Metrics,
+            gate,
+            refitOnAllData = options.RefitOnAllData,
+        });
+        return 0;
     }
 
     internal static string ManifestPath(string modelZip) =>

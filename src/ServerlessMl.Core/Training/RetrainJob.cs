@@ -42,7 +42,7 @@ public sealed partial class RetrainJob(
         }
 
         var champion = await registry.GetChampionAsync(model, cancellationToken);
-        var scratch = Path.Combine(Path.GetTempPath(), "serverless-ml", Guid.NewGuid().ToString("N"));
+        using var scratch = new ScratchFolder();
         try
         {
             var listing = await data.ListAsync(model, cancellationToken);
@@ -59,7 +59,7 @@ public sealed partial class RetrainJob(
             }
 
             var trainer = new ModelTrainer(definition, _options);
-            var files = trainer.Validate(await data.DownloadAsync(listing, scratch, cancellationToken));
+            var files = trainer.Validate(await data.DownloadAsync(listing, scratch.Path, cancellationToken));
             var holdout = trainer.TrainOnHoldoutSplit(files);
             var (comparison, note) = await CompareWithChampionAsync(definition, trainer, files, holdout, champion?.Alias, cancellationToken);
             var gate = QualityGate.Decide(holdout.Metrics, comparison, Thresholds(definition), note);
@@ -112,10 +112,6 @@ public sealed partial class RetrainJob(
                 Champion = champion?.Alias.Version,
                 Reasons = [ex.Message, "nothing was published; the champion is unchanged"],
             }, clock);
-        }
-        finally
-        {
-            TryDelete(scratch);
         }
     }
 
@@ -206,21 +202,6 @@ public sealed partial class RetrainJob(
         }
 
         return done;
-    }
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // Scratch space only; the OS cleans the temp folder eventually.
-        }
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Retrain of {Model} started ({Trigger})")]
