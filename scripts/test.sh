@@ -27,7 +27,7 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
 dotnet test ServerlessMl.sln -c "$CONFIGURATION" --no-build --nologo \
-  --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+  --logger "console;verbosity=detailed" "$@" 2>&1 | tee "$log" || status=$?
 
 # One closing line for the whole run (dotnet test prints a summary per test assembly).
 awk '/^ +Passed: +[0-9]+$/ { p += $2 } /^ +Failed: +[0-9]+$/ { f += $2 } /^ +Skipped: +[0-9]+$/ { s += $2 }
