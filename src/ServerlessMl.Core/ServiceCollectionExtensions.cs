@@ -45,6 +45,7 @@ public static class ServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<Serving.ServingOptions>().Bind(configuration.GetSection(Serving.ServingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Serving.ModelPool>();
+        services.AddHostedService<Serving.ModelPreloader>();
         services.AddSingleton<Http.PredictEndpoint>();
         services.AddSingleton<Http.ModelsEndpoint>();
         services.AddSingleton<Http.PromoteEndpoint>();

@@ -36,6 +36,10 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         [Description("Key for the admin routes (retrain, promote). Default: SERVERLESSML_ADMIN_KEY, else open.")]
         public string? AdminKey { get; init; }
 
+        [CommandOption("--preload")]
+        [Description("Load the champions while starting instead of on the first request (Serving__PreloadOnStart).")]
+        public bool Preload { get; init; }
+
         [CommandOption("--benchmark-endpoints")]
         [Description("Also map POST /bench/constant, the constant-response floor for load tests.")]
         public bool BenchmarkEndpoints { get; init; }
@@ -47,7 +51,13 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Configuration.AddInMemoryCollection(CliServices.StorageOverrides(settings));
+        var overrides = CliServices.StorageOverrides(settings);
+        if (settings.Preload)
+        {
+            overrides["Serving:PreloadOnStart"] = "true";
+        }
+
+        builder.Configuration.AddInMemoryCollection(overrides);
         CliServices.RequireStorage(builder.Configuration);
         builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Azure", LogLevel.Warning);

@@ -120,6 +120,10 @@ public sealed partial class ModelPool : IDisposable
         }
     }
 
+    /// <summary>Starts loading every model's champion (single-flight, as a first request would).</summary>
+    public Task PreloadAsync() =>
+        Task.WhenAll(_slots.Values.Select(slot => RefreshOnceAsync(slot, firstLoad: true)));
+
     public LoadedModelInfo GetLoadedModel(string model) => Slot(model).Describe();
 
     public IEnumerable<LoadedModelInfo> GetLoadedModels() => _slots.Values.Select(s => s.Describe());

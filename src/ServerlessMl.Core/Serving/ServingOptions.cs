@@ -22,6 +22,12 @@ public sealed class ServingOptions
     [Range(1, 1_024)]
     public int MaxEnginesPerModel { get; set; } = 2 * Environment.ProcessorCount;
 
+    /// <summary>
+    /// Start loading every model's champion when the host starts, in the background, instead of on
+    /// the first request. Off by default: the model-on-demand pattern loads on first use.
+    /// </summary>
+    public bool PreloadOnStart { get; set; }
+
     /// <summary>Retry-After, in seconds, on a 503 while no model can be served.</summary>
     [Range(1, 3_600)]
     public int RetryAfterSeconds { get; set; } = 10;

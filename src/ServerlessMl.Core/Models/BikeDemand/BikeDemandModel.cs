@@ -16,10 +16,11 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
     // weather), which carries over to seasons and levels the training window has not combined yet.
     private static LightGbmRegressionTrainer.Options TrainerOptions() => new()
     {
-        NumberOfIterations = 1500,
+        // 750 rounds at 0.1 scored as well on time splits as 1,500 at 0.05 and predict in half the time.
+        NumberOfIterations = 750,
         NumberOfLeaves = 8,
         MinimumExampleCountPerLeaf = 20,
-        LearningRate = 0.05,
+        LearningRate = 0.1,
         Seed = 1,
         LabelColumnName = nameof(BikeFeatures.Label),
         FeatureColumnName = "Features",
