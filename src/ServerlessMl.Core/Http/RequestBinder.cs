@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -45,22 +47,43 @@ public static class RequestBinder
             return null;
         }
 
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(request, new ValidationContext(request), results, validateAllProperties: true))
+        var before = errors.Count;
+        foreach (var rule in Rules.GetOrAdd(requestType, BuildRules))
         {
-            foreach (var result in results)
+            var value = rule.Property.GetValue(request);
+            var failed = rule.Attributes.FirstOrDefault(a => !a.IsValid(value));
+            if (failed is not null)
+            {
+                errors[Key(prefix, rule.JsonName)] = [failed.FormatErrorMessage(rule.JsonName)];
+            }
+        }
+
+        if (errors.Count == before && request is IValidatableObject validatable)
+        {
+            foreach (var result in validatable.Validate(new ValidationContext(request)))
             {
                 foreach (var member in result.MemberNames.DefaultIfEmpty(string.Empty))
                 {
                     errors[Key(prefix, JsonName(requestType, member))] = [result.ErrorMessage ?? "is invalid"];
                 }
             }
-
-            return null;
         }
 
-        return request;
+        return errors.Count == before ? request : null;
     }
+
+    // DataAnnotations' Validator re-discovers attributes and allocates contexts on every call; the
+    // attributes of a request type never change, so they are read once per type.
+    private static readonly ConcurrentDictionary<Type, FieldRule[]> Rules = new();
+
+    private static FieldRule[] BuildRules(Type type) =>
+    [
+        .. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(p => new FieldRule(p, JsonName(type, p.Name), [.. p.GetCustomAttributes<ValidationAttribute>(inherit: true)]))
+            .Where(r => r.Attributes.Length > 0),
+    ];
+
+    private sealed record FieldRule(PropertyInfo Property, string JsonName, ValidationAttribute[] Attributes);
 
     private static string Describe(JsonException ex) =>
         ex.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "is not a known field"
