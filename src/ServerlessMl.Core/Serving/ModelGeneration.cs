@@ -25,6 +25,7 @@ public sealed class ModelGeneration
         Manifest = manifest;
         Model = model;
         _createEngine = createEngine;
+        EngineCreated = static (_, _) => { };
         _maxIdle = maxIdle;
         _counters = counters;
         LoadedUtc = loadedUtc;
@@ -32,6 +33,9 @@ public sealed class ModelGeneration
     }
 
     public ModelManifest Manifest { get; }
+
+    /// <summary>Told of each engine this generation creates, so the pool can find an engine's generation on return.</summary>
+    internal Action<object, ModelGeneration> EngineCreated { get; set; }
 
     public string Version => Manifest.Version;
 
@@ -66,7 +70,9 @@ public sealed class ModelGeneration
         }
 
         _counters.EngineCreated();
-        return _createEngine(Model);
+        var created = _createEngine(Model);
+        EngineCreated(created, this);
+        return created;
     }
 
     internal void Return(object engine)

@@ -24,7 +24,8 @@ public sealed partial class ModelPool : IDisposable
     private readonly ModelRegistry _registry;
     private readonly ServingOptions _options;
     private readonly ILogger<ModelPool> _logger;
-    private readonly ConditionalWeakTable<object, ModelGeneration> _rentedFrom = [];
+    // Each engine's generation, recorded once when the engine is created (not per rental).
+    private readonly ConditionalWeakTable<object, ModelGeneration> _createdBy = [];
     private readonly long _refreshTicks;
 
     public ModelPool(ModelCatalog catalog, ModelRegistry registry, IOptions<ServingOptions> options, ILogger<ModelPool> logger)
@@ -64,10 +65,20 @@ public sealed partial class ModelPool : IDisposable
         where TIn : class
         where TOut : class, new()
     {
+        var output = new TOut();
+        Predict(model, input, ref output);
+        return output;
+    }
+
+    /// <summary>Predicts into <paramref name="output"/>, which the caller may reuse: no allocation per prediction.</summary>
+    public void Predict<TIn, TOut>(string model, TIn input, ref TOut output)
+        where TIn : class
+        where TOut : class, new()
+    {
         var (generation, engine) = Rent(model);
         try
         {
-            return ((PredictionEngine<TIn, TOut>)engine).Predict(input);
+            ((PredictionEngine<TIn, TOut>)engine).Predict(input, ref output);
         }
         finally
         {
@@ -80,26 +91,23 @@ public sealed partial class ModelPool : IDisposable
         where TIn : class
         where TOut : class, new()
     {
-        var (generation, engine) = Rent(model);
-        _rentedFrom.AddOrUpdate(engine, generation);
-        return (PredictionEngine<TIn, TOut>)engine;
+        return (PredictionEngine<TIn, TOut>)Rent(model).Engine;
     }
 
     /// <summary>
-    /// Returns an engine to the generation it was rented from: after a swap it is disposed, never
-    /// handed to callers of the new model.
+    /// Returns an engine to the generation that created it: after a swap it is disposed, never
+    /// handed to callers of the new model. Return each rented engine once.
     /// </summary>
     public void ReturnPredictionEngine<TIn, TOut>(string model, PredictionEngine<TIn, TOut> engine)
         where TIn : class
         where TOut : class, new()
     {
         ArgumentNullException.ThrowIfNull(engine);
-        if (!_rentedFrom.TryGetValue(engine, out var generation))
+        if (!_createdBy.TryGetValue(engine, out var generation))
         {
-            throw new InvalidOperationException($"This engine was not rented from the pool of '{model}', or was returned twice.");
+            throw new InvalidOperationException($"This engine was not rented from the pool of '{model}'.");
         }
 
-        _rentedFrom.Remove(engine);
         generation.Return(engine);
     }
 
@@ -128,9 +136,27 @@ public sealed partial class ModelPool : IDisposable
 
     public IEnumerable<LoadedModelInfo> GetLoadedModels() => _slots.Values.Select(s => s.Describe());
 
-    /// <summary>Checks the champion alias now and swaps if it moved (used after a promotion).</summary>
-    public Task RefreshAsync(string model, CancellationToken cancellationToken) =>
-        RefreshOnceAsync(Slot(model), firstLoad: false).WaitAsync(cancellationToken);
+    /// <summary>
+    /// Checks the champion alias now and swaps if it moved (used after a promotion). A check
+    /// already running may have read the alias before the caller's write, so this one waits for
+    /// it and then checks again.
+    /// </summary>
+    public async Task RefreshAsync(string model, CancellationToken cancellationToken)
+    {
+        var slot = Slot(model);
+        Task? running;
+        lock (slot.Gate)
+        {
+            running = slot.Refreshing is { IsCompleted: false } task ? task : null;
+        }
+
+        if (running is not null)
+        {
+            await running.WaitAsync(cancellationToken);
+        }
+
+        await RefreshOnceAsync(slot, firstLoad: false).WaitAsync(cancellationToken);
+    }
 
     public void Dispose()
     {
@@ -307,7 +333,10 @@ public sealed partial class ModelPool : IDisposable
             throw new ModelIntegrityException($"model.zip of version {version} cannot be loaded: {ex.Message}");
         }
 
-        var generation = new ModelGeneration(manifest, transformer, t => definition.CreateEngine(ml, t), _options.MaxEnginesPerModel, Counters, DateTimeOffset.UtcNow);
+        var generation = new ModelGeneration(manifest, transformer, t => definition.CreateEngine(ml, t), _options.MaxEnginesPerModel, Counters, DateTimeOffset.UtcNow)
+        {
+            EngineCreated = (engine, owner) => _createdBy.AddOrUpdate(engine, owner),
+        };
 
         // Warm one engine so the first request after a swap does not pay for building it.
         var engine = generation.TryRent()!;
