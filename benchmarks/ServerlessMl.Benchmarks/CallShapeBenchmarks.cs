@@ -1,0 +1,87 @@
+using System.Runtime.CompilerServices;
+using BenchmarkDotNet.Attributes;
+using Microsoft.ML;
+using ServerlessMl.Models.BikeDemand;
+using ServerlessMl.Serving;
+
+namespace ServerlessMl.Benchmarks;
+
+/// <summary>
+/// Diagnostic for the gap between <c>pool.Predict</c> and the floor: the same hand-made engine
+/// called directly (the floor) and through a generic method shaped like
+/// <see cref="ModelPool.Predict{TIn,TOut}"/> (engine stored as object, cast to
+/// <c>PredictionEngine&lt;TIn,TOut&gt;</c> inside shared generic code), next to the pool's two APIs.
+/// If the generic shape alone costs what pool.Predict costs over the floor, the gap is the call
+/// shape, not the pool's bookkeeping.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 2, warmupCount: 5, iterationCount: 15)]
+public class CallShapeBenchmarks
+{
+    private const string Model = BenchEnvironment.Model;
+
+    private BenchEnvironment _env = null!;
+    private ModelPool _pool = null!;
+    private ITransformer _model = null!;
+    private PredictionEngine<BikeFeatures, BikePrediction> _engine = null!;
+    private object _engineAsObject = null!;
+    private BikeFeatures _features = null!;
+    private readonly BikePrediction _output = new();
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _env = await BenchEnvironment.StartAsync();
+        _pool = _env.Pool;
+        var ml = new MLContext();
+        _model = _env.LoadModel(ml);
+        _engine = ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(_model);
+        _engineAsObject = _engine;
+        _features = BenchEnvironment.SampleFeatures();
+    }
+
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        _engine.Dispose();
+        (_model as IDisposable)?.Dispose();
+        await _env.DisposeAsync();
+    }
+
+    [Benchmark(Baseline = true, Description = "engine.Predict, direct (floor)")]
+    public float Direct() => _engine.Predict(_features).Score;
+
+    [Benchmark(Description = "same engine via a generic method (object -> PredictionEngine<TIn,TOut>)")]
+    public float Generic() => PredictShared<BikeFeatures, BikePrediction>(_engineAsObject, _features).Score;
+
+    [Benchmark(Description = "same engine, Predict(input, ref output) reusing the output")]
+    public float ReuseOutput()
+    {
+        var output = _output;
+        _engine.Predict(_features, ref output);
+        return output.Score;
+    }
+
+    [Benchmark(Description = "pool.Predict")]
+    public float PoolPredict() => _pool.Predict<BikeFeatures, BikePrediction>(Model, _features).Score;
+
+    [Benchmark(Description = "pool Get/ReturnPredictionEngine")]
+    public float PoolGetReturn()
+    {
+        var engine = _pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model);
+        try
+        {
+            return engine.Predict(_features).Score;
+        }
+        finally
+        {
+            _pool.ReturnPredictionEngine(Model, engine);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TOut PredictShared<TIn, TOut>(object engine, TIn input)
+        where TIn : class
+        where TOut : class, new() =>
+        ((PredictionEngine<TIn, TOut>)engine).Predict(input);
+}

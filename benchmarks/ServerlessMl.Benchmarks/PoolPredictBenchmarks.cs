@@ -1,0 +1,107 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.ML;
+using ServerlessMl.Models.BikeDemand;
+using ServerlessMl.Serving;
+
+namespace ServerlessMl.Benchmarks;
+
+/// <summary>
+/// One prediction on one thread, the bike-demand champion, the same input every time. The
+/// baseline (the floor) is one PredictionEngine created once and reused; the pool is measured
+/// through both of its APIs, and two ways of doing without a pool show what it saves.
+/// </summary>
+// Two processes per benchmark: on a shared 2-core machine the spread between processes (code
+// layout, neighbours) is larger than the spread within one.
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 2, warmupCount: 5, iterationCount: 15)]
+public class PoolPredictBenchmarks
+{
+    private const string Model = BenchEnvironment.Model;
+
+    private BenchEnvironment _env = null!;
+    private ModelPool _pool = null!;
+    private MLContext _ml = null!;
+    private ITransformer _model = null!;
+    private PredictionEngine<BikeFeatures, BikePrediction> _engine = null!;
+    private BikeFeatures _features = null!;
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _env = await BenchEnvironment.StartAsync();
+        _pool = _env.Pool;
+        _features = BenchEnvironment.SampleFeatures();
+        _ml = new MLContext();
+        _model = _env.LoadModel(_ml);
+        _engine = _ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(_model);
+
+        var floor = _engine.Predict(_features).Score;
+        var pooled = _pool.Predict<BikeFeatures, BikePrediction>(Model, _features).Score;
+        if (floor != pooled)
+        {
+            throw new InvalidOperationException($"The pool predicts {pooled}, the hand-loaded champion {floor}: not the same model.");
+        }
+    }
+
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        _engine.Dispose();
+        (_model as IDisposable)?.Dispose();
+        await _env.DisposeAsync();
+    }
+
+    [Benchmark(Baseline = true, Description = "reused engine (floor)")]
+    public float ReusedEngine() => _engine.Predict(_features).Score;
+
+    [Benchmark(Description = "pool.Predict")]
+    public float PoolPredict() => _pool.Predict<BikeFeatures, BikePrediction>(Model, _features).Score;
+
+    [Benchmark(Description = "pool Get/ReturnPredictionEngine")]
+    public float PoolGetReturn()
+    {
+        var engine = _pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model);
+        try
+        {
+            return engine.Predict(_features).Score;
+        }
+        finally
+        {
+            _pool.ReturnPredictionEngine(Model, engine);
+        }
+    }
+
+    // The pool's own cost, without a prediction: what every request pays on top of the floor.
+    [Benchmark(Description = "pool rent + return only (RentAsync, no prediction)")]
+    public async Task<int> RentReturnOnly()
+    {
+        using var lease = await _pool.RentAsync(Model, CancellationToken.None);
+        return lease.Generation.IdleEngines;
+    }
+
+    [Benchmark(Description = "pool Get/ReturnPredictionEngine only (no prediction)")]
+    public void GetReturnOnly() =>
+        _pool.ReturnPredictionEngine(Model, _pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model));
+
+    [Benchmark(Description = "CreatePredictionEngine per call")]
+    public float EnginePerCall()
+    {
+        using var engine = _ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(_model);
+        return engine.Predict(_features).Score;
+    }
+
+    [Benchmark(Description = "Model.Load + engine per call")]
+    public float LoadPerCall()
+    {
+        var model = _env.LoadModel(_ml);
+        try
+        {
+            using var engine = _ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(model);
+            return engine.Predict(_features).Score;
+        }
+        finally
+        {
+            (model as IDisposable)?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ServerlessMl.Http;
+using ServerlessMl.Models;
+using ServerlessMl.Models.BikeDemand;
+using ServerlessMl.Serving;
+
+namespace ServerlessMl.Benchmarks;
+
+/// <summary>
+/// The predict handler without Kestrel or sockets: <see cref="PredictEndpoint.HandleAsync"/> plus
+/// writing its JSON result, on an in-memory request, next to the same host's constant endpoint
+/// (drain the body, write a constant result) as the baseline. Splits the cost the HTTP benchmark
+/// sees into binding, the model and the rest. "100 inputs" rows cycle through the 100 requests of
+/// the HTTP benchmark's batch; the batch row is per prediction.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 15)]
+public class PredictEndpointBenchmarks
+{
+    private const string Model = BenchEnvironment.Model;
+
+    private static readonly byte[] Fixed = Encoding.UTF8.GetBytes(
+        """{"timestamp":"2011-05-02T08:00:00","weather":1,"temperatureC":18,"feelsLikeC":18,"humidity":55,"windSpeedKmh":12}""");
+
+    private byte[][] _singles = null!;
+    private byte[] _batch = null!;
+    private int _next;
+    private BenchEnvironment _env = null!;
+    private ModelPool _pool = null!;
+    private PredictEndpoint _endpoint = null!;
+    private ServiceProvider _services = null!;
+    private BikeFeatures _features = null!;
+    private JsonElement _element;
+    private readonly Dictionary<string, string[]> _errors = [];
+
+    // As RequestBinder's options (web defaults, unmapped members disallowed, strict numbers).
+    private static readonly JsonSerializerOptions BinderJson = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = JsonNumberHandling.Strict,
+        MaxDepth = 32,
+    };
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _env = await BenchEnvironment.StartAsync();
+        _pool = _env.Pool;
+        _endpoint = new PredictEndpoint(ModelCatalog.Default, _pool, Options.Create(new ServingOptions()));
+        _services = new ServiceCollection().AddLogging().BuildServiceProvider();
+        _features = BenchEnvironment.SampleFeatures();
+        _element = JsonDocument.Parse(Fixed).RootElement.Clone();
+
+        var items = BenchEnvironment.VariedRequests().Select(r => JsonSerializer.Serialize(r)).ToArray();
+        _singles = [.. items.Select(Encoding.UTF8.GetBytes)];
+        _batch = Encoding.UTF8.GetBytes("[" + string.Join(',', items) + "]");
+
+        foreach (var body in new[] { Fixed, _singles[0], _batch })
+        {
+            var context = NewContext(body);
+            var result = await _endpoint.HandleAsync(context.Request, Model, CancellationToken.None);
+            await result.ExecuteAsync(context);
+            if (context.Response.StatusCode != StatusCodes.Status200OK)
+            {
+                throw new InvalidOperationException($"The handler answered {context.Response.StatusCode}.");
+            }
+        }
+    }
+
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        await _services.DisposeAsync();
+        await _env.DisposeAsync();
+    }
+
+    [Benchmark(Baseline = true, Description = "constant handler (drain body, write result)")]
+    public async Task Constant()
+    {
+        var context = NewContext(Fixed);
+        await context.Request.Body.CopyToAsync(Stream.Null);
+        await Results.Ok(new PredictEndpoint.SinglePrediction("constant", "0000", 1.0)).ExecuteAsync(context);
+    }
+
+    [Benchmark(Description = "RequestBinder.Bind, one item")]
+    public object? Bind() => RequestBinder.Bind(_element, typeof(BikeDemandRequest), string.Empty, _errors);
+
+    // The System.Text.Json half of Bind (the rest is the request's validation rules).
+    [Benchmark(Description = "  of which: JsonSerializer.Deserialize")]
+    public object? Deserialize() => JsonSerializer.Deserialize(_element, typeof(BikeDemandRequest), BinderJson);
+
+    [Benchmark(Description = "pool.Predict, features given")]
+    public float PoolPredict() => _pool.Predict<BikeFeatures, BikePrediction>(Model, _features).Score;
+
+    [Benchmark(Description = "predict handler, single, one input")]
+    public Task Handler() => Handle(Fixed);
+
+    [Benchmark(Description = "predict handler, single, 100 inputs")]
+    public Task HandlerVaried()
+    {
+        var i = _next + 1;
+        _next = i == _singles.Length ? 0 : i;
+        return Handle(_singles[_next]);
+    }
+
+    [Benchmark(OperationsPerInvoke = 100, Description = "predict handler, batch of 100 (per item)")]
+    public Task HandlerBatch() => Handle(_batch);
+
+    private async Task Handle(byte[] body)
+    {
+        var context = NewContext(body);
+        var result = await _endpoint.HandleAsync(context.Request, Model, CancellationToken.None);
+        await result.ExecuteAsync(context);
+    }
+
+    private DefaultHttpContext NewContext(byte[] body)
+    {
+        var context = new DefaultHttpContext { RequestServices = _services };
+        context.Request.Method = HttpMethods.Post;
+        context.Request.ContentType = "application/json";
+        context.Request.ContentLength = body.Length;
+        context.Request.Body = new MemoryStream(body, writable: false);
+        context.Response.Body = Stream.Null;
+        return context;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Runtime.CompilerServices;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Running;
+using ServerlessMl.Testing;
+
+namespace ServerlessMl.Benchmarks;
+
+/// <summary>
+/// <c>ServerlessMl.Benchmarks [BenchmarkDotNet arguments]</c> runs the BenchmarkDotNet benchmarks
+/// (e.g. <c>--filter '*PoolPredict*'</c>); <c>cold-baseline</c> and <c>cold-pool</c> are the
+/// one-shot processes of the cold-start benchmark (see <see cref="ColdStart"/>).
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return args switch
+        {
+            ["cold-baseline"] => await ColdStart.BaselineAsync(),
+            ["cold-pool"] => await ColdStart.PoolAsync(),
+            _ => RunBenchmarks(args),
+        };
+    }
+
+    // Kept out of Main so the cold-start modes never load BenchmarkDotNet.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int RunBenchmarks(string[] args)
+    {
+        var config = DefaultConfig.Instance
+            .WithArtifactsPath(Path.Combine(RepoPaths.Root, "artifacts", "benchmarks", "bdn"));
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    }
+}

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Cold-path benchmark: (a) launching `serverless-ml serve` to its first successful prediction,
+# against (b) a process of the same shape that loads the champion by hand and predicts once
+# (`ServerlessMl.Benchmarks.dll cold-baseline`), and (c) a promotion to the first prediction
+# from the new version, on the instance that was asked to promote and on a second instance that
+# only notices on its next refresh (Serving__ModelRefreshSeconds=2).
+#
+#   bash benchmarks/cold.sh
+#
+# Every launch is a fresh process, started in the repository root (also serve's content root; one
+# kind starts serve in its own bin/ folder to show what that costs), timed by benchmarks/probe.mjs
+# from just before it is spawned;
+# the kinds run interleaved (serve, baseline, pool, serve, ...) after one untimed launch of
+# each, and each timed launch or promotion holds the lock. Writes artifacts/benchmarks/cold.md
+# (raw runs in cold.tsv) and stdout.
+#
+# Environment:
+#   RUNS=7             timed launches of each kind (medians reported)
+#   PROMOTIONS=6       promotions, alternating between the two versions
+#   REFRESH_SECONDS=2  Serving__ModelRefreshSeconds of the second instance
+#   DAYS=120           synthetic days for version 0001; version 0002 adds 7 more
+#   BENCH_LOCK=/tmp/serverlessml-build.lock   SKIP_BUILD=1
+set -euo pipefail
+# shellcheck source=benchmarks/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+RUNS=${RUNS:-7}
+PROMOTIONS=${PROMOTIONS:-6}
+REFRESH_SECONDS=${REFRESH_SECONDS:-2}
+DAYS=${DAYS:-120}
+PROBE=$ROOT/benchmarks/probe.mjs
+
+require_tools
+# Every process starts in the repository root, as README runs serve (it is serve's content root).
+cd "$ROOT"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/serverless-ml-cold.XXXXXX")
+cleanup() { stop_serves; stop_azurite; rm -rf "$WORK"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+mkdir -p "$OUT_DIR"
+
+build_release
+say "Azurite"
+start_azurite "$WORK"
+say "two versions: $DAYS days, then $((DAYS + 7)) days"
+first=$(train_champion "$WORK/data" "$DAYS")
+[[ $(jq -r ".status | ascii_downcase" <<<"$first") == promoted ]] || die "first training did not promote a champion: $first"
+second=$(train_champion "$WORK/data" "$((DAYS + 7))")
+[[ $(jq -r ".status | ascii_downcase" <<<"$second") =~ ^(promoted|rejected)$ ]] || die "second training stored no version: $second"
+CHAMPION=$(jq -r .champion <<<"$second")
+V1=$(jq -r .version <<<"$first"); V2=$(jq -r .version <<<"$second")
+MODEL_LINE=$(model_line "$V1")
+say "versions $V1 and $V2; champion $CHAMPION (second run: $(jq -r .status <<<"$second"))"
+
+write_bodies "$WORK"
+TSV=$OUT_DIR/cold.tsv
+printf 'kind\trun\tms\taccept_ms\tconstant_ms\tversion\n' >"$TSV"
+
+launch_serve() { # [split|preload|bindir] -> JSON from probe launch. split: first the constant endpoint, then
+  # predict; bindir: started in its own output folder instead of the repository root (its content root).
+  local port dir=$ROOT
+  local -a first=() extra=()
+  port=$(free_port)
+  if [[ ${1:-} == split ]]; then
+    first=(--first-url "http://127.0.0.1:$port/bench/constant"); extra=(--benchmark-endpoints)
+  elif [[ ${1:-} == preload ]]; then
+    extra=(--preload)
+  elif [[ ${1:-} == bindir ]]; then
+    dir=$(dirname "$CLI")
+  fi
+  cd "$dir"
+  locked node "$PROBE" launch --url "http://127.0.0.1:$port/api/models/$MODEL/predict" "${first[@]}" --body "$WORK/fixed.json" \
+    --log "$WORK/serve-cold.log" -- dotnet "$CLI" serve --port "$port" "${extra[@]}"
+  cd "$ROOT"
+}
+serve_row() { # KIND RUN JSON
+  printf '%s\t%d\t%s\t%s\t%s\t%s\n' "$1" "$2" "$(jq -r .firstPredictionMs <<<"$3")" "$(jq -r .acceptMs <<<"$3")" \
+    "$(jq -r '.firstUrlMs // ""' <<<"$3")" "$(jq -r .version <<<"$3")" | tee -a "$TSV" >&2
+}
+launch_stdout() { # MODE -> JSON from probe stdout
+  locked node "$PROBE" stdout -- dotnet "$BENCH_DLL" "$1"
+}
+
+# `serve --preload` (load the champion while the host starts) where this build has it.
+PRELOAD=0
+locked dotnet "$CLI" serve --help 2>/dev/null | grep -q -- --preload && PRELOAD=1
+
+say "cold start: one untimed launch of each, then $RUNS timed rounds"
+((PRELOAD)) && launch_serve preload >/dev/null
+launch_serve >/dev/null; launch_serve split >/dev/null; launch_serve bindir >/dev/null; launch_stdout cold-baseline >/dev/null; launch_stdout cold-pool >/dev/null
+for ((run = 1; run <= RUNS; run++)); do
+  serve_row serve "$run" "$(launch_serve)"
+  for mode in cold-baseline cold-pool; do
+    r=$(launch_stdout "$mode")
+    printf '%s\t%d\t%s\t\t\t%s\n' "$mode" "$run" "$(jq -r .firstLineMs <<<"$r")" "$(jq -r '.line | fromjson | .version' <<<"$r")" | tee -a "$TSV" >&2
+  done
+  serve_row serve-split "$run" "$(launch_serve split)"
+  serve_row serve-bindir "$run" "$(launch_serve bindir)"
+  if ((PRELOAD)); then serve_row serve-preload "$run" "$(launch_serve preload)"; fi
+done
+
+say "promotion: instance A is asked to promote; instance B re-checks every ${REFRESH_SECONDS}s"
+PORT_A=$(free_port); start_serve "$PORT_A" "$WORK/serve-a.log"
+PORT_B=$(free_port); start_serve "$PORT_B" "$WORK/serve-b.log" "Serving__ModelRefreshSeconds=$REFRESH_SECONDS"
+for port in "$PORT_A" "$PORT_B"; do
+  curl -sf -H 'Content-Type: application/json' --data @"$WORK/fixed.json" "http://127.0.0.1:$port/api/models/$MODEL/predict" >/dev/null \
+    || die "instance on $port does not predict"
+done
+PTSV=$OUT_DIR/promotion.tsv
+printf 'run\tversion\tpromote_response_ms\tA_first_new_ms\tB_first_new_ms\tB_requests\twait_ms\tB_after_due_ms\n' >"$PTSV"
+current=$CHAMPION
+for ((run = 1; run <= PROMOTIONS; run++)); do
+  target=$V1; [[ $current == "$V1" ]] && target=$V2
+  sleep "$REFRESH_SECONDS"  # let B settle into its refresh rhythm on the current version
+  r=$(locked node "$PROBE" promote --admin "http://127.0.0.1:$PORT_A/api/models/$MODEL/promote" --version "$target" \
+    --body "$WORK/fixed.json" --timeout-ms 30000 --random-wait-ms "$((REFRESH_SECONDS * 1000))" \
+    --watch "A=http://127.0.0.1:$PORT_A/api/models/$MODEL/predict" \
+    --watch "B=http://127.0.0.1:$PORT_B/api/models/$MODEL/predict")
+  # B's check fell due (REFRESH - wait) ms after the promotion: what B took beyond that is its own work.
+  printf '%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$target" "$(jq -r .promoteResponseMs <<<"$r")" "$(jq -r .AMs <<<"$r")" "$(jq -r .BMs <<<"$r")" \
+    "$(jq -r .BRequests <<<"$r")" "$(jq -r .waitMs <<<"$r")" "$(jq -r --argjson p "$((REFRESH_SECONDS * 1000))" '.BMs - ([$p - .waitMs, 0] | max) | . * 10 | round / 10' <<<"$r")" | tee -a "$PTSV" >&2
+  current=$target
+done
+
+# ---- report -------------------------------------------------------------------------------
+col() { awk -F'\t' -v k="$1" -v c="$2" 'NR > 1 && $1 == k && $c != "" { print $c }' "$TSV"; }
+med() { col "$1" "$2" | median; }
+rng() { col "$1" "$2" | sort -g | awk '{ v[NR] = $1 } END { printf "%.0f–%.0f", v[1], v[NR] }'; }
+pcol() { awk -F'\t' -v c="$1" 'NR > 1 { print $c }' "$PTSV"; }
+prng() { pcol "$1" | sort -g | awk '{ v[NR] = $1 } END { printf "%.0f–%.0f", v[1], v[NR] }'; }
+cell() { echo "$(calc %.0f "$(med "$1" "$2")") | $(rng "$1" "$2")"; }
+pcell() { echo "$(calc %.0f "$(pcol "$1" | median)") | $(prng "$1")"; }
+
+S=$(med serve 3); B=$(med cold-baseline 3); P=$(med cold-pool 3)
+RATIO=$(calc %.2f "$S / $B")
+REPORT=$OUT_DIR/cold.md
+{
+  echo "### Cold-path benchmark ($(date -u +%Y-%m-%dT%H:%MZ))"
+  echo
+  echo "Machine: $(machine_line). Azurite on 127.0.0.1."
+  echo "Source: $(source_line). Model: $MODEL_LINE (version $V2 alike, 7 more days)."
+  echo "$RUNS timed launches of each kind, interleaved, after one untimed launch of each; ms from spawn, median and range."
+  echo
+  echo "| process | ms, median | range |"
+  echo "|---|---:|---:|"
+  echo "| (b) baseline: \`ServerlessMl.Benchmarks.dll cold-baseline\`: alias, model.zip, Model.Load, one engine, predict, print | $(cell cold-baseline 3) |"
+  echo "| \`ServerlessMl.Benchmarks.dll cold-pool\`: the app's service graph + ModelPool (manifest, sha256, warm engine), no web host | $(cell cold-pool 3) |"
+  echo "| (a) \`serverless-ml serve\`: first 200 from POST /predict | $(cell serve 3) |"
+  echo "| … of which: until serve accepted the first connection | $(cell serve 4) |"
+  echo "| split run (\`serve --benchmark-endpoints\`): first connection accepted | $(cell serve-split 4) |"
+  echo "| split run: first 200 from POST /bench/constant (no model) | $(cell serve-split 5) |"
+  echo "| split run: then first 200 from POST /predict | $(cell serve-split 3) |"
+  echo "| \`serverless-ml serve\` started in its own bin/ folder (a small content root) | $(cell serve-bindir 3) |"
+  if ((PRELOAD)); then
+    echo "| \`serverless-ml serve --preload\` (champion loaded while the host starts): first 200 from POST /predict | $(cell serve-preload 3) |"
+  fi
+  echo
+  echo "Ratio (a)/(b), medians: **$RATIO** (target ≤ 1.20: $(awk -v r="$RATIO" 'BEGIN { print (r <= 1.2) ? "met" : "NOT met" }')); cold-pool / baseline: $(calc %.2f "$P / $B")$( ((PRELOAD)) && echo "; serve --preload / baseline: $(calc %.2f "$(med serve-preload 3) / $B")")."
+  echo
+  echo "Promotion ($PROMOTIONS times, alternating $V1 ↔ $V2), ms from sending POST /promote to instance A. B is a second"
+  echo "serve instance on the same storage with Serving__ModelRefreshSeconds=$REFRESH_SECONDS, polled continuously; the"
+  echo "promotion falls at a random point of B's refresh interval (its check is started by a request once due)."
+  echo
+  echo "| | median ms | range |"
+  echo "|---|---:|---:|"
+  echo "| A: promote response (alias written, new version loaded and swapped in) | $(pcell 3) |"
+  echo "| A: first prediction from the new version | $(pcell 4) |"
+  echo "| B: first prediction from the new version | $(pcell 5) |"
+  echo "| B: the same, counted from when its next check fell due | $(pcell 8) |"
+} >"$REPORT"
+
+cat "$REPORT"
+echo >&2
+echo "Report: $REPORT   raw runs: $TSV, $PTSV" >&2

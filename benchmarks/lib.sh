@@ -1,0 +1,133 @@
+# Shared by benchmarks/http.sh and benchmarks/cold.sh (source it; not a script of its own).
+# Builds in Release, starts a throw-away Azurite, trains a champion on synthetic data and starts
+# `serverless-ml serve` instances; every dotnet build/run and every timed section holds
+# $BENCH_LOCK (flock), so on a shared machine builds and measurements never overlap.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LOCK=${BENCH_LOCK:-/tmp/serverlessml-build.lock}
+CLI=$ROOT/src/ServerlessMl.Cli/bin/Release/net10.0/serverless-ml.dll
+BENCH_DLL=$ROOT/benchmarks/ServerlessMl.Benchmarks/bin/Release/net10.0/ServerlessMl.Benchmarks.dll
+OUT_DIR=$ROOT/artifacts/benchmarks
+MODEL=bike-demand
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+die() { echo "$(basename "$0"): $*" >&2; exit 2; }
+say() { echo "== $*" >&2; }
+
+# -o: the lock is not inherited by anything the command leaves running (servers, build nodes).
+locked() { flock -o "$LOCK" "$@"; }
+
+# Runs a shell snippet holding the lock; processes it starts in the background do not hold it.
+locked_sh() { flock -o "$LOCK" bash -c "$1"; }
+
+free_port() {
+  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+require_tools() {
+  command -v flock >/dev/null || die "flock not found (Debian package util-linux)"
+  command -v node >/dev/null || die "node not found (Node.js 20+, as for Azurite)"
+  command -v curl >/dev/null || die "curl not found"
+  command -v jq >/dev/null || die "jq not found (Debian package jq)"
+}
+
+build_release() {
+  if [[ ${SKIP_BUILD:-0} == 1 ]]; then
+    say "build skipped (SKIP_BUILD=1)"
+  else
+    say "build (Release): CLI and benchmarks"
+    locked dotnet build -c Release "$ROOT/src/ServerlessMl.Cli" -nologo -v quiet >&2
+    locked dotnet build -c Release "$ROOT/benchmarks/ServerlessMl.Benchmarks" -nologo -v quiet >&2
+  fi
+  [[ -f $CLI ]] || die "$CLI is missing; build src/ServerlessMl.Cli in Release"
+  [[ -f $BENCH_DLL ]] || die "$BENCH_DLL is missing; build benchmarks/ServerlessMl.Benchmarks in Release"
+}
+
+# start_azurite WORK: Azurite (all services, scripts/azurite.sh) with its state under WORK; exports ModelStorage.
+start_azurite() {
+  AZURITE_STATE=$1/azurite
+  "$ROOT/scripts/azurite.sh" start "$AZURITE_STATE" >&2
+  # shellcheck disable=SC1091
+  source "$AZURITE_STATE/azurite.env"
+  export ModelStorage
+}
+
+stop_azurite() {
+  [[ -n ${AZURITE_STATE:-} ]] && "$ROOT/scripts/azurite.sh" stop "$AZURITE_STATE" >&2 || true
+}
+
+cli() { locked dotnet "$CLI" "$@"; }
+
+# train_champion DATA_DIR DAYS: generate DAYS synthetic days (seeded), upload the new ones, run the
+# retrain job; prints the job's JSON outcome.
+train_champion() {
+  local dir=$1 days=$2
+  cli data generate -o "$dir" --start 2011-01-01 --days "$days" --seed "${SEED:-7}" >/dev/null 2>&1 || die "data generate failed"
+  cli data upload --source "$dir" >/dev/null 2>&1 || die "data upload failed"
+  cli train 2>/dev/null || die "train failed: run 'dotnet $CLI train' with ModelStorage set to see why"
+}
+
+SERVE_PIDS=()
+
+# start_serve PORT LOG [VAR=VALUE...]: serve --benchmark-endpoints in the background (its start-up
+# holds the lock), waits until it answers; sets SERVE_PID.
+start_serve() {
+  local port=$1 log=$2
+  shift 2
+  local pidfile
+  pidfile=$(mktemp)
+  # shellcheck disable=SC2016
+  locked_sh "env $* dotnet '$CLI' serve --port $port --benchmark-endpoints >'$log' 2>&1 </dev/null & echo \$! >'$pidfile'
+    for _ in \$(seq 300); do
+      curl -s -o /dev/null http://127.0.0.1:$port/api/health && exit 0
+      kill -0 \$(cat '$pidfile') 2>/dev/null || exit 1
+      sleep 0.1
+    done
+    exit 1" || { cat "$log" >&2; die "serve did not start on port $port (log: $log)"; }
+  SERVE_PID=$(cat "$pidfile")
+  rm -f "$pidfile"
+  SERVE_PIDS+=("$SERVE_PID")
+}
+
+stop_serves() {
+  local pid
+  for pid in "${SERVE_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${SERVE_PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  SERVE_PIDS=()
+}
+
+# Request bodies: fixed.json (one request), batch100.json (100 different hours and weathers) and
+# single.jsonl (the same 100, one request per line; post.lua cycles through them).
+write_bodies() {
+  local dir=$1
+  echo '{"timestamp":"2011-05-02T08:00:00","weather":1,"temperatureC":18,"feelsLikeC":18,"humidity":55,"windSpeedKmh":12}' >"$dir/fixed.json"
+  jq -cn '[range(100) as $i | {
+      timestamp: ("2011-05-\(2 + ($i / 24 | floor) | tostring | if length == 1 then "0" + . else . end)T\($i % 24 | tostring | if length == 1 then "0" + . else . end):00:00"),
+      weather: (1 + $i % 3), temperatureC: (5 + $i % 25), feelsLikeC: (4 + $i % 27),
+      humidity: (30 + $i % 60), windSpeedKmh: ($i % 30)}]' >"$dir/batch100.json"
+  jq -c ".[]" "$dir/batch100.json" >"$dir/single.jsonl"
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan"; exit } if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2; print m }'; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
+machine_line() {
+  echo "$(nproc) cores ($(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(. /etc/os-release && echo "$PRETTY_NAME"), .NET SDK $(dotnet --version)"
+}
+
+# model_line VERSION: what was measured, from the version's manifest (the model definition changes over time).
+model_line() {
+  cli models show --version "$1" 2>/dev/null | jq -r '"\(.model) version \(.version): \(.trainer.name), \(.trainer.parameters.numberOfIterations // "?") trees of \(.trainer.parameters.numberOfLeaves // "?") leaves, model.zip \(.modelFile.sizeBytes) bytes, ML.NET \(.mlNetVersion)"'
+}
+
+source_line() {
+  local rev
+  rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  if [[ -n $(git -C "$ROOT" status --porcelain -- src 2>/dev/null) ]]; then rev="$rev + uncommitted changes in src/"; fi
+  echo "commit $rev"
+}
