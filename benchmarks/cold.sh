@@ -7,8 +7,8 @@
 #
 #   bash benchmarks/cold.sh
 #
-# Every launch is a fresh process, started in the repository root (also serve's content root; one
-# kind starts serve in its own bin/ folder to show what that costs), timed by benchmarks/probe.mjs
+# Every launch is a fresh process, started in the repository root (one kind starts serve in its own
+# bin/ folder; before 03bd2af the current folder was serve's content root, which cost start-up), timed by benchmarks/probe.mjs
 # from just before it is spawned;
 # the kinds run interleaved (serve, baseline, pool, serve, ...) after one untimed launch of
 # each, and each timed launch or promotion holds the lock. Writes artifacts/benchmarks/cold.md
@@ -31,17 +31,9 @@ DAYS=${DAYS:-120}
 PROBE=$ROOT/benchmarks/probe.mjs
 
 require_tools
-# Every process starts in the repository root, as README runs serve (it is serve's content root).
+# Every process starts in the repository root, as README runs serve.
 cd "$ROOT"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/serverless-ml-cold.XXXXXX")
-cleanup() { stop_serves; stop_azurite; rm -rf "$WORK"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-mkdir -p "$OUT_DIR"
-
-build_release
-say "Azurite"
-start_azurite "$WORK"
+prepare_run cold
 say "two versions: $DAYS days, then $((DAYS + 7)) days"
 first=$(train_champion "$WORK/data" "$DAYS")
 [[ $(jq -r ".status | ascii_downcase" <<<"$first") == promoted ]] || die "first training did not promote a champion: $first"
@@ -57,7 +49,7 @@ TSV=$OUT_DIR/cold.tsv
 printf 'kind\trun\tms\taccept_ms\tconstant_ms\tversion\n' >"$TSV"
 
 launch_serve() { # [split|preload|bindir] -> JSON from probe launch. split: first the constant endpoint, then
-  # predict; bindir: started in its own output folder instead of the repository root (its content root).
+  # predict; bindir: started in its own output folder instead of the repository root.
   local port dir=$ROOT
   local -a first=() extra=()
   port=$(free_port)
@@ -150,7 +142,7 @@ REPORT=$OUT_DIR/cold.md
   echo "| split run (\`serve --benchmark-endpoints\`): first connection accepted | $(cell serve-split 4) |"
   echo "| split run: first 200 from POST /bench/constant (no model) | $(cell serve-split 5) |"
   echo "| split run: then first 200 from POST /predict | $(cell serve-split 3) |"
-  echo "| \`serverless-ml serve\` started in its own bin/ folder (a small content root) | $(cell serve-bindir 3) |"
+  echo "| \`serverless-ml serve\` started in its own bin/ folder | $(cell serve-bindir 3) |"
   if ((PRELOAD)); then
     echo "| \`serverless-ml serve --preload\` (champion loaded while the host starts): first 200 from POST /predict | $(cell serve-preload 3) |"
   fi

@@ -31,7 +31,7 @@ WRK_THREADS=${WRK_THREADS:-1}
 WRK_VERSION=4.1.0
 
 require_tools
-# Every process starts in the repository root, as README runs serve (it is serve's content root).
+# Every process starts in the repository root, as README runs serve.
 cd "$ROOT"
 if ! command -v wrk >/dev/null; then
   say "installing wrk (Debian package)"
@@ -44,15 +44,7 @@ fi
 WRK_BANNER=$(wrk -v 2>&1 | head -n 1 || true)  # wrk -v exits 1
 [[ $WRK_BANNER == *"$WRK_VERSION"* ]] || die "expected wrk $WRK_VERSION (got: $WRK_BANNER)"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/serverless-ml-http.XXXXXX")
-cleanup() { stop_serves; stop_azurite; rm -rf "$WORK"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-mkdir -p "$OUT_DIR"
-
-build_release
-say "Azurite"
-start_azurite "$WORK"
+prepare_run http
 say "data ($DAYS synthetic days) and the retrain job"
 outcome=$(train_champion "$WORK/data" "$DAYS")
 [[ $(jq -r ".status | ascii_downcase" <<<"$outcome") == promoted ]] || die "training did not promote a champion: $outcome"

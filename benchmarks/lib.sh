@@ -131,3 +131,15 @@ source_line() {
   if [[ -n $(git -C "$ROOT" status --porcelain -- src 2>/dev/null) ]]; then rev="$rev + uncommitted changes in src/"; fi
   echo "commit $rev"
 }
+
+# WORK (a scratch folder), Release builds and a throw-away Azurite: everything is stopped and
+# removed when the script exits.
+prepare_run() { # NAME
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/serverless-ml-$1.XXXXXX")
+  trap 'stop_serves; stop_azurite; rm -rf "$WORK"' EXIT
+  trap 'exit 130' INT TERM
+  mkdir -p "$OUT_DIR"
+  build_release
+  say "Azurite"
+  start_azurite "$WORK"
+}

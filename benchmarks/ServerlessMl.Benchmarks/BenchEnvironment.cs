@@ -1,10 +1,8 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.ML;
 using ServerlessMl.Models.BikeDemand;
 using ServerlessMl.Registry;
 using ServerlessMl.Serving;
 using ServerlessMl.Testing;
-using ServerlessMl.Training;
 
 namespace ServerlessMl.Benchmarks;
 
@@ -41,17 +39,36 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
     public BinaryData ModelZip { get; }
 
+    /// <summary>The context of <see cref="HandLoadedModel"/> and the engines made from it.</summary>
+    public MLContext Context { get; } = new();
+
+    /// <summary>The champion loaded by hand from <see cref="ModelZip"/>, once: what baselines predict with.</summary>
+    public ITransformer HandLoadedModel => _handLoaded ??= LoadModel(Context);
+
+    private ITransformer? _handLoaded;
+    private readonly List<IDisposable> _engines = [];
+
+    /// <summary>An engine over <see cref="HandLoadedModel"/>, as a caller without a pool holds one; disposed with this environment.</summary>
+    public PredictionEngine<BikeFeatures, BikePrediction> CreateEngine()
+    {
+        var engine = Context.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(HandLoadedModel);
+        _engines.Add(engine);
+        return engine;
+    }
+
     /// <summary>A typical request (a spring working-day morning), featurized as serving does.</summary>
-    public static BikeFeatures SampleFeatures() =>
-        new BikeDemandModel().FromRequest(new BikeDemandRequest
-        {
-            Timestamp = new DateTimeOffset(2011, 5, 2, 8, 0, 0, TimeSpan.Zero),
-            Weather = 1,
-            TemperatureC = 18,
-            FeelsLikeC = 18,
-            Humidity = 55,
-            WindSpeedKmh = 12,
-        });
+    public static BikeFeatures SampleFeatures() => new BikeDemandModel().FromRequest(SampleRequest());
+
+    /// <summary>The request behind <see cref="SampleFeatures"/>.</summary>
+    public static BikeDemandRequest SampleRequest() => new()
+    {
+        Timestamp = new DateTimeOffset(2011, 5, 2, 8, 0, 0, TimeSpan.Zero),
+        Weather = 1,
+        TemperatureC = 18,
+        FeelsLikeC = 18,
+        Humidity = 55,
+        WindSpeedKmh = 12,
+    };
 
     /// <summary>
     /// 100 different requests (as in the HTTP benchmark's batch: hours 0-23 over five May days, three
@@ -83,33 +100,26 @@ public sealed class BenchEnvironment : IAsyncDisposable
         try
         {
             // Serving options as shipped (refresh every 30 s, 2 x cores engines), nothing tuned for the benchmark.
-            var serving = new ConfigurationBuilder().Build();
-            app = TestApp.Create(azurite, configure: services => services.AddServerlessMlServing(serving));
-            var files = LocalDataFiles.Open(data.Folder, data.Folder);
-            await app.Get<TrainingDataUploader>().UploadAsync(Model, files, false, null, CancellationToken.None);
-            var outcome = await app.Get<RetrainJob>().RunAsync(Model, "bench", CancellationToken.None);
-            if (outcome.Status != RetrainStatus.Promoted || outcome.Version is null)
-            {
-                throw new InvalidOperationException($"Training did not promote a champion: {outcome.Status} ({string.Join("; ", outcome.Reasons)}).");
-            }
-
+            app = TestApp.Create(azurite);
+            await ChampionSetup.TrainVersionsAsync(app, data, 1);
             var registry = app.Get<ModelRegistry>();
-            var zip = await registry.DownloadModelAsync(Model, outcome.Version, CancellationToken.None);
-            var manifest = await registry.GetManifestAsync(Model, outcome.Version, CancellationToken.None);
+            var version = (await registry.GetChampionAsync(Model, CancellationToken.None))!.Value.Alias.Version;
+            var zip = await registry.DownloadModelAsync(Model, version, CancellationToken.None);
+            var manifest = await registry.GetManifestAsync(Model, version, CancellationToken.None);
 
             // Into the benchmark log: which model was measured (the model definition may change between runs).
             Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"// ServerlessMl champion {outcome.Version}: {manifest?.Trainer.Name} ({string.Join(", ", manifest?.Trainer.Parameters.Select(p => $"{p.Key}={p.Value}") ?? [])}), model.zip {zip.ToMemory().Length} bytes"));
+                $"// ServerlessMl champion {version}: {manifest?.Trainer.Name} ({string.Join(", ", manifest?.Trainer.Parameters.Select(p => $"{p.Key}={p.Value}") ?? [])}), model.zip {zip.ToMemory().Length} bytes"));
             var pool = app.Get<ModelPool>();
 
             // Warm the pool: the first call loads the champion (download, sha256, Model.Load, one engine).
             pool.Predict<BikeFeatures, BikePrediction>(Model, SampleFeatures());
-            if (pool.GetLoadedModel(Model).Version != outcome.Version)
+            if (pool.GetLoadedModel(Model).Version != version)
             {
-                throw new InvalidOperationException($"The pool serves {pool.GetLoadedModel(Model).Version}, not the champion {outcome.Version}.");
+                throw new InvalidOperationException($"The pool serves {pool.GetLoadedModel(Model).Version}, not the champion {version}.");
             }
 
-            return new BenchEnvironment(azurite, data, app, pool, outcome.Version, zip);
+            return new BenchEnvironment(azurite, data, app, pool, version, zip);
         }
         catch
         {
@@ -130,6 +140,12 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var engine in _engines)
+        {
+            engine.Dispose();
+        }
+
+        (_handLoaded as IDisposable)?.Dispose();
         _app.Dispose();
         _data.Dispose();
         await _azurite.DisposeAsync();

@@ -22,7 +22,6 @@ public class CallShapeBenchmarks
 
     private BenchEnvironment _env = null!;
     private ModelPool _pool = null!;
-    private ITransformer _model = null!;
     private PredictionEngine<BikeFeatures, BikePrediction> _engine = null!;
     private object _engineAsObject = null!;
     private BikeFeatures _features = null!;
@@ -33,20 +32,13 @@ public class CallShapeBenchmarks
     {
         _env = await BenchEnvironment.StartAsync();
         _pool = _env.Pool;
-        var ml = new MLContext();
-        _model = _env.LoadModel(ml);
-        _engine = ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(_model);
+        _engine = _env.CreateEngine();
         _engineAsObject = _engine;
         _features = BenchEnvironment.SampleFeatures();
     }
 
     [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        _engine.Dispose();
-        (_model as IDisposable)?.Dispose();
-        await _env.DisposeAsync();
-    }
+    public async Task CleanupAsync() => await _env.DisposeAsync();
 
     [Benchmark(Baseline = true, Description = "engine.Predict, direct (floor)")]
     public float Direct() => _engine.Predict(_features).Score;

@@ -64,20 +64,10 @@ internal static class ColdStart
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         var pool = provider.GetRequiredService<ModelPool>();
         using var lease = await pool.RentAsync(Model, CancellationToken.None);
-        var prediction = lease.Predict(SampleRequest());
+        var prediction = lease.Predict(BenchEnvironment.SampleRequest());
         Print(lease.Generation.Version, prediction);
         return 0;
     }
-
-    private static BikeDemandRequest SampleRequest() => new()
-    {
-        Timestamp = new DateTimeOffset(2011, 5, 2, 8, 0, 0, TimeSpan.Zero),
-        Weather = 1,
-        TemperatureC = 18,
-        FeelsLikeC = 18,
-        Humidity = 55,
-        WindSpeedKmh = 12,
-    };
 
     private static string ConnectionString() =>
         Environment.GetEnvironmentVariable("ModelStorage") is { Length: > 0 } value

@@ -20,8 +20,6 @@ public class PoolPredictBenchmarks
 
     private BenchEnvironment _env = null!;
     private ModelPool _pool = null!;
-    private MLContext _ml = null!;
-    private ITransformer _model = null!;
     private PredictionEngine<BikeFeatures, BikePrediction> _engine = null!;
     private BikeFeatures _features = null!;
 
@@ -31,9 +29,7 @@ public class PoolPredictBenchmarks
         _env = await BenchEnvironment.StartAsync();
         _pool = _env.Pool;
         _features = BenchEnvironment.SampleFeatures();
-        _ml = new MLContext();
-        _model = _env.LoadModel(_ml);
-        _engine = _ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(_model);
+        _engine = _env.CreateEngine();
 
         var floor = _engine.Predict(_features).Score;
         var pooled = _pool.Predict<BikeFeatures, BikePrediction>(Model, _features).Score;
@@ -44,12 +40,7 @@ public class PoolPredictBenchmarks
     }
 
     [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        _engine.Dispose();
-        (_model as IDisposable)?.Dispose();
-        await _env.DisposeAsync();
-    }
+    public async Task CleanupAsync() => await _env.DisposeAsync();
 
     [Benchmark(Baseline = true, Description = "reused engine (floor)")]
     public float ReusedEngine() => _engine.Predict(_features).Score;
@@ -86,17 +77,17 @@ public class PoolPredictBenchmarks
     [Benchmark(Description = "CreatePredictionEngine per call")]
     public float EnginePerCall()
     {
-        using var engine = _ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(_model);
+        using var engine = _env.Context.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(_env.HandLoadedModel);
         return engine.Predict(_features).Score;
     }
 
     [Benchmark(Description = "Model.Load + engine per call")]
     public float LoadPerCall()
     {
-        var model = _env.LoadModel(_ml);
+        var model = _env.LoadModel(_env.Context);
         try
         {
-            using var engine = _ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(model);
+            using var engine = _env.Context.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(model);
             return engine.Predict(_features).Score;
         }
         finally

@@ -23,7 +23,6 @@ public class TwoThreadBenchmarks
 
     private BenchEnvironment _env = null!;
     private ModelPool _pool = null!;
-    private ITransformer _model = null!;
     private PredictionEngine<BikeFeatures, BikePrediction> _engineA = null!;
     private PredictionEngine<BikeFeatures, BikePrediction> _engineB = null!;
     private BikeFeatures _featuresA = null!;
@@ -35,10 +34,8 @@ public class TwoThreadBenchmarks
     {
         _env = await BenchEnvironment.StartAsync();
         _pool = _env.Pool;
-        var ml = new MLContext();
-        _model = _env.LoadModel(ml);
-        _engineA = ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(_model);
-        _engineB = ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(_model);
+        _engineA = _env.CreateEngine();
+        _engineB = _env.CreateEngine();
 
         // One input object per thread: a PredictionEngine only reads it, but sharing one would put
         // both threads on the same cache lines for no reason.
@@ -58,13 +55,7 @@ public class TwoThreadBenchmarks
     }
 
     [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        _engineA.Dispose();
-        _engineB.Dispose();
-        (_model as IDisposable)?.Dispose();
-        await _env.DisposeAsync();
-    }
+    public async Task CleanupAsync() => await _env.DisposeAsync();
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Predictions, Description = "2 threads, own engine each (floor)")]
     public void OwnEngines() => Parallel.Invoke(_ownA, _ownB);

@@ -19,7 +19,6 @@ public class VariedInputBenchmarks
 
     private BenchEnvironment _env = null!;
     private ModelPool _pool = null!;
-    private ITransformer _model = null!;
     private PredictionEngine<BikeFeatures, BikePrediction> _engine = null!;
     private BikeFeatures[] _inputs = null!;
     private int _next;
@@ -29,19 +28,12 @@ public class VariedInputBenchmarks
     {
         _env = await BenchEnvironment.StartAsync();
         _pool = _env.Pool;
-        var ml = new MLContext();
-        _model = _env.LoadModel(ml);
-        _engine = ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(_model);
+        _engine = _env.CreateEngine();
         _inputs = BenchEnvironment.VariedFeatures();
     }
 
     [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        _engine.Dispose();
-        (_model as IDisposable)?.Dispose();
-        await _env.DisposeAsync();
-    }
+    public async Task CleanupAsync() => await _env.DisposeAsync();
 
     [Benchmark(Baseline = true, Description = "reused engine (floor), 100 inputs")]
     public float ReusedEngine() => _engine.Predict(Next()).Score;

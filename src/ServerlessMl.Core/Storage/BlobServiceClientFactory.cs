@@ -9,13 +9,6 @@ namespace ServerlessMl.Storage;
 public static class BlobServiceClientFactory
 {
     /// <summary>Reads the <c>ModelStorage</c> setting in either of its shapes.</summary>
-    public static StorageOptions ReadOptions(IConfiguration configuration)
-    {
-        var options = new StorageOptions();
-        Bind(configuration, options);
-        return options;
-    }
-
     public static void Bind(IConfiguration configuration, StorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(configuration);

@@ -1,7 +1,6 @@
 using ServerlessMl.Models.BikeDemand;
 using ServerlessMl.Registry;
 using ServerlessMl.Testing;
-using ServerlessMl.Training;
 
 namespace ServerlessMl.Core.Tests.Registry;
 
@@ -83,22 +82,9 @@ public sealed class ModelRegistryTests(AzuriteFixture azurite) : IDisposable
     /// <summary>An app whose registry holds <paramref name="count"/> versions (one per new day of data).</summary>
     private async Task<TestApp> AppWithVersionsAsync(int count)
     {
-        var app = TestApp.Create(azurite, new Dictionary<string, string?> { ["Training:MinRSquared"] = "-1", ["Training:MaxRmseRegression"] = "10" });
+        var app = TestApp.Create(azurite, ChampionSetup.LenientGate());
         _apps.Add(app);
-        var uploader = app.Get<TrainingDataUploader>();
-        var job = app.Get<RetrainJob>();
-        for (var i = 0; i < count; i++)
-        {
-            if (i > 0)
-            {
-                _data.AddDay();
-            }
-
-            await uploader.UploadAsync(Model, LocalDataFiles.Open(_data.Folder, _data.Folder), false, null, default);
-            var outcome = await job.RunAsync(Model, "test", default);
-            Assert.Equal(RetrainStatus.Promoted, outcome.Status);
-        }
-
+        await ChampionSetup.TrainVersionsAsync(app, _data, count);
         return app;
     }
 
