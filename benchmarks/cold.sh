@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Cold-path benchmark: (a) launching `serverless-ml serve` to its first successful prediction,
-# against (b) a process of the same shape that loads the champion by hand and predicts once
-# (`ServerlessMl.Benchmarks.dll cold-baseline`), and (c) a promotion to the first prediction
-# from the new version, on the instance that was asked to promote and on a second instance that
-# only notices on its next refresh (Serving__ModelRefreshSeconds=2).
+# against (b) the same serve process whose first request loads the champion by hand instead
+# (`POST /bench/by-hand/{model}/predict`: alias, model.zip, Model.Load, one engine, predict; no pool),
+# and against (b0) a bare console process that only does that by-hand load and prediction
+# (`ServerlessMl.Benchmarks.dll cold-baseline`, no web host); then (c) a promotion to the first
+# prediction from the new version, on the instance that was asked to promote and on a second
+# instance that only notices on its next refresh (Serving__ModelRefreshSeconds=2).
 #
 #   bash benchmarks/cold.sh
 #
-# Every launch is a fresh process, started in the repository root (one kind starts serve in its own
-# bin/ folder; before 03bd2af the current folder was serve's content root, which cost start-up), timed by benchmarks/probe.mjs
-# from just before it is spawned;
-# the kinds run interleaved (serve, baseline, pool, serve, ...) after one untimed launch of
-# each, and each timed launch or promotion holds the lock. Writes artifacts/benchmarks/cold.md
+# Every launch is a fresh process, started in the repository root, timed by benchmarks/probe.mjs
+# from just before it is spawned; the kinds run interleaved (serve, by-hand, baseline, ...) after
+# one untimed launch of each, and each timed launch or promotion holds the lock. Writes artifacts/benchmarks/cold.md
 # (raw runs in cold.tsv) and stdout.
 #
 # Environment:
@@ -48,22 +48,20 @@ write_bodies "$WORK"
 TSV=$OUT_DIR/cold.tsv
 printf 'kind\trun\tms\taccept_ms\tconstant_ms\tversion\n' >"$TSV"
 
-launch_serve() { # [split|preload|bindir] -> JSON from probe launch. split: first the constant endpoint, then
-  # predict; bindir: started in its own output folder instead of the repository root.
-  local port dir=$ROOT
+launch_serve() { # [split|preload|bench|byhand] -> JSON from probe launch. split: first the constant
+  # endpoint, then predict; bench: with --benchmark-endpoints, first request to predict; byhand: the
+  # same process, first request to the by-hand endpoint.
+  local port path=/api/models/$MODEL/predict
   local -a first=() extra=()
   port=$(free_port)
-  if [[ ${1:-} == split ]]; then
-    first=(--first-url "http://127.0.0.1:$port/bench/constant"); extra=(--benchmark-endpoints)
-  elif [[ ${1:-} == preload ]]; then
-    extra=(--preload)
-  elif [[ ${1:-} == bindir ]]; then
-    dir=$(dirname "$CLI")
-  fi
-  cd "$dir"
-  locked node "$PROBE" launch --url "http://127.0.0.1:$port/api/models/$MODEL/predict" "${first[@]}" --body "$WORK/fixed.json" \
+  case ${1:-} in
+    split) first=(--first-url "http://127.0.0.1:$port/bench/constant"); extra=(--benchmark-endpoints) ;;
+    preload) extra=(--preload) ;;
+    bench) extra=(--benchmark-endpoints) ;;
+    byhand) extra=(--benchmark-endpoints); path=/bench/by-hand/$MODEL/predict ;;
+  esac
+  locked node "$PROBE" launch --url "http://127.0.0.1:$port$path" "${first[@]}" --body "$WORK/fixed.json" \
     --log "$WORK/serve-cold.log" -- dotnet "$CLI" serve --port "$port" "${extra[@]}"
-  cd "$ROOT"
 }
 serve_row() { # KIND RUN JSON
   printf '%s\t%d\t%s\t%s\t%s\t%s\n' "$1" "$2" "$(jq -r .firstPredictionMs <<<"$3")" "$(jq -r .acceptMs <<<"$3")" \
@@ -73,22 +71,20 @@ launch_stdout() { # MODE -> JSON from probe stdout
   locked node "$PROBE" stdout -- dotnet "$BENCH_DLL" "$1"
 }
 
-# `serve --preload` (load the champion while the host starts) where this build has it.
-PRELOAD=0
-locked dotnet "$CLI" serve --help 2>/dev/null | grep -q -- --preload && PRELOAD=1
-
 say "cold start: one untimed launch of each, then $RUNS timed rounds"
-((PRELOAD)) && launch_serve preload >/dev/null
-launch_serve >/dev/null; launch_serve split >/dev/null; launch_serve bindir >/dev/null; launch_stdout cold-baseline >/dev/null; launch_stdout cold-pool >/dev/null
+launch_serve preload >/dev/null
+launch_serve >/dev/null; launch_serve split >/dev/null; launch_serve bench >/dev/null; launch_serve byhand >/dev/null
+launch_stdout cold-baseline >/dev/null; launch_stdout cold-pool >/dev/null
 for ((run = 1; run <= RUNS; run++)); do
   serve_row serve "$run" "$(launch_serve)"
+  serve_row serve-byhand "$run" "$(launch_serve byhand)"
+  serve_row serve-bench "$run" "$(launch_serve bench)"
   for mode in cold-baseline cold-pool; do
     r=$(launch_stdout "$mode")
     printf '%s\t%d\t%s\t\t\t%s\n' "$mode" "$run" "$(jq -r .firstLineMs <<<"$r")" "$(jq -r '.line | fromjson | .version' <<<"$r")" | tee -a "$TSV" >&2
   done
   serve_row serve-split "$run" "$(launch_serve split)"
-  serve_row serve-bindir "$run" "$(launch_serve bindir)"
-  if ((PRELOAD)); then serve_row serve-preload "$run" "$(launch_serve preload)"; fi
+  serve_row serve-preload "$run" "$(launch_serve preload)"
 done
 
 say "promotion: instance A is asked to promote; instance B re-checks every ${REFRESH_SECONDS}s"
@@ -123,8 +119,9 @@ prng() { pcol "$1" | sort -g | awk '{ v[NR] = $1 } END { printf "%.0f–%.0f", v
 cell() { echo "$(calc %.0f "$(med "$1" "$2")") | $(rng "$1" "$2")"; }
 pcell() { echo "$(calc %.0f "$(pcol "$1" | median)") | $(prng "$1")"; }
 
-S=$(med serve 3); B=$(med cold-baseline 3); P=$(med cold-pool 3)
-RATIO=$(calc %.2f "$S / $B")
+S=$(med serve 3); SB=$(med serve-bench 3); H=$(med serve-byhand 3); B=$(med cold-baseline 3); P=$(med cold-pool 3)
+RATIO=$(calc %.2f "$SB / $H")
+verdict() { awk -v r="$1" 'BEGIN { print (r <= 1.2) ? "met" : "NOT met" }'; }
 REPORT=$OUT_DIR/cold.md
 {
   echo "### Cold-path benchmark ($(date -u +%Y-%m-%dT%H:%MZ))"
@@ -135,19 +132,18 @@ REPORT=$OUT_DIR/cold.md
   echo
   echo "| process | ms, median | range |"
   echo "|---|---:|---:|"
-  echo "| (b) baseline: \`ServerlessMl.Benchmarks.dll cold-baseline\`: alias, model.zip, Model.Load, one engine, predict, print | $(cell cold-baseline 3) |"
-  echo "| \`ServerlessMl.Benchmarks.dll cold-pool\`: the app's service graph + ModelPool (manifest, sha256, warm engine), no web host | $(cell cold-pool 3) |"
-  echo "| (a) \`serverless-ml serve\`: first 200 from POST /predict | $(cell serve 3) |"
+  echo "| (a) \`serverless-ml serve --benchmark-endpoints\`: first 200 from POST /api/models/$MODEL/predict (the pool) | $(cell serve-bench 3) |"
+  echo "| (b) the same process: first 200 from POST /bench/by-hand/$MODEL/predict (alias, model.zip, Model.Load, one engine, predict; no pool) | $(cell serve-byhand 3) |"
+  echo "| \`serverless-ml serve\` (no benchmark endpoints): first 200 from POST /predict | $(cell serve 3) |"
   echo "| … of which: until serve accepted the first connection | $(cell serve 4) |"
-  echo "| split run (\`serve --benchmark-endpoints\`): first connection accepted | $(cell serve-split 4) |"
-  echo "| split run: first 200 from POST /bench/constant (no model) | $(cell serve-split 5) |"
+  echo "| \`serverless-ml serve --preload\` (champion loaded while the host starts): first 200 from POST /predict | $(cell serve-preload 3) |"
+  echo "| split run (\`serve --benchmark-endpoints\`): first 200 from POST /bench/constant (web host, no model) | $(cell serve-split 5) |"
   echo "| split run: then first 200 from POST /predict | $(cell serve-split 3) |"
-  echo "| \`serverless-ml serve\` started in its own bin/ folder | $(cell serve-bindir 3) |"
-  if ((PRELOAD)); then
-    echo "| \`serverless-ml serve --preload\` (champion loaded while the host starts): first 200 from POST /predict | $(cell serve-preload 3) |"
-  fi
+  echo "| (b0) bare console process, no web host: \`ServerlessMl.Benchmarks.dll cold-baseline\` (alias, model.zip, Model.Load, one engine, predict, print) | $(cell cold-baseline 3) |"
+  echo "| bare console process: the app's service graph + ModelPool (manifest, sha256, warm engine), \`cold-pool\` | $(cell cold-pool 3) |"
   echo
-  echo "Ratio (a)/(b), medians: **$RATIO** (target ≤ 1.20: $(awk -v r="$RATIO" 'BEGIN { print (r <= 1.2) ? "met" : "NOT met" }')); cold-pool / baseline: $(calc %.2f "$P / $B")$( ((PRELOAD)) && echo "; serve --preload / baseline: $(calc %.2f "$(med serve-preload 3) / $B")")."
+  echo "Ratio (a)/(b), serve's first prediction through the pool against the same process loading by hand, medians: **$RATIO** (target ≤ 1.20: $(verdict "$RATIO"))."
+  echo "Against the bare console process (b0): serve $(calc %.2f "$S / $B"), serve --preload $(calc %.2f "$(med serve-preload 3) / $B"), cold-pool $(calc %.2f "$P / $B"); the web host alone (split run's constant answer) is $(calc %.2f "$(med serve-split 5) / $B") of (b0)."
   echo
   echo "Promotion ($PROMOTIONS times, alternating $V1 ↔ $V2), ms from sending POST /promote to instance A. B is a second"
   echo "serve instance on the same storage with Serving__ModelRefreshSeconds=$REFRESH_SECONDS, polled continuously; the"

@@ -41,7 +41,7 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         public bool Preload { get; init; }
 
         [CommandOption("--benchmark-endpoints")]
-        [Description("Also map POST /bench/constant, the constant-response floor for load tests.")]
+        [Description("Also map POST /bench/constant (the constant-response floor for load tests) and POST /bench/by-hand/{model}/predict (loads the champion by hand on every call: the cold-start floor).")]
         public bool BenchmarkEndpoints { get; init; }
 
         public override Spectre.Console.ValidationResult Validate() =>
@@ -65,6 +65,10 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Azure", LogLevel.Warning);
         builder.Services.AddProblemDetails();
         builder.Services.AddServerlessMlTraining(builder.Configuration).AddServerlessMlServing(builder.Configuration);
+        if (settings.BenchmarkEndpoints)
+        {
+            builder.Services.AddSingleton<ByHandPredictEndpoint>();
+        }
 
         var keys = new ApiKeys(
             settings.ApiKey ?? Environment.GetEnvironmentVariable("SERVERLESSML_API_KEY"),

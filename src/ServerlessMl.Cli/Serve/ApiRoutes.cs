@@ -33,6 +33,9 @@ public static class ApiRoutes
                 await request.Body.CopyToAsync(Stream.Null, ct);
                 return Results.Ok(new PredictEndpoint.SinglePrediction("constant", "0000", 1.0));
             });
+
+            // The cold-start floor: the same host, the model loaded by hand on each call.
+            app.MapPost("/bench/by-hand/{model}/predict", (HttpRequest request, string model, ByHandPredictEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, model, ct));
         }
 
         app.MapFallback(() => Problems.NotFound("No such route. See README: /api/models/{model}/predict, /api/models, /api/health."));

@@ -21,6 +21,7 @@ public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptio
             return Problems.NotFound($"Unknown model '{model}'. Known: {string.Join(", ", catalog.All.Select(m => m.Name))}.");
         }
 
+        pool.BeginLoad(definition.Name);
         var (document, problem) = await JsonBody.ReadAsync(request, _options.MaxBodyBytes, cancellationToken);
         if (problem is not null)
         {

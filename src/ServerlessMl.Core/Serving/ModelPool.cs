@@ -128,6 +128,19 @@ public sealed partial class ModelPool : IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the first load of <paramref name="model"/> if this instance has none, without waiting:
+    /// a caller with other work to do first (reading a request body) overlaps it with the load.
+    /// </summary>
+    public void BeginLoad(string model)
+    {
+        var slot = Slot(model);
+        if (slot.Current is null)
+        {
+            _ = RefreshOnceAsync(slot, firstLoad: true);
+        }
+    }
+
     /// <summary>Starts loading every model's champion (single-flight, as a first request would).</summary>
     public Task PreloadAsync() =>
         Task.WhenAll(_slots.Values.Select(slot => RefreshOnceAsync(slot, firstLoad: true)));
@@ -297,8 +310,17 @@ public sealed partial class ModelPool : IDisposable
 
     private async Task<ModelGeneration> LoadAsync(IModelDefinition definition, string version)
     {
-        var manifest = await _registry.GetManifestAsync(definition.Name, version, CancellationToken.None)
-            ?? throw new ModelIntegrityException($"version {version} has no manifest");
+        // Both reads at once: on a cold instance this is on the first request's time. Each is
+        // awaited again below, so their failures are reported in the order that explains them best.
+        var manifestRead = _registry.GetManifestAsync(definition.Name, version, CancellationToken.None);
+        var download = _registry.DownloadModelAsync(definition.Name, version, CancellationToken.None);
+        await Task.WhenAll(manifestRead, download).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (download.IsCompletedSuccessfully)
+        {
+            Counters.ModelDownloaded();
+        }
+
+        var manifest = await manifestRead ?? throw new ModelIntegrityException($"version {version} has no manifest");
         if (manifest.InputSchemaHash != definition.InputSchemaHash)
         {
             throw new ModelIntegrityException($"version {version} was built for another input schema ({manifest.InputSchemaHash[..12]}…, this app has {definition.InputSchemaHash[..12]}…)");
@@ -307,14 +329,13 @@ public sealed partial class ModelPool : IDisposable
         BinaryData bytes;
         try
         {
-            bytes = await _registry.DownloadModelAsync(definition.Name, version, CancellationToken.None);
+            bytes = await download;
         }
         catch (VersionNotFoundException)
         {
             throw new ModelIntegrityException($"version {version} has no model.zip");
         }
 
-        Counters.ModelDownloaded();
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes.ToMemory().Span));
         if (!string.Equals(hash, manifest.ModelFile.Sha256, StringComparison.OrdinalIgnoreCase))
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -8,13 +9,15 @@ namespace ServerlessMl.Serving;
 /// still starting, so the first request finds the model ready. Never delays start-up or fails it:
 /// a failed preload is retried by the first request, as without preloading.
 /// </summary>
-public sealed class ModelPreloader(ModelPool pool, IOptions<ServingOptions> options) : IHostedService
+public sealed class ModelPreloader(IServiceProvider services, IOptions<ServingOptions> options) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (options.Value.PreloadOnStart)
         {
-            _ = pool.PreloadAsync();
+            // The pool is resolved on a worker thread too: building it creates the storage clients,
+            // tens of milliseconds that would otherwise hold up the web host's start on this thread.
+            _ = Task.Run(() => services.GetRequiredService<ModelPool>().PreloadAsync(), CancellationToken.None);
         }
 
         return Task.CompletedTask;

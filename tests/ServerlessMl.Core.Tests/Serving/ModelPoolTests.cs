@@ -105,6 +105,27 @@ public sealed class ModelPoolTests(AzuriteFixture azurite) : IDisposable
         Assert.Single(predictions.Distinct());
     }
 
+    [Fact]
+    public async Task BeginLoad_starts_the_first_load_that_the_next_rental_shares_and_does_nothing_once_loaded()
+    {
+        await ChampionSetup.TrainVersionsAsync(_app, _data, 1);
+
+        Pool.BeginLoad(Model);
+        Pool.BeginLoad(Model);
+        using (var lease = await Pool.RentAsync(Model, default))
+        {
+            Assert.Equal("0001", lease.Generation.Version);
+        }
+
+        Pool.BeginLoad(Model);
+        using (await Pool.RentAsync(Model, default))
+        {
+        }
+
+        Assert.Equal(1, Pool.Counters.ModelDownloads);
+        Assert.Equal(1, Pool.Counters.GenerationsCreated);
+    }
+
     [Theory]
     [InlineData("hash mismatch")]
     [InlineData("corrupt zip")]

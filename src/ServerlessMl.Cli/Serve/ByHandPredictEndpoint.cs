@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Microsoft.ML;
+using ServerlessMl.Http;
+using ServerlessMl.Models;
+using ServerlessMl.Registry;
+using ServerlessMl.Serving;
+
+namespace ServerlessMl.Cli.Serve;
+
+/// <summary>
+/// POST /bench/by-hand/{model}/predict (only with <c>--benchmark-endpoints</c>): the cold-start
+/// baseline in serve's own process shape. Every call does what a hand-written host would do on its
+/// first request: read the champion alias, download model.zip, <c>Model.Load</c>, create one engine,
+/// predict; no manifest, no hash check, no pool, nothing kept. benchmarks/cold.sh times a fresh
+/// serve process to its first answer from here and from /api/models/{model}/predict.
+/// </summary>
+public sealed class ByHandPredictEndpoint(ModelCatalog catalog, ModelRegistry registry, IOptions<ServingOptions> options)
+{
+    public async Task<IResult> HandleAsync(HttpRequest request, string model, CancellationToken cancellationToken)
+    {
+        if (!catalog.TryGet(model, out var definition))
+        {
+            return Problems.NotFound($"Unknown model '{model}'.");
+        }
+
+        var (document, problem) = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        object input;
+        using (document)
+        {
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            input = RequestBinder.Bind(document!.RootElement, definition.RequestType, string.Empty, errors)!;
+            if (errors.Count > 0)
+            {
+                return Problems.BadRequest($"{errors.Count} field(s) are invalid.", errors);
+            }
+        }
+
+        var champion = await registry.GetChampionAsync(model, cancellationToken);
+        if (champion is null)
+        {
+            return Problems.NotFound($"'{model}' has no champion.");
+        }
+
+        var version = champion.Value.Alias.Version;
+        var zip = await registry.DownloadModelAsync(model, version, cancellationToken);
+        var ml = new MLContext();
+        ITransformer transformer;
+        using (var stream = zip.ToStream())
+        {
+            transformer = ml.Model.Load(stream, out _);
+        }
+
+        var engine = definition.CreateEngine(ml, transformer);
+        try
+        {
+            return Results.Ok(new PredictEndpoint.SinglePrediction(model, version, Math.Round(definition.Predict(engine, input), 2)));
+        }
+        finally
+        {
+            (engine as IDisposable)?.Dispose();
+        }
+    }
+}
