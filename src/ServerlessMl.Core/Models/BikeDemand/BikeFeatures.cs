@@ -12,7 +12,7 @@ public sealed class BikeFeatures
     public float Month { get; set; }
     /// <summary>
     /// Years since 2011: follows the growth of the service. A coarse step on purpose: a day count
-    /// let the trees over-fit single weeks and lost 0.02 R² on later days (see docs/model.md).
+    /// let the trees over-fit single weeks and lost 0.02 R² on later days (README, "The model").
     /// </summary>
     public float Year { get; set; }
     public float Weather { get; set; }
