@@ -10,9 +10,9 @@ namespace ServerlessMl.Benchmarks;
 /// Diagnostic for the gap between <c>pool.Predict</c> and the floor: the same hand-made engine
 /// called directly (the floor) and through a generic method shaped like
 /// <see cref="ModelPool.Predict{TIn,TOut}"/> (engine stored as object, cast to
-/// <c>PredictionEngine&lt;TIn,TOut&gt;</c> inside shared generic code), next to the pool's two APIs.
-/// If the generic shape alone costs what pool.Predict costs over the floor, the gap is the call
-/// shape, not the pool's bookkeeping.
+/// <c>PredictionEngine&lt;TIn,TOut&gt;</c> inside shared generic code), a second hand-made engine
+/// and one the pool built (both called directly: how much one engine instance differs from
+/// another), next to the pool's two APIs.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 2, warmupCount: 5, iterationCount: 15)]
@@ -26,6 +26,8 @@ public class CallShapeBenchmarks
     private object _engineAsObject = null!;
     private BikeFeatures _features = null!;
     private readonly BikePrediction _output = new();
+    private PredictionEngine<BikeFeatures, BikePrediction> _poolEngine = null!;
+    private PredictionEngine<BikeFeatures, BikePrediction> _secondEngine = null!;
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -35,6 +37,8 @@ public class CallShapeBenchmarks
         _engine = _env.CreateEngine();
         _engineAsObject = _engine;
         _features = BenchEnvironment.SampleFeatures();
+        _poolEngine = _pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model); // held, never returned
+        _secondEngine = _env.CreateEngine();
     }
 
     [GlobalCleanup]
@@ -45,6 +49,12 @@ public class CallShapeBenchmarks
 
     [Benchmark(Description = "same engine via a generic method (object -> PredictionEngine<TIn,TOut>)")]
     public float Generic() => PredictShared<BikeFeatures, BikePrediction>(_engineAsObject, _features).Score;
+
+    [Benchmark(Description = "a second engine over the same hand-loaded model, direct")]
+    public float SecondDirect() => _secondEngine.Predict(_features).Score;
+
+    [Benchmark(Description = "an engine the pool built, called directly")]
+    public float PoolEngineDirect() => _poolEngine.Predict(_features).Score;
 
     [Benchmark(Description = "same engine, Predict(input, ref output) reusing the output")]
     public float ReuseOutput()

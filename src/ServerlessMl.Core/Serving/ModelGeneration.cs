@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.ML;
 using ServerlessMl.Registry;
 
@@ -12,21 +11,27 @@ namespace ServerlessMl.Serving;
 public sealed class ModelGeneration
 {
     private readonly Func<ITransformer, object> _createEngine;
-    private readonly ConcurrentQueue<object> _idle = new();
-    private readonly int _maxIdle;
+
+    // Idle engines, one per slot. A rental and a return each cost one atomic operation on a slot;
+    // on a prediction of a few microseconds, every further interlocked counter showed up in the
+    // pool's overhead, on two threads most of all.
+    private readonly object?[] _idle;
     private readonly PoolCounters _counters;
-    private int _idleCount;
-    private int _rented;
+
+    // Engines created and not yet disposed, idle or rented; the generation is disposed when it is
+    // retired and this reaches zero.
+    private int _live;
     private int _retired;
     private int _disposed;
 
     internal ModelGeneration(ModelManifest manifest, ITransformer model, Func<ITransformer, object> createEngine, int maxIdle, PoolCounters counters, DateTimeOffset loadedUtc)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxIdle, 1);
         Manifest = manifest;
         Model = model;
         _createEngine = createEngine;
         EngineCreated = static (_, _) => { };
-        _maxIdle = maxIdle;
+        _idle = new object?[maxIdle];
         _counters = counters;
         LoadedUtc = loadedUtc;
         counters.GenerationCreated();
@@ -48,7 +53,7 @@ public sealed class ModelGeneration
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>Engines pooled and idle right now.</summary>
-    public int IdleEngines => Volatile.Read(ref _idleCount);
+    public int IdleEngines => _idle.Count(e => e is not null);
 
     /// <summary>
     /// Takes an engine, or returns null if this generation was retired meanwhile (the caller then
@@ -56,17 +61,26 @@ public sealed class ModelGeneration
     /// </summary>
     internal object? TryRent()
     {
-        Interlocked.Increment(ref _rented);
         if (Volatile.Read(ref _retired) != 0)
         {
-            Release();
             return null;
         }
 
-        if (_idle.TryDequeue(out var engine))
+        var idle = _idle;
+        for (var i = 0; i < idle.Length; i++)
         {
-            Interlocked.Decrement(ref _idleCount);
-            return engine;
+            var engine = Volatile.Read(ref idle[i]);
+            if (engine is not null && ReferenceEquals(Interlocked.CompareExchange(ref idle[i], null, engine), engine))
+            {
+                return engine;
+            }
+        }
+
+        Interlocked.Increment(ref _live);
+        if (Volatile.Read(ref _retired) != 0)
+        {
+            Released();
+            return null;
         }
 
         _counters.EngineCreated();
@@ -77,61 +91,62 @@ public sealed class ModelGeneration
 
     internal void Return(object engine)
     {
-        if (Volatile.Read(ref _retired) == 0 && Interlocked.Increment(ref _idleCount) <= _maxIdle)
+        if (Volatile.Read(ref _retired) == 0)
         {
-            _idle.Enqueue(engine);
-        }
-        else
-        {
-            if (Volatile.Read(ref _retired) == 0)
+            var idle = _idle;
+            for (var i = 0; i < idle.Length; i++)
             {
-                Interlocked.Decrement(ref _idleCount);
-            }
+                if (Volatile.Read(ref idle[i]) is null && Interlocked.CompareExchange(ref idle[i], engine, null) is null)
+                {
+                    if (Volatile.Read(ref _retired) != 0 && ReferenceEquals(Interlocked.CompareExchange(ref idle[i], null, engine), engine))
+                    {
+                        // Retired while it was being pooled, and the drain may have passed this slot.
+                        DisposeEngine(engine);
+                    }
 
-            DisposeEngine(engine);
+                    return;
+                }
+            }
         }
 
-        Release();
+        DisposeEngine(engine);
     }
 
     /// <summary>No new rentals; disposes now if nothing is rented, else when the last engine returns.</summary>
     internal void Retire()
     {
-        Interlocked.Exchange(ref _retired, 1);
-        if (Volatile.Read(ref _rented) == 0)
-        {
-            TryDispose();
-        }
-    }
-
-    private void Release()
-    {
-        if (Interlocked.Decrement(ref _rented) == 0 && Volatile.Read(ref _retired) != 0)
-        {
-            TryDispose();
-        }
-    }
-
-    private void TryDispose()
-    {
-        if (Interlocked.CompareExchange(ref _disposed, 1, 0) != 0)
+        if (Interlocked.Exchange(ref _retired, 1) != 0)
         {
             return;
         }
 
-        while (_idle.TryDequeue(out var engine))
+        Interlocked.Increment(ref _live); // the drain holds the generation open until it is done
+        for (var i = 0; i < _idle.Length; i++)
         {
-            DisposeEngine(engine);
+            if (Interlocked.Exchange(ref _idle[i], null) is { } engine)
+            {
+                DisposeEngine(engine);
+            }
         }
 
-        (Model as IDisposable)?.Dispose();
-        _counters.GenerationDisposed();
+        Released();
     }
 
     private void DisposeEngine(object engine)
     {
         (engine as IDisposable)?.Dispose();
         _counters.EngineDisposed();
+        Released();
+    }
+
+    private void Released()
+    {
+        if (Interlocked.Decrement(ref _live) == 0 && Volatile.Read(ref _retired) != 0
+            && Interlocked.CompareExchange(ref _disposed, 1, 0) == 0)
+        {
+            (Model as IDisposable)?.Dispose();
+            _counters.GenerationDisposed();
+        }
     }
 }
 
