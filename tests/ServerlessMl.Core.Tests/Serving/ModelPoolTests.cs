@@ -86,6 +86,56 @@ public sealed class ModelPoolTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Four_threads_predicting_through_60_swaps_leave_every_retired_generation_disposed_and_no_engine_lost()
+    {
+        await ChampionSetup.TrainVersionsAsync(_app, _data, 2);
+        var input = Features();
+        var expected = new Dictionary<string, float>
+        {
+            ["0001"] = await PredictWithVersionAsync("0001", input),
+            ["0002"] = await PredictWithVersionAsync("0002", input),
+        };
+        using var stop = new CancellationTokenSource();
+        var predictions = 0L;
+        var workers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (w % 2 == 0)
+                {
+                    var score = Pool.Predict<BikeFeatures, BikePrediction>(Model, input).Score;
+                    Assert.Contains(score, expected.Values); // from one of the two versions, never a disposed engine
+                }
+                else
+                {
+                    var engine = Pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model);
+                    Assert.Contains(engine.Predict(input).Score, expected.Values);
+                    Pool.ReturnPredictionEngine(Model, engine);
+                }
+
+                Interlocked.Increment(ref predictions);
+            }
+        })).ToArray();
+
+        for (var i = 0; i < 60; i++)
+        {
+            await Registry.PromoteAsync(Model, i % 2 == 0 ? "0001" : "0002", "churn", null, default);
+            await Pool.RefreshAsync(Model, default);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        var counters = Pool.Counters;
+        Assert.True(Interlocked.Read(ref predictions) > 60, $"only {predictions} predictions ran during the swaps");
+        Assert.True(counters.GenerationsCreated >= 60, $"only {counters.GenerationsCreated} generations were loaded");
+        Assert.Equal(counters.GenerationsCreated - 1, counters.GenerationsDisposed);
+        var current = await Pool.GetGenerationAsync(Model, default);
+        Assert.Equal(counters.EnginesCreated - counters.EnginesDisposed, current.IdleEngines); // every live engine is back in the pool
+        Assert.Equal("0002", current.Version);
+    }
+
+    [Fact]
     public async Task Fifty_concurrent_first_requests_share_one_download_and_one_load()
     {
         await ChampionSetup.TrainVersionsAsync(_app, _data, 1);
