@@ -61,9 +61,10 @@ public sealed partial class ModelPool : IDisposable
     }
 
     /// <summary>Predicts with a pooled engine of the current generation (typed by the model definition).</summary>
-    // Inlined (try/finally included, .NET 10) into a typed caller, the cast and the call to the
-    // engine run in the caller's exact types instead of shared generic code: 1.11x to 1.06x the floor.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    // Out of line on purpose: inlined into the caller (possible since .NET 10 despite the
+    // try/finally) it was no faster with one input and 1.11-1.12x the floor with varied inputs
+    // against 0.93-1.02x out of line (docs/benchmarks.md).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public TOut Predict<TIn, TOut>(string model, TIn input)
         where TIn : class
         where TOut : class, new()
