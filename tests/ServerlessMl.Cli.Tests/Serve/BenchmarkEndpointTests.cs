@@ -11,7 +11,7 @@ namespace ServerlessMl.Cli.Tests.Serve;
 /// </summary>
 public sealed class BenchmarkEndpointTests(ServeFixture fixture) : IClassFixture<ServeFixture>
 {
-    private const string Valid = """{"timestamp":"2011-01-24T08:00:00","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""";
+    private const string Valid = BadBodies.ValidJson;
 
     [Fact]
     public async Task The_by_hand_load_and_the_pool_give_the_same_prediction_from_the_same_champion()

@@ -8,7 +8,7 @@ namespace ServerlessMl.Cli.Tests.Serve;
 /// <summary>Every documented status code of the API, over real loopback HTTP against `serverless-ml serve`.</summary>
 public sealed class HttpContractTests(ServeFixture fixture) : IClassFixture<ServeFixture>
 {
-    private const string Valid = """{"timestamp":"2011-01-24T08:00:00","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""";
+    private const string Valid = BadBodies.ValidJson;
     private const string Predict = "/api/models/bike-demand/predict";
 
     private HttpClient Client => fixture.Serve.Client;
