@@ -27,15 +27,18 @@ public static class ApiRoutes
 
         if (benchmarkEndpoints)
         {
-            // The floor for HTTP benchmarks: same host, same pipeline, no model.
-            app.MapPost("/bench/constant", async (HttpRequest request, CancellationToken ct) =>
+            // Behind the function key like the API: the by-hand endpoint downloads and loads a model per call.
+            var bench = app.MapGroup("/bench").AddEndpointFilter(keys.RequireFunctionKey);
+
+            // The floor for HTTP benchmarks: same host, same pipeline and key check, no model.
+            bench.MapPost("/constant", async (HttpRequest request, CancellationToken ct) =>
             {
                 await request.Body.CopyToAsync(Stream.Null, ct);
                 return Results.Ok(new PredictEndpoint.SinglePrediction("constant", "0000", 1.0));
             });
 
             // The cold-start floor: the same host, the model loaded by hand on each call.
-            app.MapPost("/bench/by-hand/{model}/predict", (HttpRequest request, string model, ByHandPredictEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, model, ct));
+            bench.MapPost("/by-hand/{model}/predict", (HttpRequest request, string model, ByHandPredictEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, model, ct));
         }
 
         app.MapFallback(() => Problems.NotFound("No such route. See README: /api/models/{model}/predict, /api/models, /api/health."));

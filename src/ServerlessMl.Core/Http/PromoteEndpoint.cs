@@ -58,6 +58,10 @@ public sealed class PromoteEndpoint(ModelCatalog catalog, ModelRegistry registry
         {
             return Problems.NotFound(ex.Message);
         }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return Problems.Unprocessable("Manifest unreadable", $"The manifest of version {version} is not valid JSON, so it was not promoted: {ex.Message}");
+        }
         catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException)
         {
             return Problems.Unavailable($"Model storage is unreachable: {ex.Message}", options.Value.RetryAfterSeconds);

@@ -83,8 +83,18 @@ public sealed class ModelGeneration
             return null;
         }
 
+        object created;
+        try
+        {
+            created = _createEngine(Model);
+        }
+        catch
+        {
+            Released();
+            throw;
+        }
+
         _counters.EngineCreated();
-        var created = _createEngine(Model);
         EngineCreated(created, this);
         return created;
     }
@@ -163,6 +173,8 @@ public sealed class PoolCounters
     public long GenerationsDisposed => Interlocked.Read(ref _generationsDisposed);
     public long EnginesCreated => Interlocked.Read(ref _enginesCreated);
     public long EnginesDisposed => Interlocked.Read(ref _enginesDisposed);
+
+    /// <summary>model.zip downloads that completed, whether or not the version was then accepted.</summary>
     public long ModelDownloads => Interlocked.Read(ref _modelDownloads);
 
     internal void GenerationCreated() => Interlocked.Increment(ref _generationsCreated);

@@ -311,8 +311,10 @@ public sealed partial class ModelPool : IDisposable
             slot.CheckSucceeded();
             LogLoadRefused(name, alias.Version, ex.Message, slot.Current?.Version ?? "none");
         }
-        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException or AggregateException)
+        catch (Exception ex)
         {
+            // Storage errors, and anything this code did not foresee: keep serving what is loaded,
+            // back off like for a failed check, and never fail callers with an exception.
             slot.CheckFailed(ex.Message);
             LogCheckFailed(name, ex.Message);
         }
@@ -330,7 +332,21 @@ public sealed partial class ModelPool : IDisposable
             Counters.ModelDownloaded();
         }
 
-        var manifest = await manifestRead ?? throw new ModelIntegrityException($"version {version} has no manifest");
+        ModelManifest manifest;
+        try
+        {
+            manifest = await manifestRead ?? throw new ModelIntegrityException($"version {version} has no manifest");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new ModelIntegrityException($"the manifest of version {version} is not valid: {ex.Message}");
+        }
+
+        if (manifest.InputSchemaHash is null || manifest.ModelFile?.Sha256 is null)
+        {
+            throw new ModelIntegrityException($"the manifest of version {version} has no input schema hash or model.zip hash");
+        }
+
         if (manifest.InputSchemaHash != definition.InputSchemaHash)
         {
             throw new ModelIntegrityException($"version {version} was built for another input schema ({manifest.InputSchemaHash[..12]}…, this app has {definition.InputSchemaHash[..12]}…)");

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using ServerlessMl.Functions.Triggers;
 using ServerlessMl.Http;
+using ServerlessMl.Registry;
 using ServerlessMl.Testing;
 
 namespace ServerlessMl.Functions.Tests.Triggers;
@@ -72,6 +73,20 @@ public sealed class HttpFunctionsTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(200, status);
         Assert.Equal("reachable", body.GetProperty("storage").GetString());
         Assert.Equal("0001", body.GetProperty("models")[0].GetProperty("loadedVersion").GetString());
+    }
+
+    [Fact]
+    public async Task Promoting_a_version_whose_manifest_is_unreadable_is_a_422_and_keeps_the_champion()
+    {
+        await ChampionSetup.TrainVersionsAsync(_app, _data, 2);
+        var registry = _app.Get<ModelRegistry>();
+        await registry.Container.GetBlobClient(ModelRegistry.ManifestBlobName("bike-demand", "0001")).UploadAsync(BinaryData.FromString("{\"model\": "), overwrite: true);
+
+        var (status, body) = await InvokeAsync(r => new PromoteModel(_app.Get<PromoteEndpoint>()).Run(r, "bike-demand", default), """{"version":"0001"}""");
+
+        Assert.Equal(422, status);
+        Assert.Contains("not valid JSON", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("0002", (await registry.GetChampionAsync("bike-demand", default))!.Value.Alias.Version);
     }
 
     private async Task<(int Status, JsonElement Body)> InvokeAsync(Func<HttpRequest, Task<IActionResult>> function, string? json, string contentType = "application/json", string method = "POST")
