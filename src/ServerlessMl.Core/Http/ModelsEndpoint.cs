@@ -47,6 +47,10 @@ public sealed class ModelsEndpoint(ModelCatalog catalog, ModelRegistry registry,
         {
             registryError = ex.Message;
         }
+        catch (System.Text.Json.JsonException ex)
+        {
+            registryError = $"The champion's manifest is not valid JSON: {ex.Message}";
+        }
 
         return new ModelStatus(
             definition.Name,

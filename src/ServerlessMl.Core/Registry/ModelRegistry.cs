@@ -49,16 +49,26 @@ public sealed partial class ModelRegistry
     public Task EnsureContainerAsync(CancellationToken cancellationToken) =>
         _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
-    /// <summary>Published versions (those with a manifest), oldest first.</summary>
+    /// <summary>
+    /// Published versions (those with a readable manifest), oldest first. A version whose manifest
+    /// cannot be read is left out with a warning, so one damaged blob does not stop listings and
+    /// retraining; it stays in storage for someone to look at.
+    /// </summary>
     public async Task<IReadOnlyList<ModelManifest>> ListVersionsAsync(string model, CancellationToken cancellationToken)
     {
         var manifests = new List<ModelManifest>();
         foreach (var version in await ListVersionNumbersAsync(model, cancellationToken))
         {
-            var manifest = await GetManifestAsync(model, version, cancellationToken);
-            if (manifest is not null)
+            try
             {
-                manifests.Add(manifest);
+                if (await GetManifestAsync(model, version, cancellationToken) is { } manifest)
+                {
+                    manifests.Add(manifest);
+                }
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                LogUnreadableManifest(model, version, ex.Message);
             }
         }
 
@@ -265,6 +275,9 @@ public sealed partial class ModelRegistry
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Retention deleted {Model} version {Version}")]
     private partial void LogRetentionDeleted(string model, string version);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "{Model} version {Version} is left out: its manifest is not valid JSON ({Reason})")]
+    private partial void LogUnreadableManifest(string model, string version, string reason);
 }
 
 public enum ChampionCheckResult

@@ -76,7 +76,7 @@ public sealed class HttpFunctionsTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
-    public async Task Promoting_a_version_whose_manifest_is_unreadable_is_a_422_and_keeps_the_champion()
+    public async Task An_unreadable_manifest_is_a_422_on_promote_is_left_out_of_listings_and_is_reported_by_GetModel()
     {
         await ChampionSetup.TrainVersionsAsync(_app, _data, 2);
         var registry = _app.Get<ModelRegistry>();
@@ -87,6 +87,12 @@ public sealed class HttpFunctionsTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(422, status);
         Assert.Contains("not valid JSON", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal("0002", (await registry.GetChampionAsync("bike-demand", default))!.Value.Alias.Version);
+        Assert.Equal(["0002"], (await registry.ListVersionsAsync("bike-demand", default)).Select(m => m.Version)); // listed without the damaged one
+
+        await registry.Container.GetBlobClient(ModelRegistry.ManifestBlobName("bike-demand", "0002")).UploadAsync(BinaryData.FromString("not json"), overwrite: true);
+        (status, body) = await InvokeAsync(r => new GetModel(_app.Get<ModelsEndpoint>()).Run(r, "bike-demand", default), null, method: "GET");
+        Assert.Equal(200, status); // the champion's manifest is damaged: said, not a 500
+        Assert.Contains("not valid JSON", body.GetProperty("registryError").GetString(), StringComparison.Ordinal);
     }
 
     private async Task<(int Status, JsonElement Body)> InvokeAsync(Func<HttpRequest, Task<IActionResult>> function, string? json, string contentType = "application/json", string method = "POST")
