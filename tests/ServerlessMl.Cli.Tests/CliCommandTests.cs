@@ -84,6 +84,14 @@ public sealed class CliCommandTests(AzuriteFixture azurite) : IDisposable
         var promote = await CliRunner.RunAsync(env, "models", "promote", "--version", "0009");
         Assert.Equal(2, promote.ExitCode);
         Assert.Contains("has no version '0009'", promote.StdErr, StringComparison.Ordinal);
+
+        // A damaged manifest is named, without a stack trace.
+        var manifestBlob = new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, "cli-models").GetBlobClient(Registry.ModelRegistry.ManifestBlobName("bike-demand", "0001"));
+        await manifestBlob.UploadAsync(BinaryData.FromString("{\"model\": "), overwrite: true);
+        var damaged = await CliRunner.RunAsync(env, "models", "show");
+        Assert.Equal(2, damaged.ExitCode);
+        Assert.Contains("versions/0001/manifest.json) is not valid JSON", damaged.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", damaged.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -51,11 +51,21 @@ public sealed class ModelsShowCommand : AsyncCommand<ModelsShowCommand.Settings>
         var version = settings.Version
             ?? (await registry.GetChampionAsync(settings.Model, cancellationToken))?.Alias.Version
             ?? throw new CliException($"{settings.Model} has no champion yet; run `serverless-ml train` first.");
-        var manifest = await registry.GetManifestAsync(settings.Model, version, cancellationToken)
-            ?? throw new CliException($"{settings.Model} has no version {version}.");
-        Ui.WriteJson(manifest);
-        return 0;
+        try
+        {
+            var manifest = await registry.GetManifestAsync(settings.Model, version, cancellationToken)
+                ?? throw new CliException($"{settings.Model} has no version {version}.");
+            Ui.WriteJson(manifest);
+            return 0;
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw UnreadableManifest(settings.Model, version, ex);
+        }
     }
+
+    internal static CliException UnreadableManifest(string model, string version, System.Text.Json.JsonException ex) =>
+        new($"The manifest of {model} version {version} ({ModelRegistry.ManifestBlobName(model, version)}) is not valid JSON: {ex.Message}");
 }
 
 public sealed class ModelsPromoteCommand : AsyncCommand<ModelsPromoteCommand.Settings>
@@ -83,6 +93,10 @@ public sealed class ModelsPromoteCommand : AsyncCommand<ModelsPromoteCommand.Set
         catch (VersionNotFoundException ex)
         {
             throw new CliException(ex.Message);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw ModelsShowCommand.UnreadableManifest(settings.Model, settings.Version, ex);
         }
     }
 }
