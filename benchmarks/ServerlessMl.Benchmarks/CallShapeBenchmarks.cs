@@ -16,36 +16,24 @@ namespace ServerlessMl.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 2, warmupCount: 5, iterationCount: 15)]
-public class CallShapeBenchmarks
+public class CallShapeBenchmarks : ChampionBenchmark
 {
-    private const string Model = BenchEnvironment.Model;
-
-    private BenchEnvironment _env = null!;
-    private ModelPool _pool = null!;
-    private PredictionEngine<BikeFeatures, BikePrediction> _engine = null!;
-    private object _engineAsObject = null!;
-    private BikeFeatures _features = null!;
+    private readonly BikeFeatures _features = BenchEnvironment.SampleFeatures();
     private readonly BikePrediction _output = new();
+    private object _engineAsObject = null!;
     private PredictionEngine<BikeFeatures, BikePrediction> _poolEngine = null!;
     private PredictionEngine<BikeFeatures, BikePrediction> _secondEngine = null!;
 
-    [GlobalSetup]
-    public async Task SetupAsync()
+    protected override Task PrepareAsync()
     {
-        _env = await BenchEnvironment.StartAsync();
-        _pool = _env.Pool;
-        _engine = _env.CreateEngine();
-        _engineAsObject = _engine;
-        _features = BenchEnvironment.SampleFeatures();
-        _poolEngine = _pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model); // held, never returned
-        _secondEngine = _env.CreateEngine();
+        _engineAsObject = Engine;
+        _poolEngine = Pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model); // held, never returned
+        _secondEngine = Env.CreateEngine();
+        return Task.CompletedTask;
     }
 
-    [GlobalCleanup]
-    public async Task CleanupAsync() => await _env.DisposeAsync();
-
     [Benchmark(Baseline = true, Description = "engine.Predict, direct (floor)")]
-    public float Direct() => _engine.Predict(_features).Score;
+    public float Direct() => Engine.Predict(_features).Score;
 
     [Benchmark(Description = "same engine via a generic method (object -> PredictionEngine<TIn,TOut>)")]
     public float Generic() => PredictShared<BikeFeatures, BikePrediction>(_engineAsObject, _features).Score;
@@ -60,24 +48,24 @@ public class CallShapeBenchmarks
     public float ReuseOutput()
     {
         var output = _output;
-        _engine.Predict(_features, ref output);
+        Engine.Predict(_features, ref output);
         return output.Score;
     }
 
     [Benchmark(Description = "pool.Predict")]
-    public float PoolPredict() => _pool.Predict<BikeFeatures, BikePrediction>(Model, _features).Score;
+    public float PoolPredict() => Pool.Predict<BikeFeatures, BikePrediction>(Model, _features).Score;
 
     [Benchmark(Description = "pool Get/ReturnPredictionEngine")]
     public float PoolGetReturn()
     {
-        var engine = _pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model);
+        var engine = Pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model);
         try
         {
             return engine.Predict(_features).Score;
         }
         finally
         {
-            _pool.ReturnPredictionEngine(Model, engine);
+            Pool.ReturnPredictionEngine(Model, engine);
         }
     }
 

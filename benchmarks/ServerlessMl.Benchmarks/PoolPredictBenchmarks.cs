@@ -14,51 +14,36 @@ namespace ServerlessMl.Benchmarks;
 // layout, neighbours) is larger than the spread within one.
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 2, warmupCount: 5, iterationCount: 15)]
-public class PoolPredictBenchmarks
+public class PoolPredictBenchmarks : ChampionBenchmark
 {
-    private const string Model = BenchEnvironment.Model;
+    private readonly BikeFeatures _features = BenchEnvironment.SampleFeatures();
 
-    private BenchEnvironment _env = null!;
-    private ModelPool _pool = null!;
-    private PredictionEngine<BikeFeatures, BikePrediction> _engine = null!;
-    private BikeFeatures _features = null!;
-
-    [GlobalSetup]
-    public async Task SetupAsync()
+    protected override Task PrepareAsync()
     {
-        _env = await BenchEnvironment.StartAsync();
-        _pool = _env.Pool;
-        _features = BenchEnvironment.SampleFeatures();
-        _engine = _env.CreateEngine();
-
-        var floor = _engine.Predict(_features).Score;
-        var pooled = _pool.Predict<BikeFeatures, BikePrediction>(Model, _features).Score;
-        if (floor != pooled)
-        {
-            throw new InvalidOperationException($"The pool predicts {pooled}, the hand-loaded champion {floor}: not the same model.");
-        }
+        var floor = Engine.Predict(_features).Score;
+        var pooled = Pool.Predict<BikeFeatures, BikePrediction>(Model, _features).Score;
+        return floor == pooled
+            ? Task.CompletedTask
+            : throw new InvalidOperationException($"The pool predicts {pooled}, the hand-loaded champion {floor}: not the same model.");
     }
 
-    [GlobalCleanup]
-    public async Task CleanupAsync() => await _env.DisposeAsync();
-
     [Benchmark(Baseline = true, Description = "reused engine (floor)")]
-    public float ReusedEngine() => _engine.Predict(_features).Score;
+    public float ReusedEngine() => Engine.Predict(_features).Score;
 
     [Benchmark(Description = "pool.Predict")]
-    public float PoolPredict() => _pool.Predict<BikeFeatures, BikePrediction>(Model, _features).Score;
+    public float PoolPredict() => Pool.Predict<BikeFeatures, BikePrediction>(Model, _features).Score;
 
     [Benchmark(Description = "pool Get/ReturnPredictionEngine")]
     public float PoolGetReturn()
     {
-        var engine = _pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model);
+        var engine = Pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model);
         try
         {
             return engine.Predict(_features).Score;
         }
         finally
         {
-            _pool.ReturnPredictionEngine(Model, engine);
+            Pool.ReturnPredictionEngine(Model, engine);
         }
     }
 
@@ -66,28 +51,28 @@ public class PoolPredictBenchmarks
     [Benchmark(Description = "pool rent + return only (RentAsync, no prediction)")]
     public async Task<int> RentReturnOnly()
     {
-        using var lease = await _pool.RentAsync(Model, CancellationToken.None);
+        using var lease = await Pool.RentAsync(Model, CancellationToken.None);
         return lease.Generation.IdleEngines;
     }
 
     [Benchmark(Description = "pool Get/ReturnPredictionEngine only (no prediction)")]
     public void GetReturnOnly() =>
-        _pool.ReturnPredictionEngine(Model, _pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model));
+        Pool.ReturnPredictionEngine(Model, Pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model));
 
     [Benchmark(Description = "CreatePredictionEngine per call")]
     public float EnginePerCall()
     {
-        using var engine = _env.Context.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(_env.HandLoadedModel);
+        using var engine = Env.Context.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(Env.HandLoadedModel);
         return engine.Predict(_features).Score;
     }
 
     [Benchmark(Description = "Model.Load + engine per call")]
     public float LoadPerCall()
     {
-        var model = _env.LoadModel(_env.Context);
+        var model = Env.LoadModel(Env.Context);
         try
         {
-            using var engine = _env.Context.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(model);
+            using var engine = Env.Context.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(model);
             return engine.Predict(_features).Score;
         }
         finally

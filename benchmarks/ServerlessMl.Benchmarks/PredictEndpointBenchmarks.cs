@@ -21,21 +21,17 @@ namespace ServerlessMl.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 15)]
-public class PredictEndpointBenchmarks
+public class PredictEndpointBenchmarks : ChampionBenchmark
 {
-    private const string Model = BenchEnvironment.Model;
-
     private static readonly byte[] Fixed = Encoding.UTF8.GetBytes(
         """{"timestamp":"2011-05-02T08:00:00","weather":1,"temperatureC":18,"feelsLikeC":18,"humidity":55,"windSpeedKmh":12}""");
 
     private byte[][] _singles = null!;
     private byte[] _batch = null!;
     private int _next;
-    private BenchEnvironment _env = null!;
-    private ModelPool _pool = null!;
+    private readonly BikeFeatures _features = BenchEnvironment.SampleFeatures();
     private PredictEndpoint _endpoint = null!;
     private ServiceProvider _services = null!;
-    private BikeFeatures _features = null!;
     private JsonElement _element;
     private readonly Dictionary<string, string[]> _errors = [];
 
@@ -47,14 +43,10 @@ public class PredictEndpointBenchmarks
         MaxDepth = 32,
     };
 
-    [GlobalSetup]
-    public async Task SetupAsync()
+    protected override async Task PrepareAsync()
     {
-        _env = await BenchEnvironment.StartAsync();
-        _pool = _env.Pool;
-        _endpoint = new PredictEndpoint(ModelCatalog.Default, _pool, Options.Create(new ServingOptions()));
+        _endpoint = new PredictEndpoint(ModelCatalog.Default, Pool, Options.Create(new ServingOptions()));
         _services = new ServiceCollection().AddLogging().BuildServiceProvider();
-        _features = BenchEnvironment.SampleFeatures();
         _element = JsonDocument.Parse(Fixed).RootElement.Clone();
 
         var items = BenchEnvironment.VariedRequests().Select(r => JsonSerializer.Serialize(r)).ToArray();
@@ -73,12 +65,7 @@ public class PredictEndpointBenchmarks
         }
     }
 
-    [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        await _services.DisposeAsync();
-        await _env.DisposeAsync();
-    }
+    protected override ValueTask DisposeExtrasAsync() => _services.DisposeAsync();
 
     [Benchmark(Baseline = true, Description = "constant handler (drain body, write result)")]
     public async Task Constant()
@@ -96,7 +83,7 @@ public class PredictEndpointBenchmarks
     public object? Deserialize() => JsonSerializer.Deserialize(_element, typeof(BikeDemandRequest), BinderJson);
 
     [Benchmark(Description = "pool.Predict, features given")]
-    public float PoolPredict() => _pool.Predict<BikeFeatures, BikePrediction>(Model, _features).Score;
+    public float PoolPredict() => Pool.Predict<BikeFeatures, BikePrediction>(Model, _features).Score;
 
     [Benchmark(Description = "predict handler, single, one input")]
     public Task Handler() => Handle(Fixed);

@@ -15,32 +15,23 @@ namespace ServerlessMl.Benchmarks;
 // warm-up, saw unwarmed code and picked iterations of 40 ms, too short for two threads.
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 3, warmupCount: 5, iterationCount: 20, invocationCount: 16)]
-public class TwoThreadBenchmarks
+public class TwoThreadBenchmarks : ChampionBenchmark
 {
     public const int Predictions = 2_000;
     private const int PerThread = Predictions / 2;
-    private const string Model = BenchEnvironment.Model;
 
-    private BenchEnvironment _env = null!;
-    private ModelPool _pool = null!;
+    // One input object per thread: a PredictionEngine only reads it, but sharing one would put
+    // both threads on the same cache lines for no reason.
+    private readonly BikeFeatures _featuresA = BenchEnvironment.SampleFeatures();
+    private readonly BikeFeatures _featuresB = BenchEnvironment.SampleFeatures();
     private PredictionEngine<BikeFeatures, BikePrediction> _engineA = null!;
     private PredictionEngine<BikeFeatures, BikePrediction> _engineB = null!;
-    private BikeFeatures _featuresA = null!;
-    private BikeFeatures _featuresB = null!;
     private Action _ownA = null!, _ownB = null!, _poolA = null!, _poolB = null!, _rentA = null!, _rentB = null!;
 
-    [GlobalSetup]
-    public async Task SetupAsync()
+    protected override Task PrepareAsync()
     {
-        _env = await BenchEnvironment.StartAsync();
-        _pool = _env.Pool;
-        _engineA = _env.CreateEngine();
-        _engineB = _env.CreateEngine();
-
-        // One input object per thread: a PredictionEngine only reads it, but sharing one would put
-        // both threads on the same cache lines for no reason.
-        _featuresA = BenchEnvironment.SampleFeatures();
-        _featuresB = BenchEnvironment.SampleFeatures();
+        _engineA = Engine;
+        _engineB = Env.CreateEngine();
 
         // Delegates made once, so an invocation allocates only what Parallel.Invoke itself does.
         _ownA = () => Own(_engineA, _featuresA);
@@ -52,10 +43,8 @@ public class TwoThreadBenchmarks
 
         // Two engines in the pool before measuring, as after any burst of two concurrent requests.
         Parallel.Invoke(_poolA, _poolB);
+        return Task.CompletedTask;
     }
-
-    [GlobalCleanup]
-    public async Task CleanupAsync() => await _env.DisposeAsync();
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Predictions, Description = "2 threads, own engine each (floor)")]
     public void OwnEngines() => Parallel.Invoke(_ownA, _ownB);
@@ -85,7 +74,7 @@ public class TwoThreadBenchmarks
     {
         for (var i = 0; i < PerThread; i++)
         {
-            _pool.Predict<BikeFeatures, BikePrediction>(Model, features);
+            Pool.Predict<BikeFeatures, BikePrediction>(Model, features);
         }
     }
 
@@ -93,9 +82,9 @@ public class TwoThreadBenchmarks
     {
         for (var i = 0; i < PerThread; i++)
         {
-            var engine = _pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model);
+            var engine = Pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model);
             engine.Predict(features);
-            _pool.ReturnPredictionEngine(Model, engine);
+            Pool.ReturnPredictionEngine(Model, engine);
         }
     }
 }

@@ -13,33 +13,16 @@ namespace ServerlessMl.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 3, warmupCount: 5, iterationCount: 15)]
-public class VariedInputBenchmarks
+public class VariedInputBenchmarks : ChampionBenchmark
 {
-    private const string Model = BenchEnvironment.Model;
-
-    private BenchEnvironment _env = null!;
-    private ModelPool _pool = null!;
-    private PredictionEngine<BikeFeatures, BikePrediction> _engine = null!;
-    private BikeFeatures[] _inputs = null!;
+    private readonly BikeFeatures[] _inputs = BenchEnvironment.VariedFeatures();
     private int _next;
 
-    [GlobalSetup]
-    public async Task SetupAsync()
-    {
-        _env = await BenchEnvironment.StartAsync();
-        _pool = _env.Pool;
-        _engine = _env.CreateEngine();
-        _inputs = BenchEnvironment.VariedFeatures();
-    }
-
-    [GlobalCleanup]
-    public async Task CleanupAsync() => await _env.DisposeAsync();
-
     [Benchmark(Baseline = true, Description = "reused engine (floor), 100 inputs")]
-    public float ReusedEngine() => _engine.Predict(Next()).Score;
+    public float ReusedEngine() => Engine.Predict(Next()).Score;
 
     [Benchmark(Description = "pool.Predict, 100 inputs")]
-    public float PoolPredict() => _pool.Predict<BikeFeatures, BikePrediction>(Model, Next()).Score;
+    public float PoolPredict() => Pool.Predict<BikeFeatures, BikePrediction>(Model, Next()).Score;
 
     private BikeFeatures Next()
     {
