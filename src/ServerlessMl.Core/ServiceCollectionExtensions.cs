@@ -18,7 +18,6 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddServerlessMlTraining(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddSingleton(TimeProvider.System);
         services.AddOptions<StorageOptions>()
             .Configure(o => BlobServiceClientFactory.Bind(configuration, o))
             .Validate(o => o.ConnectionString is not null || o.BlobServiceUri is not null,

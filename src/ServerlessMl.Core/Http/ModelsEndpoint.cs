@@ -37,7 +37,10 @@ public sealed class ModelsEndpoint(ModelCatalog catalog, ModelRegistry registry,
         try
         {
             var alias = await registry.GetChampionAsync(definition.Name, cancellationToken);
-            champion = alias is null ? null : await registry.GetManifestAsync(definition.Name, alias.Value.Alias.Version, cancellationToken);
+            // Manifests never change once written: the one this instance loaded saves a download.
+            champion = alias is null ? null
+                : alias.Value.Alias.Version == loaded.Version ? loaded.Manifest
+                : await registry.GetManifestAsync(definition.Name, alias.Value.Alias.Version, cancellationToken);
         }
         catch (Azure.RequestFailedException ex)
         {

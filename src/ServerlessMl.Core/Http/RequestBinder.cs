@@ -51,10 +51,13 @@ public static class RequestBinder
         foreach (var rule in Rules.GetOrAdd(requestType, BuildRules))
         {
             var value = rule.Property.GetValue(request);
-            var failed = rule.Attributes.FirstOrDefault(a => !a.IsValid(value));
-            if (failed is not null)
+            foreach (var attribute in rule.Attributes)
             {
-                errors[Key(prefix, rule.JsonName)] = [failed.FormatErrorMessage(rule.JsonName)];
+                if (!attribute.IsValid(value))
+                {
+                    errors[Key(prefix, rule.JsonName)] = [attribute.FormatErrorMessage(rule.JsonName)];
+                    break;
+                }
             }
         }
 

@@ -59,20 +59,41 @@ public sealed partial class ModelRegistry
         var manifests = new List<ModelManifest>();
         foreach (var version in await ListVersionNumbersAsync(model, cancellationToken))
         {
-            try
+            if (await TryReadManifestAsync(model, version, cancellationToken) is { } manifest)
             {
-                if (await GetManifestAsync(model, version, cancellationToken) is { } manifest)
-                {
-                    manifests.Add(manifest);
-                }
-            }
-            catch (System.Text.Json.JsonException ex)
-            {
-                LogUnreadableManifest(model, version, ex.Message);
+                manifests.Add(manifest);
             }
         }
 
         return manifests;
+    }
+
+    /// <summary>The newest version with a readable manifest, reading no more manifests than needed.</summary>
+    public async Task<ModelManifest?> GetLatestVersionAsync(string model, CancellationToken cancellationToken)
+    {
+        var versions = await ListVersionNumbersAsync(model, cancellationToken);
+        for (var i = versions.Count - 1; i >= 0; i--)
+        {
+            if (await TryReadManifestAsync(model, versions[i], cancellationToken) is { } manifest)
+            {
+                return manifest;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<ModelManifest?> TryReadManifestAsync(string model, string version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GetManifestAsync(model, version, cancellationToken);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            LogUnreadableManifest(model, version, ex.Message);
+            return null;
+        }
     }
 
     public async Task<ModelManifest?> GetManifestAsync(string model, string version, CancellationToken cancellationToken)
@@ -84,15 +105,8 @@ public sealed partial class ModelRegistry
     /// <summary>The champion alias and its ETag, or null when the model has no champion yet.</summary>
     public async Task<(ChampionAlias Alias, ETag ETag)?> GetChampionAsync(string model, CancellationToken cancellationToken)
     {
-        var content = await TryDownloadAsync(ChampionBlobName(model), cancellationToken);
-        if (content is null)
-        {
-            return null;
-        }
-
-        var alias = content.Value.Content.ToObjectFromJson<ChampionAlias>(RegistryJson.Options)
-            ?? throw new InvalidDataException($"{ChampionBlobName(model)} is empty.");
-        return (alias, content.Value.Details.ETag);
+        var check = await CheckChampionAsync(model, known: null, cancellationToken);
+        return check.Alias is null ? null : (check.Alias, check.ETag!.Value);
     }
 
     /// <summary>
@@ -252,7 +266,8 @@ public sealed partial class ModelRegistry
             // No container yet: no versions.
         }
 
-        return versions;
+        // By number: the listing is alphabetical, which differs once versions grow a digit.
+        return [.. versions.OrderBy(v => int.Parse(v, CultureInfo.InvariantCulture))];
     }
 
     private async Task<Response<BlobDownloadResult>?> TryDownloadAsync(string blobName, CancellationToken cancellationToken)

@@ -48,10 +48,6 @@ public sealed class ModelGeneration
 
     public ITransformer Model { get; }
 
-    public bool IsRetired => Volatile.Read(ref _retired) != 0;
-
-    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
-
     /// <summary>Engines pooled and idle right now.</summary>
     public int IdleEngines => _idle.Count(e => e is not null);
 

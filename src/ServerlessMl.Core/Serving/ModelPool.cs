@@ -257,7 +257,8 @@ public sealed partial class ModelPool : IDisposable
         ChampionCheck check;
         try
         {
-            check = await _registry.CheckChampionAsync(name, slot.Current is null && slot.FailedVersion is null ? null : slot.AliasETag, CancellationToken.None);
+            // Null until a version was loaded or refused: the first check then reads the alias in full.
+            check = await _registry.CheckChampionAsync(name, slot.AliasETag, CancellationToken.None);
         }
         catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException or AggregateException or InvalidDataException or System.Text.Json.JsonException)
         {
@@ -283,10 +284,7 @@ public sealed partial class ModelPool : IDisposable
         if (slot.Current?.Version == alias.Version)
         {
             // Re-pointed at what is already loaded (e.g. a rollback from a version that failed).
-            slot.AliasETag = check.ETag;
-            slot.FailedVersion = null;
-            slot.FailureReason = null;
-            slot.CheckSucceeded();
+            slot.Settled(check.ETag, failedVersion: null, failureReason: null);
             return;
         }
 
@@ -295,20 +293,14 @@ public sealed partial class ModelPool : IDisposable
             var generation = await LoadAsync(slot.Definition, alias.Version);
             var previous = Interlocked.Exchange(ref slot.Current, generation);
             previous?.Retire();
-            slot.AliasETag = check.ETag;
-            slot.FailedVersion = null;
-            slot.FailureReason = null;
-            slot.CheckSucceeded();
+            slot.Settled(check.ETag, failedVersion: null, failureReason: null);
             LogSwapped(name, previous?.Version ?? "none", generation.Version);
         }
         catch (ModelIntegrityException ex)
         {
             // The bytes are wrong, not the network: remember the alias so this version is not
             // downloaded again until the champion moves.
-            slot.AliasETag = check.ETag;
-            slot.FailedVersion = alias.Version;
-            slot.FailureReason = ex.Message;
-            slot.CheckSucceeded();
+            slot.Settled(check.ETag, alias.Version, ex.Message);
             LogLoadRefused(name, alias.Version, ex.Message, slot.Current?.Version ?? "none");
         }
         catch (Exception ex)
@@ -418,6 +410,15 @@ public sealed partial class ModelPool : IDisposable
         public DateTimeOffset? LastCheckUtc { get; private set; }
         public string? LastCheckError { get; private set; }
         private long _lastFailureTicks;
+
+        /// <summary>The alias was read and acted on: loaded, already loaded, or refused for a reason.</summary>
+        public void Settled(ETag? aliasETag, string? failedVersion, string? failureReason)
+        {
+            AliasETag = aliasETag;
+            FailedVersion = failedVersion;
+            FailureReason = failureReason;
+            CheckSucceeded();
+        }
 
         public void CheckSucceeded()
         {

@@ -40,7 +40,7 @@ public static class ManifestFactory
             InputSchemaHash = definition.InputSchemaHash,
             MlNetVersion = InformationalVersion(typeof(MLContext)),
             AppVersion = InformationalVersion(typeof(ManifestFactory)),
-            ModelFile = new ModelFile(Convert.ToHexStringLower(SHA256.HashData(modelZip.ToArray())), modelZip.Length),
+            ModelFile = new ModelFile(Convert.ToHexStringLower(SHA256.HashData(modelZip.GetBuffer().AsSpan(0, (int)modelZip.Length))), modelZip.Length),
         };
     }
 

@@ -12,8 +12,6 @@ public sealed class ModelTrainer(IModelDefinition definition, TrainingOptions op
 {
     private readonly MLContext _ml = new(seed: 1);
 
-    public MLContext Context => _ml;
-
     /// <summary>Checks every file; returns them with their row counts. Throws <see cref="DataValidationException"/>.</summary>
     public IReadOnlyList<DataFile> Validate(IReadOnlyList<DataFile> files, IProgress<string>? progress = null)
     {

@@ -51,7 +51,7 @@ public sealed partial class RetrainJob(
                 return Finish(Skipped(model, champion, $"no daily files under {data.Container.Name}/{model}/"), clock);
             }
 
-            var latest = (await registry.ListVersionsAsync(model, cancellationToken)).LastOrDefault();
+            var latest = await registry.GetLatestVersionAsync(model, cancellationToken);
             if (latest is not null && latest.Data.SameBlobsAs([.. listing.Select(f => new DataBlob(f.Name, f.ETag, f.Day, 0, string.Empty))]))
             {
                 var what = latest.Version == champion?.Alias.Version ? "the champion" : "a rejected version";
