@@ -51,6 +51,7 @@ public sealed class BadInputTests(ServeFixture fixture, ITestOutputHelper output
         output.WriteLine("status counts: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}")));
         Assert.Empty(fiveHundreds);
         Assert.Equal(Bodies, statuses.Values.Sum());
+        Assert.Subset(statuses.Keys.ToHashSet(), new HashSet<int> { 400, 413, 415 }); // the generator reached every kind of refusal
         Assert.False(fixture.Serve.HasExited, "serve exited");
 
         using var good = await fixture.Serve.Client.SendAsync(new HttpRequestMessage(HttpMethod.Post, Predict)

@@ -85,13 +85,13 @@ public sealed class HttpContractTests(ServeFixture fixture) : IClassFixture<Serv
     }
 
     [Theory]
-    [InlineData("/api/models/no-such-model/predict")]
-    [InlineData("/api/nothing-here")]
-    public async Task Unknown_models_and_routes_are_404_problems(string path)
+    [InlineData("/api/models/no-such-model/predict", "Unknown model 'no-such-model'")]
+    [InlineData("/api/nothing-here", "No such route")]
+    public async Task Unknown_models_and_routes_are_404_problems(string path, string expected)
     {
         using var response = await SendAsync(HttpMethod.Post, path, Valid, ServeFixture.ApiKey);
 
-        await AssertProblemAsync(response, HttpStatusCode.NotFound, string.Empty);
+        await AssertProblemAsync(response, HttpStatusCode.NotFound, expected);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class HttpContractTests(ServeFixture fixture) : IClassFixture<Serv
         await AssertProblemAsync(noKey, HttpStatusCode.Unauthorized, "x-functions-key");
 
         using var functionKeyOnAdminRoute = await SendAsync(HttpMethod.Post, "/api/models/bike-demand/promote", """{"version":"0001"}""", ServeFixture.ApiKey);
-        await AssertProblemAsync(functionKeyOnAdminRoute, HttpStatusCode.Unauthorized, string.Empty);
+        await AssertProblemAsync(functionKeyOnAdminRoute, HttpStatusCode.Unauthorized, "x-functions-key");
 
         using var adminKeyOnFunctionRoute = await SendAsync(HttpMethod.Post, Predict, Valid, ServeFixture.AdminKey);
         Assert.Equal(HttpStatusCode.OK, adminKeyOnFunctionRoute.StatusCode);

@@ -14,15 +14,12 @@ internal sealed class ServeProcess : IAsyncDisposable
     private ServeProcess(Process process, int port)
     {
         _process = process;
-        Port = port;
         Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
-
-    public int Port { get; }
 
     public HttpClient Client { get; }
 
@@ -41,7 +38,7 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     public static async Task<ServeProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] extraArgs)
     {
-        var port = FreePort();
+        var port = Testing.AzuriteFixture.FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             UseShellExecute = false,
@@ -109,12 +106,5 @@ internal sealed class ServeProcess : IAsyncDisposable
         {
             _log.AppendLine(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,8 +1,6 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 using ServerlessMl.Functions.Triggers;
 using ServerlessMl.Http;
 using ServerlessMl.Registry;
@@ -95,25 +93,8 @@ public sealed class HttpFunctionsTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains("not valid JSON", body.GetProperty("registryError").GetString(), StringComparison.Ordinal);
     }
 
-    private async Task<(int Status, JsonElement Body)> InvokeAsync(Func<HttpRequest, Task<IActionResult>> function, string? json, string contentType = "application/json", string method = "POST")
-    {
-        var context = new DefaultHttpContext { RequestServices = _app.Services };
-        context.Request.Method = method;
-        if (json is not null)
-        {
-            var bytes = Encoding.UTF8.GetBytes(json);
-            context.Request.Body = new MemoryStream(bytes);
-            context.Request.ContentLength = bytes.Length;
-            context.Request.ContentType = contentType;
-        }
-
-        using var responseBody = new MemoryStream();
-        context.Response.Body = responseBody;
-        var result = await function(context.Request);
-        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
-        responseBody.Position = 0;
-        return (context.Response.StatusCode, JsonDocument.Parse(responseBody).RootElement.Clone());
-    }
+    private Task<(int Status, JsonElement Body)> InvokeAsync(Func<HttpRequest, Task<IActionResult>> function, string? json, string contentType = "application/json", string method = "POST") =>
+        FunctionInvoker.InvokeAsync(_app.Services, function, json, contentType, method);
 
     public void Dispose()
     {

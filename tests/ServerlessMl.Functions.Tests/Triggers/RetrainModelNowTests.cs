@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessMl.Functions.Triggers;
 using ServerlessMl.Http;
@@ -53,20 +52,8 @@ public sealed class RetrainModelNowTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal("failed", body.GetProperty("status").GetString());
     }
 
-    private async Task<(int Status, JsonElement Body)> InvokeAsync(string model)
-    {
-        var function = new RetrainModelNow(_app.Get<RetrainEndpoint>());
-        var context = new DefaultHttpContext { RequestServices = _app.Services };
-        context.Request.Method = "POST";
-        using var responseBody = new MemoryStream();
-        context.Response.Body = responseBody;
-
-        var result = await function.Run(context.Request, model, default);
-        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
-
-        responseBody.Position = 0;
-        return (context.Response.StatusCode, JsonDocument.Parse(responseBody).RootElement.Clone());
-    }
+    private Task<(int Status, JsonElement Body)> InvokeAsync(string model) =>
+        FunctionInvoker.InvokeAsync(_app.Services, r => new RetrainModelNow(_app.Get<RetrainEndpoint>()).Run(r, model, default), json: null);
 
     public void Dispose()
     {

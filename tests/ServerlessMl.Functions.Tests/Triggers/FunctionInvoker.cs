@@ -1,0 +1,35 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace ServerlessMl.Functions.Tests.Triggers;
+
+/// <summary>
+/// Runs an HTTP function class as the worker does: a request in, its <see cref="IActionResult"/>
+/// executed into a response, the status and JSON body read back.
+/// </summary>
+internal static class FunctionInvoker
+{
+    public static async Task<(int Status, JsonElement Body)> InvokeAsync(
+        IServiceProvider services, Func<HttpRequest, Task<IActionResult>> function, string? json, string contentType = "application/json", string method = "POST")
+    {
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Request.Method = method;
+        if (json is not null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(json);
+            context.Request.Body = new MemoryStream(bytes);
+            context.Request.ContentLength = bytes.Length;
+            context.Request.ContentType = contentType;
+        }
+
+        using var responseBody = new MemoryStream();
+        context.Response.Body = responseBody;
+        var result = await function(context.Request);
+        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+        responseBody.Position = 0;
+        return (context.Response.StatusCode, JsonDocument.Parse(responseBody).RootElement.Clone());
+    }
+}
