@@ -57,7 +57,7 @@ fi
 [[ -f $CLI ]] || die "$CLI is missing; build src/ServerlessMl.Cli in Release"
 
 # Scales: name, days. "floor" is the fewest days the trainer accepts (28 to train on + 14 held
-# out): the fixed cost of ML.NET plus 2 x 1500 boosting rounds on almost no data. Informational.
+# out): the fixed cost of ML.NET plus 2 x 200 boosting rounds on almost no data. Informational.
 SCALES=(floor 1x 4x 16x)
 declare -A DAYS=([floor]=42 [1x]=$BASE_DAYS [4x]=$((BASE_DAYS * 4)) [16x]=$((BASE_DAYS * 16)))
 declare -A ROWS=()

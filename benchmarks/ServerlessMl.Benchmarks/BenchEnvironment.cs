@@ -23,19 +23,16 @@ public sealed class BenchEnvironment : IAsyncDisposable
     private readonly SampleData _data;
     private readonly TestApp _app;
 
-    private BenchEnvironment(AzuriteFixture azurite, SampleData data, TestApp app, ModelPool pool, string version, BinaryData modelZip)
+    private BenchEnvironment(AzuriteFixture azurite, SampleData data, TestApp app, ModelPool pool, BinaryData modelZip)
     {
         _azurite = azurite;
         _data = data;
         _app = app;
         Pool = pool;
-        Version = version;
         ModelZip = modelZip;
     }
 
     public ModelPool Pool { get; }
-
-    public string Version { get; }
 
     public BinaryData ModelZip { get; }
 
@@ -119,7 +116,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
                 throw new InvalidOperationException($"The pool serves {pool.GetLoadedModel(Model).Version}, not the champion {version}.");
             }
 
-            return new BenchEnvironment(azurite, data, app, pool, version, zip);
+            return new BenchEnvironment(azurite, data, app, pool, zip);
         }
         catch
         {

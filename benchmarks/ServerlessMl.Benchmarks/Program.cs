@@ -8,7 +8,8 @@ namespace ServerlessMl.Benchmarks;
 /// <summary>
 /// <c>ServerlessMl.Benchmarks [BenchmarkDotNet arguments]</c> runs the BenchmarkDotNet benchmarks
 /// (e.g. <c>--filter '*PoolPredict*'</c>); <c>cold-baseline</c> and <c>cold-pool</c> are the
-/// one-shot processes of the cold-start benchmark (see <see cref="ColdStart"/>).
+/// one-shot processes of the cold-start benchmark (see <see cref="ColdStart"/>); <c>model-cost</c>
+/// times the prediction of given model.zip files (see <see cref="ModelCost"/>).
 /// </summary>
 public static class Program
 {
@@ -19,6 +20,7 @@ public static class Program
         {
             ["cold-baseline"] => await ColdStart.BaselineAsync(),
             ["cold-pool"] => await ColdStart.PoolAsync(),
+            ["model-cost", .. var models] => ModelCost.Run(models),
             _ => RunBenchmarks(args),
         };
     }
