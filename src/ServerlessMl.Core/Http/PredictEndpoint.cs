@@ -32,22 +32,31 @@ public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptio
         {
             var root = document!.RootElement;
             var batch = root.ValueKind == JsonValueKind.Array;
-            var items = batch ? root.EnumerateArray().ToList() : [root];
-            if (batch && items.Count == 0)
+            var count = batch ? root.GetArrayLength() : 1;
+            if (count == 0)
             {
                 return Problems.BadRequest("The batch is empty; send 1 to " + _options.MaxBatch + " objects.");
             }
 
-            if (items.Count > _options.MaxBatch)
+            if (count > _options.MaxBatch)
             {
-                return Problems.PayloadTooLarge($"The batch has {items.Count} items; the limit is {_options.MaxBatch}.");
+                return Problems.PayloadTooLarge($"The batch has {count} items; the limit is {_options.MaxBatch}.");
             }
 
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-            var requests = new object[items.Count];
-            for (var i = 0; i < items.Count; i++)
+            var requests = new object[count];
+            if (!batch)
             {
-                requests[i] = RequestBinder.Bind(items[i], definition.RequestType, batch ? $"[{i}]" : string.Empty, errors)!;
+                requests[0] = RequestBinder.Bind(root, definition.RequestType, string.Empty, errors)!;
+            }
+            else
+            {
+                var i = 0;
+                foreach (var item in root.EnumerateArray())
+                {
+                    requests[i] = RequestBinder.Bind(item, definition.RequestType, $"[{i}]", errors)!;
+                    i++;
+                }
             }
 
             if (errors.Count > 0)

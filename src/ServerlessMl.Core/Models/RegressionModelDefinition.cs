@@ -111,10 +111,25 @@ public abstract class RegressionModelDefinition<TRow, TRequest, TFeatures, TPred
     {
         ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(model);
+        // One cursor for both columns: each cursor re-reads and re-featurizes the CSV files.
         var scored = model.Transform(features);
-        var labels = scored.GetColumn<float>("Label");
-        var scores = scored.GetColumn<float>("Score");
-        return QualityMetrics.From(labels.Zip(scores, (l, s) => (ToLabelUnits(l), ToLabelUnits(s))));
+        var labelColumn = scored.Schema["Label"];
+        var scoreColumn = scored.Schema["Score"];
+        using var cursor = scored.GetRowCursor([labelColumn, scoreColumn]);
+        var label = cursor.GetGetter<float>(labelColumn);
+        var score = cursor.GetGetter<float>(scoreColumn);
+        return QualityMetrics.From(Pairs());
+
+        IEnumerable<(double Actual, double Predicted)> Pairs()
+        {
+            float l = 0, s = 0;
+            while (cursor.MoveNext())
+            {
+                label(ref l);
+                score(ref s);
+                yield return (ToLabelUnits(l), ToLabelUnits(s));
+            }
+        }
     }
 
     public object CreateEngine(MLContext ml, ITransformer model)
