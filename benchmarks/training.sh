@@ -23,25 +23,20 @@
 #   SKIP_BUILD=1       use the existing Release build
 #   KEEP_DATA=1        keep the scratch folder afterwards
 set -euo pipefail
+# shellcheck source=benchmarks/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 REPEATS=${REPEATS:-3}
 REPEATS_16X=${REPEATS_16X:-$REPEATS}
 BASE_DAYS=${BASE_DAYS:-724}
 SEED=${SEED:-7}
 TOLERANCE=${TOLERANCE:-1.25}
-LOCK=${BENCH_LOCK:-/tmp/serverlessml-build.lock}
 WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/serverless-ml-bench/training}
-OUT_DIR=$ROOT/artifacts/benchmarks
-CLI=$ROOT/src/ServerlessMl.Cli/bin/Release/net10.0/serverless-ml.dll
 TIME=/usr/bin/time
 
-die() { echo "training.sh: $*" >&2; exit 2; }
 [[ -x $TIME ]] || die "$TIME not found (Debian package 'time')"
 command -v flock >/dev/null || die "flock not found (package util-linux)"
 [[ $REPEATS =~ ^[1-9][0-9]*$ && $REPEATS_16X =~ ^[1-9][0-9]*$ ]] || die "REPEATS and REPEATS_16X must be positive integers"
-
-locked() { flock "$LOCK" "$@"; }
 
 mkdir -p "$OUT_DIR"
 rm -rf "$WORK"
@@ -112,33 +107,27 @@ for ((run = 1; run <= ROUNDS; run++)); do
 done
 
 # ---- report -------------------------------------------------------------------------------
-median() { # scale column -> median of that column over the scale's runs
-  awk -F'\t' -v s="$1" -v c="$2" 'NR > 1 && $1 == s { print $c }' "$TSV" | sort -g |
-    awk '{ v[NR] = $1 } END { if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f\n", m }'
-}
-range() { # scale column -> "min–max"
-  awk -F'\t' -v s="$1" -v c="$2" 'NR > 1 && $1 == s { print $c }' "$TSV" | sort -g |
-    awk '{ v[NR] = $1 } END { printf "%.2f–%.2f", v[1], v[NR] }'
-}
+column() { awk -F'\t' -v s="$1" -v c="$2" 'NR > 1 && $1 == s { print $c }' "$TSV"; } # scale column
+scale_median() { calc %.2f "$(column "$1" "$2" | median)"; echo; }
+range() { column "$1" "$2" | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f–%.2f", v[1], v[NR] }'; }
 count() { awk -F'\t' -v s="$1" 'NR > 1 && $1 == s { n++ } END { print n + 0 }' "$TSV"; }
-calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
 
 declare -A W C R
 for s in baseline "${SCALES[@]}"; do
-  W[$s]=$(median "$s" 3); C[$s]=$(median "$s" 4); R[$s]=$(median "$s" 5 | cut -d. -f1)
+  W[$s]=$(scale_median "$s" 3); C[$s]=$(scale_median "$s" 4); R[$s]=$(scale_median "$s" 5 | cut -d. -f1)
 done
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
-ROW_RATIO_4=$(calc "${ROWS[4x]} / ${ROWS[1x]}")
-ROW_RATIO_16=$(calc "${ROWS[16x]} / ${ROWS[1x]}")
-T4=$(calc "${W[4x]} / ${W[1x]}"); T16=$(calc "${W[16x]} / ${W[1x]}")
-MT4=$(calc "(${W[4x]} - ${W[baseline]}) / (${W[1x]} - ${W[baseline]})")
-MT16=$(calc "(${W[16x]} - ${W[baseline]}) / (${W[1x]} - ${W[baseline]})")
-CT4=$(calc "${C[4x]} / ${C[1x]}"); CT16=$(calc "${C[16x]} / ${C[1x]}")
-R4=$(calc "${R[4x]} / ${R[1x]}"); R16=$(calc "${R[16x]} / ${R[1x]}")
-MR4=$(calc "(${R[4x]} - ${R[baseline]}) / (${R[1x]} - ${R[baseline]})")
-MR16=$(calc "(${R[16x]} - ${R[baseline]}) / (${R[1x]} - ${R[baseline]})")
-LIMIT=$(calc "$ROW_RATIO_16 * $TOLERANCE")
+ROW_RATIO_4=$(calc %.2f "${ROWS[4x]} / ${ROWS[1x]}")
+ROW_RATIO_16=$(calc %.2f "${ROWS[16x]} / ${ROWS[1x]}")
+T4=$(calc %.2f "${W[4x]} / ${W[1x]}"); T16=$(calc %.2f "${W[16x]} / ${W[1x]}")
+MT4=$(calc %.2f "(${W[4x]} - ${W[baseline]}) / (${W[1x]} - ${W[baseline]})")
+MT16=$(calc %.2f "(${W[16x]} - ${W[baseline]}) / (${W[1x]} - ${W[baseline]})")
+CT4=$(calc %.2f "${C[4x]} / ${C[1x]}"); CT16=$(calc %.2f "${C[16x]} / ${C[1x]}")
+R4=$(calc %.2f "${R[4x]} / ${R[1x]}"); R16=$(calc %.2f "${R[16x]} / ${R[1x]}")
+MR4=$(calc %.2f "(${R[4x]} - ${R[baseline]}) / (${R[1x]} - ${R[baseline]})")
+MR16=$(calc %.2f "(${R[16x]} - ${R[baseline]}) / (${R[1x]} - ${R[baseline]})")
+LIMIT=$(calc %.2f "$ROW_RATIO_16 * $TOLERANCE")
 
 ok_time=$(awk -v a="$MT16" -v b="$LIMIT" 'BEGIN { print (a <= b) ? "yes" : "no" }')
 ok_rss=$(awk -v a="$MR16" -v b="$LIMIT" 'BEGIN { print (a <= b) ? "yes" : "no" }')
@@ -147,7 +136,7 @@ REPORT=$OUT_DIR/training.md
 {
   echo "### Training benchmark ($(date -u +%Y-%m-%dT%H:%MZ))"
   echo
-  echo "Machine: $(nproc) cores ($(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, .NET SDK $(locked dotnet --version)."
+  echo "Machine: $(machine_line)."
   echo "Command: \`dotnet serverless-ml.dll train --data <folder> --output <model.zip> --holdout-days 14\` under \`/usr/bin/time -v\`;"
   echo "data from \`data generate --start 2011-01-01 --days N --seed $SEED\` (24 rows a day)."
   echo "Repeats: $REPEATS per scale, $REPEATS_16X at 16x, after one untimed 1x warm-up; medians (min–max)."
