@@ -13,6 +13,7 @@ public static class CliApp
         {
             config.SetApplicationName("serverless-ml");
             config.PropagateExceptions();
+            config.SetApplicationVersion(typeof(CliApp).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
             config.AddBranch("data", data =>
             {
                 data.SetDescription("Make and upload daily training files.");

@@ -24,17 +24,21 @@ public static class ServiceCollectionExtensions
                 "Setting 'ModelStorage' is missing: give a connection string (ModelStorage) or an endpoint (ModelStorage__blobServiceUri).")
             .Validate(BlobServiceClientFactory.CanCreate,
                 "Setting 'ModelStorage' is not a valid storage connection string or endpoint.")
+            .Validate(o => o.TimeoutSeconds is >= 1 and <= 300,
+                "Setting 'ModelStorage__TimeoutSeconds' must be a whole number of seconds from 1 to 300.")
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value);
         services.AddSingleton(sp => BlobServiceClientFactory.Create(sp.GetRequiredService<StorageOptions>()));
         services.AddSingleton(ModelCatalog.Default);
         services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<Serving.ModelLoader>();
+        services.AddSingleton<Serving.ChampionPromoter>();
         services.AddSingleton<TrainingDataSource>();
         services.AddSingleton<RetrainJob>();
         services.AddSingleton<Http.RetrainEndpoint>();
 
-        services.AddOptions<TrainingOptions>().Bind(configuration.GetSection(TrainingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RegistryOptions>().Bind(configuration.GetSection(RegistryOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedSettings<TrainingOptions>(configuration, TrainingOptions.SectionName);
+        services.AddValidatedSettings<RegistryOptions>(configuration, RegistryOptions.SectionName);
         return services;
     }
 
@@ -42,7 +46,7 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddServerlessMlServing(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<Serving.ServingOptions>().Bind(configuration.GetSection(Serving.ServingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedSettings<Serving.ServingOptions>(configuration, Serving.ServingOptions.SectionName);
         services.AddSingleton<Serving.ModelPool>();
         services.AddHostedService<Serving.ModelPreloader>();
         services.AddSingleton<Http.PredictEndpoint>();

@@ -27,14 +27,26 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                 : Spectre.Console.ValidationResult.Success();
     }
 
+    private static Microsoft.ML.ITransformer LoadZip(ModelTrainer trainer, string path)
+    {
+        using var stream = File.OpenRead(path);
+        try
+        {
+            return trainer.Load(stream);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or FormatException or ArgumentException or System.Reflection.TargetInvocationException)
+        {
+            throw new CliException($"{path} is not a model.zip ML.NET can load ({ex.Message}); pass the model.zip, not its manifest.");
+        }
+    }
+
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var definition = ModelCatalog.Default.Get(settings.Name);
         using var scratch = new ScratchFolder();
         var trainer = new ModelTrainer(definition, new TrainingOptions { MinTrainingDays = 0, HoldoutDays = 0 });
         var files = trainer.Validate(LocalDataFiles.Open(settings.Data, scratch.Path));
-        using var stream = File.OpenRead(settings.ModelPath);
-        var metrics = trainer.Evaluate(trainer.Load(stream), files);
+        var metrics = trainer.Evaluate(LoadZip(trainer, settings.ModelPath), files);
         Ui.WriteJson(new { metrics.RSquared, metrics.Rmse, metrics.Mae, metrics.Rows, days = files.Count });
         return 0;
     }

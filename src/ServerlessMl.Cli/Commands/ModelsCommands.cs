@@ -1,6 +1,8 @@
 using System.ComponentModel;
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessMl.Registry;
+using ServerlessMl.Serving;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -12,7 +14,7 @@ public sealed class ModelsListCommand : AsyncCommand<StorageSettings>
     {
         using var services = CliServices.Build(settings);
         var registry = services.GetRequiredService<ModelRegistry>();
-        var champion = (await registry.GetChampionAsync(settings.Model, cancellationToken))?.Alias;
+        var champion = (await registry.CheckChampionAsync(settings.Model, known: null, cancellationToken)).Alias;
         var versions = await registry.ListVersionsAsync(settings.Model, cancellationToken);
 
         var table = new Table().AddColumns("version", "created (UTC)", "gate", "R²", "RMSE", "MAE", "days", "champion");
@@ -20,12 +22,12 @@ public sealed class ModelsListCommand : AsyncCommand<StorageSettings>
         {
             table.AddRow(
                 v.Version,
-                v.CreatedUtc.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+                v.CreatedUtc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                 v.Gate.Passed ? "passed" : "[red]rejected[/]",
-                v.Metrics.RSquared.ToString("F4", System.Globalization.CultureInfo.InvariantCulture),
-                v.Metrics.Rmse.ToString("F2", System.Globalization.CultureInfo.InvariantCulture),
-                v.Metrics.Mae.ToString("F2", System.Globalization.CultureInfo.InvariantCulture),
-                v.Data.Blobs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                v.Metrics.RSquared.ToString("F4", CultureInfo.InvariantCulture),
+                v.Metrics.Rmse.ToString("F2", CultureInfo.InvariantCulture),
+                v.Metrics.Mae.ToString("F2", CultureInfo.InvariantCulture),
+                v.Data.Blobs.Count.ToString(CultureInfo.InvariantCulture),
                 v.Version == champion?.Version ? "[green]*[/]" : string.Empty);
         }
 
@@ -48,9 +50,7 @@ public sealed class ModelsShowCommand : AsyncCommand<ModelsShowCommand.Settings>
     {
         using var services = CliServices.Build(settings);
         var registry = services.GetRequiredService<ModelRegistry>();
-        var version = settings.Version
-            ?? (await registry.GetChampionAsync(settings.Model, cancellationToken))?.Alias.Version
-            ?? throw new CliException($"{settings.Model} has no champion yet; run `serverless-ml train` first.");
+        var version = settings.Version ?? await ChampionOrRemedyAsync(registry, settings.Model, cancellationToken);
         try
         {
             var manifest = await registry.GetManifestAsync(settings.Model, version, cancellationToken)
@@ -62,6 +62,28 @@ public sealed class ModelsShowCommand : AsyncCommand<ModelsShowCommand.Settings>
         {
             throw UnreadableManifest(settings.Model, version, ex);
         }
+    }
+
+    /// <summary>The champion's version, or an error that says what to do: promote a passing version if there is one, else train.</summary>
+    private static async Task<string> ChampionOrRemedyAsync(ModelRegistry registry, string model, CancellationToken cancellationToken)
+    {
+        var check = await registry.CheckChampionAsync(model, known: null, cancellationToken);
+        if (check.Alias is { } alias)
+        {
+            return alias.Version;
+        }
+
+        if (check.Result == ChampionCheckResult.Unreadable)
+        {
+            throw new CliException($"The champion alias of {model} ({ModelRegistry.ChampionBlobName(model)}) is damaged. Promote a version to rewrite it: serverless-ml models promote --model {model} --version <V> (list them with models list).");
+        }
+
+        var versions = await registry.ListVersionsAsync(model, cancellationToken);
+        var passed = versions.LastOrDefault(v => v.Gate.Passed);
+        throw new CliException(
+            passed is not null ? $"{model} has no champion, but version {passed.Version} passed the gate: promote it with serverless-ml models promote --model {model} --version {passed.Version}, or pass --version to show another."
+            : versions.Count > 0 ? $"{model} has no champion and no version that passed the gate ({versions.Count} rejected); pass --version to show one, or train again with better data."
+            : $"{model} has no versions yet; upload data and run serverless-ml train.");
     }
 
     internal static CliException UnreadableManifest(string model, string version, System.Text.Json.JsonException ex) =>
@@ -76,27 +98,38 @@ public sealed class ModelsPromoteCommand : AsyncCommand<ModelsPromoteCommand.Set
         [Description("The version to make champion.")]
         public string Version { get; init; } = string.Empty;
 
+        [CommandOption("--force")]
+        [Description("Promote even if the version cannot serve (damaged, wrong schema); every instance will then answer 503 for it.")]
+        public bool Force { get; init; }
+
         public override ValidationResult Validate() =>
-            ModelRegistry.IsVersion(Version) ? ValidationResult.Success() : ValidationResult.Error("--version must be a version number such as 0003");
+            base.Validate() is { Successful: false } invalid ? invalid
+            : ModelRegistry.IsVersion(Version) ? ValidationResult.Success()
+            : ValidationResult.Error("--version must be a version number such as 0003");
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         using var services = CliServices.Build(settings);
-        var registry = services.GetRequiredService<ModelRegistry>();
+        var promoter = services.GetRequiredService<ChampionPromoter>();
         try
         {
-            var alias = await registry.PromoteAsync(settings.Model, settings.Version, "promoted with the CLI", null, cancellationToken);
-            Ui.WriteJson(alias);
+            var promotion = await promoter.PromoteAsync(settings.Model, settings.Version, settings.Force, "promoted with the CLI", cancellationToken);
+            if (promotion.ForcedPast is { } reason)
+            {
+                Ui.Err.MarkupLineInterpolated($"[yellow]warning:[/] forced: version {settings.Version} cannot serve ({reason}); instances answer 503 for {settings.Model} until a good version is promoted.");
+            }
+
+            Ui.WriteJson(new { promotion.Alias.Model, champion = promotion.Alias.Version, promotion.Alias.PromotedUtc, forced = promotion.ForcedPast is not null, cannotServe = promotion.ForcedPast });
             return 0;
         }
         catch (VersionNotFoundException ex)
         {
             throw new CliException(ex.Message);
         }
-        catch (System.Text.Json.JsonException ex)
+        catch (ModelRefusedException ex)
         {
-            throw ModelsShowCommand.UnreadableManifest(settings.Model, settings.Version, ex);
+            throw new CliException($"{ex.Message} The champion is unchanged; pass --force to promote it anyway.");
         }
     }
 }

@@ -21,7 +21,7 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
     public sealed class Settings : StorageSettings
     {
         [CommandOption("--host <ADDRESS>")]
-        [Description("Address to bind (default 127.0.0.1: this machine only).")]
+        [Description("Address to bind (default 127.0.0.1: this machine only). Any other address needs --api-key and --admin-key.")]
         public string Host { get; init; } = "127.0.0.1";
 
         [CommandOption("-p|--port <PORT>")]
@@ -29,11 +29,11 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         public int Port { get; init; } = 7071;
 
         [CommandOption("--api-key <KEY>")]
-        [Description("Key for the function-level routes (predict, models). Default: SERVERLESSML_API_KEY, else open.")]
+        [Description("Key for the function-level routes (predict, models). Default: SERVERLESSML_API_KEY. With no key at all, every route is open (loopback only).")]
         public string? ApiKey { get; init; }
 
         [CommandOption("--admin-key <KEY>")]
-        [Description("Key for the admin routes (retrain, promote). Default: SERVERLESSML_ADMIN_KEY, else open.")]
+        [Description("Key for the admin routes (retrain, promote). Default: SERVERLESSML_ADMIN_KEY. With only --api-key given, admin routes refuse everyone.")]
         public string? AdminKey { get; init; }
 
         [CommandOption("--preload")]
@@ -45,11 +45,21 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         public bool BenchmarkEndpoints { get; init; }
 
         public override Spectre.Console.ValidationResult Validate() =>
-            Port is < 0 or > 65535 ? Spectre.Console.ValidationResult.Error("--port must be 0-65535") : Spectre.Console.ValidationResult.Success();
+            base.Validate() is { Successful: false } invalid ? invalid
+            : Port is < 0 or > 65535 ? Spectre.Console.ValidationResult.Error("--port must be 0-65535")
+            : Spectre.Console.ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        var keys = new ApiKeys(
+            NullIfEmpty(settings.ApiKey ?? Environment.GetEnvironmentVariable("SERVERLESSML_API_KEY")),
+            NullIfEmpty(settings.AdminKey ?? Environment.GetEnvironmentVariable("SERVERLESSML_ADMIN_KEY")));
+        if (keys.Open && !ApiKeys.IsLoopback(settings.Host))
+        {
+            throw new CliException($"Refusing to serve on {settings.Host} without keys: anyone who can reach it could retrain and promote. Pass --api-key and --admin-key (or set SERVERLESSML_API_KEY and SERVERLESSML_ADMIN_KEY), or bind 127.0.0.1.");
+        }
+
         // Content root at the binaries, not the current folder: nothing is read from it, and watching
         // a large working folder for configuration changes cost ~100 ms of start-up.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -70,10 +80,6 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
             builder.Services.AddSingleton<ByHandPredictEndpoint>();
         }
 
-        var keys = new ApiKeys(
-            settings.ApiKey ?? Environment.GetEnvironmentVariable("SERVERLESSML_API_KEY"),
-            settings.AdminKey ?? Environment.GetEnvironmentVariable("SERVERLESSML_ADMIN_KEY"));
-
         await using var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -83,19 +89,36 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         ApiRoutes.Map(app, keys, settings.BenchmarkEndpoints);
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("serve");
-        if (keys.FunctionOpen || keys.AdminOpen)
+        if (keys.Open)
         {
-            LogOpen(logger, keys.FunctionOpen ? "any" : "an admin");
+            LogOpen(logger);
+        }
+        else if (!keys.AdminConfigured)
+        {
+            LogAdminClosed(logger);
         }
 
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            throw new CliException($"Cannot listen on http://{settings.Host}:{settings.Port}: {ex.Message} Choose another --port, or stop what uses it.");
+        }
+
         LogListening(logger, string.Join(", ", app.Urls));
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
 
-    [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "Serving without {Which} key: fine on 127.0.0.1 for development, not on a shared network")]
-    private static partial void LogOpen(ILogger logger, string which);
+    [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "Serving without keys: every route is open to this machine (development only)")]
+    private static partial void LogOpen(ILogger logger);
+
+    [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "No admin key: retrain and promote refuse every request (pass --admin-key to use them)")]
+    private static partial void LogAdminClosed(ILogger logger);
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "Listening on {Urls}")]
     private static partial void LogListening(ILogger logger, string urls);

@@ -18,4 +18,9 @@ public class StorageSettings : CommandSettings
     [CommandOption("--blob-uri <URI>")]
     [Description("Blob endpoint for Microsoft Entra sign-in (az login), e.g. https://<account>.blob.core.windows.net.")]
     public string? BlobUri { get; init; }
+
+    public override Spectre.Console.ValidationResult Validate() =>
+        Models.ModelCatalog.Default.TryGet(Model, out _)
+            ? Spectre.Console.ValidationResult.Success()
+            : Spectre.Console.ValidationResult.Error(Models.ModelCatalog.Default.Unknown(Model));
 }

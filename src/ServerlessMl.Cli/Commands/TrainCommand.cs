@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ServerlessMl.Models;
 using ServerlessMl.Registry;
 using ServerlessMl.Training;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace ServerlessMl.Cli.Commands;
@@ -36,7 +37,8 @@ public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
         public bool NoRefit { get; init; }
 
         public override Spectre.Console.ValidationResult Validate() =>
-            (Data is null) != (Output is null)
+            base.Validate() is { Successful: false } invalid ? invalid
+            : (Data is null) != (Output is null)
                 ? Spectre.Console.ValidationResult.Error("--data and --output go together (offline training)")
                 : HoldoutFraction is <= 0 or >= 1
                     ? Spectre.Console.ValidationResult.Error("--holdout-fraction must be between 0 and 1")
@@ -54,7 +56,18 @@ public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
         var job = services.GetRequiredService<RetrainJob>();
         var outcome = await Ui.WithStatusAsync($"Retraining {settings.Model}", () => job.RunAsync(settings.Model, "cli", cancellationToken));
         Ui.WriteJson(outcome);
-        return outcome.Status is RetrainStatus.Failed or RetrainStatus.Busy ? 1 : 0;
+        if (outcome.Status is RetrainStatus.Failed or RetrainStatus.Busy)
+        {
+            Ui.Err.MarkupLineInterpolated($"[red]{outcome.Status.ToString().ToLowerInvariant()}:[/] {string.Join(" ", outcome.Reasons)}");
+        }
+
+        // A data error is the sender's to fix (2); a busy lease, a storage outage or a conflict may pass (1).
+        return outcome switch
+        {
+            { Failure: RetrainFailure.Data } => CliErrors.Usage,
+            { Status: RetrainStatus.Failed or RetrainStatus.Busy } => CliErrors.Failed,
+            _ => 0,
+        };
     }
 
     private static int TrainOffline(Settings settings)

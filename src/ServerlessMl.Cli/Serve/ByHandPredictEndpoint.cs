@@ -21,7 +21,7 @@ public sealed class ByHandPredictEndpoint(ModelCatalog catalog, ModelRegistry re
     {
         if (!catalog.TryGet(model, out var definition))
         {
-            return Problems.NotFound($"Unknown model '{model}'.");
+            return Problems.UnknownModel(model, catalog);
         }
 
         var (document, problem) = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);

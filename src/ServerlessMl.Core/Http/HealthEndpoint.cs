@@ -1,46 +1,85 @@
-using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ServerlessMl.Models;
 using ServerlessMl.Registry;
 using ServerlessMl.Serving;
+using ServerlessMl.Storage;
 
 namespace ServerlessMl.Http;
 
 /// <summary>
-/// GET /api/health (anonymous): liveness and readiness. 200 when storage answers or a model is
-/// loaded (status "healthy" or "degraded"); 503 when neither.
+/// GET /api/health (anonymous): can this instance serve every model it offers? 200 "healthy" when
+/// it can and nothing is off; 200 "degraded" when it can but something is (storage failing while
+/// models serve from memory, a champion refused while the previous version serves, no champion
+/// set while a loaded version serves); 503 "unhealthy" with Retry-After when any model cannot be
+/// served. The body carries stable words only: the details are in the log, not for anonymous eyes.
 /// </summary>
-public sealed class HealthEndpoint(ModelRegistry registry, ModelPool pool)
+public sealed partial class HealthEndpoint(
+    ModelCatalog catalog,
+    ModelRegistry registry,
+    ModelPool pool,
+    StorageOptions storage,
+    IOptions<ServingOptions> options,
+    ILogger<HealthEndpoint> logger)
 {
     public async Task<IResult> HandleAsync(CancellationToken cancellationToken)
     {
-        string? storageError = null;
-        try
+        string? storageProblem = null;
+        var models = new List<ModelHealth>();
+        using var deadline = storage.Deadline(cancellationToken);
+        foreach (var definition in catalog.All)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await registry.Container.ExistsAsync(timeout.Token);
-        }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or OperationCanceledException or AggregateException)
-        {
-            storageError = ex.Message;
+            ChampionCheck? check = null;
+            if (storageProblem is null)
+            {
+                try
+                {
+                    check = await registry.CheckChampionAsync(definition.Name, known: null, deadline.Token);
+                }
+                catch (Exception ex) when (StorageFailure.Is(ex))
+                {
+                    storageProblem = StorageFailure.Reason(ex);
+                    LogStorageFailed(ex.Message);
+                }
+            }
+
+            models.Add(Judge(pool.GetLoadedModel(definition.Name), check));
         }
 
-        var models = pool.GetLoadedModels().Select(m => new
-        {
-            m.Model,
-            loadedVersion = m.Version,
-            m.LoadedUtc,
-            m.FailedVersion,
-            m.FailureReason,
-            m.LastCheckError,
-            status = m.Degraded ? "degraded" : m.Version is null ? "not loaded" : "ok",
-        }).ToList();
-
-        var anyLoaded = models.Any(m => m.loadedVersion is not null);
-        var status = storageError is null && models.All(m => m.status != "degraded") ? "healthy"
-            : storageError is null || anyLoaded ? "degraded"
-            : "unhealthy";
-        var body = new { status, storage = storageError is null ? "reachable" : "unreachable", storageError, models };
-        return Results.Json(body, RegistryJson.Options, statusCode: status == "unhealthy" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+        var status = models.Any(m => !m.CanServe) ? "unhealthy"
+            : storageProblem is not null || models.Any(m => m.Problem is not null) ? "degraded"
+            : "healthy";
+        var body = new HealthReport(status, storageProblem is null ? "reachable" : "unreachable", storageProblem, models);
+        var result = Results.Json(body, RegistryJson.Options, statusCode: status == "unhealthy" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+        return status == "unhealthy" ? Problems.WithRetryAfter(result, options.Value.RetryAfterSeconds) : result;
     }
+
+    /// <summary>One model's state from what this instance has loaded and what the alias says now (null: storage did not answer).</summary>
+    private static ModelHealth Judge(LoadedModelInfo loaded, ChampionCheck? check)
+    {
+        var champion = check?.Alias?.Version;
+        var noChampion = check is { Result: ChampionCheckResult.None };
+        var damagedAlias = check is { Result: ChampionCheckResult.Unreadable };
+        var refused = loaded.FailedVersion is not null && (check is null || champion == loaded.FailedVersion);
+
+        string? problem = damagedAlias ? "the champion alias is damaged"
+            : noChampion ? "no champion is set"
+            : refused ? $"champion version {loaded.FailedVersion} cannot be loaded"
+            : check is null ? "model storage is unavailable"
+            : loaded.LastCheckError is not null ? loaded.LastCheckError
+            : null;
+
+        // Loaded: it serves whatever else is wrong. Not loaded: it serves only if a first request can load a good champion.
+        var canServe = loaded.Version is not null || (champion is not null && !refused);
+        var state = loaded.Version is not null ? "serving" : canServe ? "ready (loads on first request)" : "cannot serve";
+        return new ModelHealth(loaded.Model, champion, loaded.Version, state, canServe, problem);
+    }
+
+    [LoggerMessage(EventId = 720, Level = LogLevel.Warning, Message = "Health: model storage failed: {Reason}")]
+    private partial void LogStorageFailed(string reason);
+
+    public sealed record HealthReport(string Status, string Storage, string? StorageProblem, IReadOnlyList<ModelHealth> Models);
+
+    public sealed record ModelHealth(string Model, string? Champion, string? LoadedVersion, string State, [property: System.Text.Json.Serialization.JsonIgnore] bool CanServe, string? Problem);
 }

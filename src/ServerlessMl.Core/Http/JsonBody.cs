@@ -11,6 +11,7 @@ namespace ServerlessMl.Http;
 public static class JsonBody
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
 
     /// <summary>The parsed body, or the problem to answer with.</summary>
     public static async Task<(JsonDocument? Document, IResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
@@ -58,14 +59,16 @@ public static class JsonBody
                 }
             }
 
-            if (length == 0)
+            // A UTF-8 byte order mark is legal in a body (RFC 8259 lets parsers ignore it); the reader does not skip it.
+            var start = buffer.AsSpan(0, length).StartsWith(Utf8Bom) ? Utf8Bom.Length : 0;
+            if (length - start == 0)
             {
                 return (null, Problems.BadRequest("The body is empty; send a JSON object or array."));
             }
 
             try
             {
-                return (JsonDocument.Parse(buffer.AsMemory(0, length), DocumentOptions), null);
+                return (JsonDocument.Parse(buffer.AsMemory(start, length - start), DocumentOptions), null);
             }
             catch (JsonException ex)
             {

@@ -1,32 +1,62 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ServerlessMl.Models;
 using ServerlessMl.Registry;
 using ServerlessMl.Serving;
+using ServerlessMl.Storage;
 
 namespace ServerlessMl.Http;
 
-/// <summary>GET /api/models and GET /api/models/{model}: the champion's manifest and what this instance serves.</summary>
-public sealed class ModelsEndpoint(ModelCatalog catalog, ModelRegistry registry, ModelPool pool)
+/// <summary>
+/// GET /api/models and GET /api/models/{model}: the champion's manifest and what this instance
+/// serves. 503 with Retry-After when storage cannot answer within the deadline.
+/// </summary>
+public sealed partial class ModelsEndpoint(
+    ModelCatalog catalog,
+    ModelRegistry registry,
+    ModelPool pool,
+    StorageOptions storage,
+    IOptions<ServingOptions> options,
+    ILogger<ModelsEndpoint> logger)
 {
     public async Task<IResult> ListAsync(CancellationToken cancellationToken)
     {
-        var models = new List<ModelStatus>();
-        foreach (var definition in catalog.All)
+        try
         {
-            models.Add(await DescribeAsync(definition, cancellationToken));
-        }
+            using var deadline = storage.Deadline(cancellationToken);
+            var models = new List<ModelStatus>();
+            foreach (var definition in catalog.All)
+            {
+                models.Add(await DescribeAsync(definition, deadline.Token));
+            }
 
-        return Results.Json(new { models }, RegistryJson.Options);
+            return Results.Json(new { models }, RegistryJson.Options);
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex))
+        {
+            LogStorageFailed(ex.Message);
+            return Problems.StorageUnavailable(ex, options.Value.RetryAfterSeconds);
+        }
     }
 
     public async Task<IResult> GetAsync(string model, CancellationToken cancellationToken)
     {
         if (!catalog.TryGet(model, out var definition))
         {
-            return Problems.NotFound($"Unknown model '{model}'.");
+            return Problems.UnknownModel(model, catalog);
         }
 
-        return Results.Json(await DescribeAsync(definition, cancellationToken), RegistryJson.Options);
+        try
+        {
+            using var deadline = storage.Deadline(cancellationToken);
+            return Results.Json(await DescribeAsync(definition, deadline.Token), RegistryJson.Options);
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex))
+        {
+            LogStorageFailed(ex.Message);
+            return Problems.StorageUnavailable(ex, options.Value.RetryAfterSeconds);
+        }
     }
 
     private async Task<ModelStatus> DescribeAsync(IModelDefinition definition, CancellationToken cancellationToken)
@@ -34,36 +64,38 @@ public sealed class ModelsEndpoint(ModelCatalog catalog, ModelRegistry registry,
         var loaded = pool.GetLoadedModel(definition.Name);
         ModelManifest? champion = null;
         string? registryError = null;
-        try
+        var check = await registry.CheckChampionAsync(definition.Name, known: null, cancellationToken);
+        if (check.Result == ChampionCheckResult.Unreadable)
         {
-            var alias = await registry.GetChampionAsync(definition.Name, cancellationToken);
-            // Manifests never change once written: the one this instance loaded saves a download.
-            champion = alias is null ? null
-                : alias.Value.Alias.Version == loaded.Version ? loaded.Manifest
-                : await registry.GetManifestAsync(definition.Name, alias.Value.Alias.Version, cancellationToken);
+            registryError = $"The champion alias {ModelRegistry.ChampionBlobName(definition.Name)} is damaged; promote a version to rewrite it.";
         }
-        catch (Azure.RequestFailedException ex)
+        else if (check.Alias is { } alias)
         {
-            registryError = ex.Message;
-        }
-        catch (HttpRequestException ex)
-        {
-            registryError = ex.Message;
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            registryError = $"The champion's manifest is not valid JSON: {ex.Message}";
+            try
+            {
+                // Manifests never change once written: the one this instance loaded saves a download.
+                champion = alias.Version == loaded.Version ? loaded.Manifest
+                    : await registry.GetManifestAsync(definition.Name, alias.Version, cancellationToken);
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                registryError = $"The champion's manifest ({ModelRegistry.ManifestBlobName(definition.Name, alias.Version)}) is not valid JSON: {ex.Message}";
+            }
         }
 
         return new ModelStatus(
             definition.Name,
             definition.Description,
+            check.Alias?.Version,
             champion,
             new LoadedStatus(loaded.Version, loaded.LoadedUtc, loaded.FailedVersion, loaded.FailureReason, loaded.LastCheckUtc, loaded.LastCheckError),
             registryError);
     }
 
-    public sealed record ModelStatus(string Model, string Description, ModelManifest? Champion, LoadedStatus Loaded, string? RegistryError);
+    [LoggerMessage(EventId = 710, Level = LogLevel.Warning, Message = "Reading the registry failed: {Reason}")]
+    private partial void LogStorageFailed(string reason);
+
+    public sealed record ModelStatus(string Model, string Description, string? ChampionVersion, ModelManifest? Champion, LoadedStatus Loaded, string? RegistryError);
 
     public sealed record LoadedStatus(string? Version, DateTimeOffset? LoadedUtc, string? FailedVersion, string? FailureReason, DateTimeOffset? LastCheckUtc, string? LastCheckError);
 }

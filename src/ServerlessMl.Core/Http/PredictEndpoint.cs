@@ -18,7 +18,7 @@ public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptio
     {
         if (!catalog.TryGet(model, out var definition))
         {
-            return Problems.NotFound($"Unknown model '{model}'. Known: {string.Join(", ", catalog.All.Select(m => m.Name))}.");
+            return Problems.UnknownModel(model, catalog);
         }
 
         pool.BeginLoad(definition.Name);

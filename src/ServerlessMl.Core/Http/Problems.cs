@@ -14,6 +14,13 @@ public static class Problems
     public static IResult NotFound(string detail) =>
         Results.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
+    /// <summary>The one answer for a model name that is not registered: 404 naming the ones that are.</summary>
+    public static IResult UnknownModel(string model, Models.ModelCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return NotFound(catalog.Unknown(model));
+    }
+
     public static IResult Conflict(string detail, IDictionary<string, object?>? extensions = null) =>
         Results.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict", extensions: extensions);
 
@@ -28,10 +35,19 @@ public static class Problems
 
     /// <summary>503 with Retry-After: nothing to serve yet, try again later.</summary>
     public static IResult Unavailable(string detail, int retryAfterSeconds) =>
-        new WithHeader(
+        WithRetryAfter(
             Results.Problem(detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable"),
-            "Retry-After",
-            retryAfterSeconds.ToString(CultureInfo.InvariantCulture));
+            retryAfterSeconds);
+
+    /// <summary>Adds a Retry-After header to any result.</summary>
+    public static IResult WithRetryAfter(IResult result, int retryAfterSeconds) =>
+        new WithHeader(result, "Retry-After", retryAfterSeconds.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>503 for a storage outage or deadline: a stable reason, never the SDK's text (it names endpoints).</summary>
+    public static IResult StorageUnavailable(Exception exception, int retryAfterSeconds) =>
+        Unavailable(Capitalize(Storage.StorageFailure.Reason(exception)) + "; try again later.", retryAfterSeconds);
+
+    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     private sealed class WithHeader(IResult inner, string name, string value) : IResult
     {

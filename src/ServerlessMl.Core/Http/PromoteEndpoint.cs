@@ -1,23 +1,32 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServerlessMl.Models;
 using ServerlessMl.Registry;
 using ServerlessMl.Serving;
+using ServerlessMl.Storage;
 
 namespace ServerlessMl.Http;
 
 /// <summary>
-/// POST /api/models/{model}/promote (admin), body <c>{"version": "0003"}</c>: re-points the champion
-/// (rollback). This instance serves it at once; others within their refresh interval.
+/// POST /api/models/{model}/promote (admin), body <c>{"version": "0003"}</c> or
+/// <c>{"version": "0003", "force": true}</c>: re-points the champion (rollback) after checking the
+/// version can serve. This instance serves it at once; others within their refresh interval.
 /// </summary>
-public sealed class PromoteEndpoint(ModelCatalog catalog, ModelRegistry registry, ModelPool pool, IOptions<ServingOptions> options)
+public sealed partial class PromoteEndpoint(
+    ModelCatalog catalog,
+    ChampionPromoter promoter,
+    ModelPool pool,
+    StorageOptions storage,
+    IOptions<ServingOptions> options,
+    ILogger<PromoteEndpoint> logger)
 {
     public async Task<IResult> HandleAsync(HttpRequest request, string model, CancellationToken cancellationToken)
     {
         if (!catalog.TryGet(model, out var definition))
         {
-            return Problems.NotFound($"Unknown model '{model}'.");
+            return Problems.UnknownModel(model, catalog);
         }
 
         var (document, problem) = await JsonBody.ReadAsync(request, 4096, cancellationToken);
@@ -27,44 +36,96 @@ public sealed class PromoteEndpoint(ModelCatalog catalog, ModelRegistry registry
         }
 
         string? version;
+        bool force;
         using (document)
         {
-            var root = document!.RootElement;
-            version = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String
-                ? v.GetString()
-                : null;
+            (version, force, problem) = ReadBody(document!.RootElement);
         }
 
-        if (version is null || !ModelRegistry.IsVersion(version))
+        if (problem is not null)
         {
-            return Problems.BadRequest("Send {\"version\": \"0003\"}.", new Dictionary<string, string[]> { ["version"] = ["must be a version number such as \"0003\""] });
+            return problem;
         }
 
         try
         {
-            var alias = await registry.PromoteAsync(definition.Name, version, "promoted through the API", null, cancellationToken);
-            await pool.RefreshAsync(definition.Name, cancellationToken);
+            using var deadline = storage.Deadline(cancellationToken);
+            var promotion = await promoter.PromoteAsync(definition.Name, version!, force, "promoted through the API", deadline.Token);
+            await pool.RefreshAsync(definition.Name, deadline.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             var loaded = pool.GetLoadedModel(definition.Name);
-            if (loaded.FailedVersion == version)
-            {
-                return Problems.Unprocessable(
-                    "Promoted, but not loadable",
-                    $"Version {version} is now champion but this instance refused it: {loaded.FailureReason}. It keeps serving {loaded.Version ?? "nothing"}; promote a good version.");
-            }
-
-            return Results.Json(new { alias.Model, champion = alias.Version, alias.PromotedUtc, servingVersion = loaded.Version }, RegistryJson.Options);
+            return Results.Json(
+                new
+                {
+                    promotion.Alias.Model,
+                    champion = promotion.Alias.Version,
+                    promotion.Alias.PromotedUtc,
+                    forced = promotion.ForcedPast is not null,
+                    cannotServe = promotion.ForcedPast,
+                    servingVersion = loaded.Version,
+                },
+                RegistryJson.Options);
         }
         catch (VersionNotFoundException ex)
         {
             return Problems.NotFound(ex.Message);
         }
-        catch (System.Text.Json.JsonException ex)
+        catch (ModelRefusedException ex)
         {
-            return Problems.Unprocessable("Manifest unreadable", $"The manifest of version {version} is not valid JSON, so it was not promoted: {ex.Message}");
+            return Problems.Unprocessable(
+                "Not promoted: the version cannot serve",
+                $"{ex.Message} The champion is unchanged. Send \"force\": true to promote it anyway.");
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException)
+        catch (Exception ex) when (StorageFailure.Is(ex))
         {
-            return Problems.Unavailable($"Model storage is unreachable: {ex.Message}", options.Value.RetryAfterSeconds);
+            LogStorageFailed(definition.Name, ex.Message);
+            return Problems.StorageUnavailable(ex, options.Value.RetryAfterSeconds);
         }
     }
+
+    private static (string? Version, bool Force, IResult? Problem) ReadBody(JsonElement root)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        string? version = null;
+        var force = false;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            errors["$"] = ["must be a JSON object such as {\"version\": \"0003\"}"];
+        }
+        else
+        {
+            foreach (var property in root.EnumerateObject())
+            {
+                switch (property.Name)
+                {
+                    case "version" when property.Value.ValueKind == JsonValueKind.String && ModelRegistry.IsVersion(property.Value.GetString()!):
+                        version = property.Value.GetString();
+                        break;
+                    case "version":
+                        errors["version"] = ["must be a version number such as \"0003\""];
+                        break;
+                    case "force" when property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                        force = property.Value.GetBoolean();
+                        break;
+                    case "force":
+                        errors["force"] = ["must be true or false"];
+                        break;
+                    default:
+                        errors[property.Name] = ["is not a known field"];
+                        break;
+                }
+            }
+
+            if (version is null && !errors.ContainsKey("version"))
+            {
+                errors["version"] = ["is required, e.g. \"0003\""];
+            }
+        }
+
+        return errors.Count == 0
+            ? (version, force, null)
+            : (null, false, Problems.BadRequest("Send {\"version\": \"0003\"} (and \"force\": true to promote a version that cannot serve).", errors));
+    }
+
+    [LoggerMessage(EventId = 700, Level = LogLevel.Warning, Message = "Promote of {Model}: model storage failed: {Reason}")]
+    private partial void LogStorageFailed(string model, string reason);
 }

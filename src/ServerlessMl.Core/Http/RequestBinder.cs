@@ -14,8 +14,11 @@ public static class RequestBinder
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
-        // A misspelt field is an error, not a silently missing value.
+        // Names match exactly as documented: "Weather" is a misspelling, and a misspelt field is an
+        // error, not a silently missing value. A field sent twice is ambiguous, so it is refused too.
+        PropertyNameCaseInsensitive = false,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
         NumberHandling = JsonNumberHandling.Strict,
         MaxDepth = 32,
     };
@@ -89,7 +92,9 @@ public static class RequestBinder
     private sealed record FieldRule(PropertyInfo Property, string JsonName, ValidationAttribute[] Attributes);
 
     private static string Describe(JsonException ex) =>
-        ex.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "is not a known field"
+        ex is RequestFieldException ? ex.Message
+        : ex.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "is not a known field (names are case-sensitive)"
+        : ex.Message.StartsWith("Duplicate property", StringComparison.Ordinal) ? "appears more than once"
         : ex.Message.Contains("could not be converted", StringComparison.Ordinal) ? "has the wrong type or an out-of-range value"
         : "is not valid JSON for this field";
 
@@ -101,5 +106,26 @@ public static class RequestBinder
         var property = type.GetProperty(member);
         return property?.GetCustomAttributes(typeof(JsonPropertyNameAttribute), false).OfType<JsonPropertyNameAttribute>().FirstOrDefault()?.Name
             ?? JsonNamingPolicy.CamelCase.ConvertName(member);
+    }
+}
+
+/// <summary>
+/// Thrown by a request type's JSON converter for a value it refuses; the message is shown to the
+/// caller as the field's error, so it says what to send instead.
+/// </summary>
+public sealed class RequestFieldException : JsonException
+{
+    public RequestFieldException(string message)
+        : base(message)
+    {
+    }
+
+    public RequestFieldException()
+    {
+    }
+
+    public RequestFieldException(string message, Exception innerException)
+        : base(message, innerException)
+    {
     }
 }

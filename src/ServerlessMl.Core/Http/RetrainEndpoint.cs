@@ -1,25 +1,43 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using ServerlessMl.Models;
 using ServerlessMl.Registry;
+using ServerlessMl.Serving;
 using ServerlessMl.Training;
 
 namespace ServerlessMl.Http;
 
-/// <summary>POST /api/models/{model}/retrain (admin): runs the retrain job now and reports its outcome.</summary>
-public sealed class RetrainEndpoint(ModelCatalog catalog, RetrainJob job)
+/// <summary>
+/// POST /api/models/{model}/retrain (admin): runs the retrain job now and reports its outcome. The
+/// run is not tied to the request: a caller who disconnects does not cancel it, and it logs its
+/// outcome either way.
+/// </summary>
+public sealed class RetrainEndpoint(ModelCatalog catalog, RetrainJob job, IOptions<ServingOptions> options)
 {
     public async Task<IResult> HandleAsync(string model, CancellationToken cancellationToken)
     {
         if (!catalog.TryGet(model, out var definition))
         {
-            return Problems.NotFound($"Unknown model '{model}'.");
+            return Problems.UnknownModel(model, catalog);
         }
 
-        var outcome = await job.RunAsync(definition.Name, "admin request", cancellationToken);
-        return outcome.Status switch
+        var run = Task.Run(() => job.RunAsync(definition.Name, "admin request", CancellationToken.None), CancellationToken.None);
+        RetrainOutcome outcome;
+        try
         {
-            RetrainStatus.Busy => Problems.Conflict(outcome.Reasons[0], Extensions(outcome)),
-            RetrainStatus.Failed => Problems.Unprocessable("Retrain failed", string.Join(" ", outcome.Reasons), Extensions(outcome)),
+            outcome = await run.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller left; the run goes on and its outcome is in the log.
+            return Results.Empty;
+        }
+
+        return outcome switch
+        {
+            { Status: RetrainStatus.Busy } => Problems.Conflict(outcome.Reasons[0], Extensions(outcome)),
+            { Failure: RetrainFailure.Storage } => Problems.Unavailable(string.Join(" ", outcome.Reasons), options.Value.RetryAfterSeconds),
+            { Status: RetrainStatus.Failed } => Problems.Unprocessable("Retrain failed", string.Join(" ", outcome.Reasons), Extensions(outcome)),
             _ => Results.Json(outcome, RegistryJson.Options),
         };
     }
@@ -28,7 +46,10 @@ public sealed class RetrainEndpoint(ModelCatalog catalog, RetrainJob job)
     {
         ["model"] = outcome.Model,
         ["status"] = outcome.Status.ToString().ToLowerInvariant(),
+        ["failure"] = outcome.Failure?.ToString().ToLowerInvariant(),
         ["champion"] = outcome.Champion,
+        ["version"] = outcome.Version,
+        ["leaseClearsByUtc"] = outcome.LeaseClearsByUtc,
         ["reasons"] = outcome.Reasons,
     };
 }

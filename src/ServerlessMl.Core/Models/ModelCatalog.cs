@@ -24,5 +24,8 @@ public sealed class ModelCatalog
         _models.TryGetValue(name, out model);
 
     public IModelDefinition Get(string name) =>
-        TryGet(name, out var model) ? model : throw new KeyNotFoundException($"Unknown model '{name}'. Known: {string.Join(", ", _models.Keys)}.");
+        TryGet(name, out var model) ? model : throw new KeyNotFoundException(Unknown(name));
+
+    /// <summary>The one wording for a name that is not registered, naming those that are.</summary>
+    public string Unknown(string name) => $"Unknown model '{name}'. Known: {string.Join(", ", _models.Keys)}.";
 }

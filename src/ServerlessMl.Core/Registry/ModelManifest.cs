@@ -28,6 +28,35 @@ public sealed record ModelManifest
     public required string MlNetVersion { get; init; }
     public required string AppVersion { get; init; }
     public required ModelFile ModelFile { get; init; }
+
+    /// <summary>
+    /// What makes this manifest unfit to describe <paramref name="model"/> version
+    /// <paramref name="version"/>, or null when every field a loader relies on is well-formed. A
+    /// manifest is data from storage: a hand edit or a partial write must be refused, not trusted.
+    /// </summary>
+    public string? Defect(string model, string version)
+    {
+        if (!string.Equals(Model, model, StringComparison.Ordinal) || !string.Equals(Version, version, StringComparison.Ordinal))
+        {
+            return $"it describes {Model ?? "no model"} version {Version ?? "none"}, not {model} version {version}";
+        }
+
+        if (!IsSha256(InputSchemaHash))
+        {
+            return "its inputSchemaHash is not a sha256 (64 hex digits)";
+        }
+
+        if (ModelFile is null || !IsSha256(ModelFile.Sha256) || ModelFile.SizeBytes <= 0)
+        {
+            return "its modelFile has no valid sha256 (64 hex digits) or size";
+        }
+
+        return Metrics is null || Gate is null || Data is null || Trainer is null
+            ? "it lacks metrics, gate, data or trainer"
+            : null;
+    }
+
+    private static bool IsSha256(string? text) => text is { Length: 64 } && text.All(char.IsAsciiHexDigit);
 }
 
 public sealed record DayRange(DateOnly FirstDay, DateOnly LastDay, int Days);

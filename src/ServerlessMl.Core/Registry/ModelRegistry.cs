@@ -102,12 +102,23 @@ public sealed partial class ModelRegistry
         return content is null ? null : content.Value.Content.ToObjectFromJson<ModelManifest>(RegistryJson.Options);
     }
 
-    /// <summary>The champion alias and its ETag, or null when the model has no champion yet.</summary>
+    /// <summary>
+    /// The champion alias and its ETag, or null when the model has no champion yet.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The alias blob exists but is not a valid alias.</exception>
     public async Task<(ChampionAlias Alias, ETag ETag)?> GetChampionAsync(string model, CancellationToken cancellationToken)
     {
         var check = await CheckChampionAsync(model, known: null, cancellationToken);
-        return check.Alias is null ? null : (check.Alias, check.ETag!.Value);
+        return check.Result switch
+        {
+            ChampionCheckResult.Unreadable => throw new InvalidDataException($"The champion alias {ChampionBlobName(model)} is not valid JSON naming a version of {model}; promote a version to rewrite it."),
+            _ => check.Alias is null ? null : (check.Alias, check.ETag!.Value),
+        };
     }
+
+    /// <summary>True when the version has a manifest blob (readable or not).</summary>
+    public async Task<bool> VersionExistsAsync(string model, string version, CancellationToken cancellationToken) =>
+        IsVersion(version) && (await _container.GetBlobClient(ManifestBlobName(model, version)).ExistsAsync(cancellationToken)).Value;
 
     /// <summary>
     /// Reads the champion alias only if its ETag differs from <paramref name="known"/>: an unchanged
@@ -127,9 +138,25 @@ public sealed partial class ModelRegistry
                 return ChampionCheck.Unchanged;
             }
 
-            var alias = response.Value.Content.ToObjectFromJson<ChampionAlias>(RegistryJson.Options)
-                ?? throw new InvalidDataException($"{ChampionBlobName(model)} is empty.");
-            return new ChampionCheck(ChampionCheckResult.Changed, alias, response.Value.Details.ETag);
+            var etag = response.Value.Details.ETag;
+            ChampionAlias? alias;
+            try
+            {
+                alias = response.Value.Content.ToObjectFromJson<ChampionAlias>(RegistryJson.Options);
+            }
+            catch (JsonException ex)
+            {
+                LogUnreadableAlias(model, ex.Message);
+                return new ChampionCheck(ChampionCheckResult.Unreadable, null, etag);
+            }
+
+            if (alias is null || !string.Equals(alias.Model, model, StringComparison.Ordinal) || alias.Version is null || !IsVersion(alias.Version))
+            {
+                LogUnreadableAlias(model, "it names no valid version of this model");
+                return new ChampionCheck(ChampionCheckResult.Unreadable, null, etag);
+            }
+
+            return new ChampionCheck(ChampionCheckResult.Changed, alias, etag);
         }
         catch (RequestFailedException ex) when (ex.Status == 304)
         {
@@ -189,12 +216,13 @@ public sealed partial class ModelRegistry
     }
 
     /// <summary>
-    /// Points the champion alias at <paramref name="version"/>. With <paramref name="expected"/>, the
-    /// write happens only if the alias is still as it was read (null: only if there is none yet).
+    /// Points the champion alias at <paramref name="version"/>, without checking that it can serve
+    /// (<see cref="Serving.ChampionPromoter"/> does). With <paramref name="expected"/>, the write
+    /// happens only if the alias is still as it was read (a null ETag: only if there is none yet).
     /// </summary>
     public async Task<ChampionAlias> PromoteAsync(string model, string version, string reason, ExpectedChampion? expected, CancellationToken cancellationToken)
     {
-        if (!IsVersion(version) || await GetManifestAsync(model, version, cancellationToken) is null)
+        if (!await VersionExistsAsync(model, version, cancellationToken))
         {
             throw new VersionNotFoundException(model, version);
         }
@@ -240,8 +268,15 @@ public sealed partial class ModelRegistry
     }
 
     /// <summary>Takes the per-model retrain lease, or returns null if another run holds it.</summary>
-    public Task<RetrainLease?> TryAcquireRetrainLeaseAsync(string model, CancellationToken cancellationToken) =>
-        RetrainLease.TryAcquireAsync(_container.GetBlobClient($"{model}/retrain.lock"), _logger, cancellationToken);
+    /// <param name="holder">Who takes it (host and trigger), told to runs that find it held.</param>
+    public Task<RetrainLease?> TryAcquireRetrainLeaseAsync(string model, string holder, CancellationToken cancellationToken) =>
+        RetrainLease.TryAcquireAsync(LockBlob(model), holder, _logger, cancellationToken);
+
+    /// <summary>Who holds the retrain lease and when it clears at the latest; null if unknown.</summary>
+    public Task<LeaseHolder?> DescribeRetrainLeaseAsync(string model, CancellationToken cancellationToken) =>
+        RetrainLease.DescribeAsync(LockBlob(model), cancellationToken);
+
+    private BlobClient LockBlob(string model) => _container.GetBlobClient($"{model}/retrain.lock");
 
     private async Task<List<string>> ListVersionNumbersAsync(string model, CancellationToken cancellationToken)
     {
@@ -293,6 +328,9 @@ public sealed partial class ModelRegistry
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "{Model} version {Version} is left out: its manifest is not valid JSON ({Reason})")]
     private partial void LogUnreadableManifest(string model, string version, string reason);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "The champion alias of {Model} is not valid: {Reason}")]
+    private partial void LogUnreadableAlias(string model, string reason);
 }
 
 public enum ChampionCheckResult
@@ -300,6 +338,9 @@ public enum ChampionCheckResult
     Unchanged,
     Changed,
     None,
+
+    /// <summary>The alias blob exists but is damaged (not JSON, or names no version of the model).</summary>
+    Unreadable,
 }
 
 /// <summary>The answer of <see cref="ModelRegistry.CheckChampionAsync"/>.</summary>

@@ -1,5 +1,7 @@
+using System.Globalization;
 using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Logging;
 
@@ -7,32 +9,43 @@ namespace ServerlessMl.Registry;
 
 /// <summary>
 /// A blob lease that makes retrain runs of one model mutually exclusive across instances and
-/// hosts (timer, admin endpoint, CLI). Renewed in the background while held; a crashed holder
-/// loses it after <see cref="Duration"/>.
+/// hosts (timer, admin endpoint, CLI). Renewed in the background while held, retrying through
+/// passing storage errors; a holder that dies loses it at most <see cref="Duration"/> after its
+/// last renewal, which the lock blob records so a refused run can say when the lease clears.
 /// </summary>
 public sealed partial class RetrainLease : IAsyncDisposable
 {
     public static readonly TimeSpan Duration = TimeSpan.FromSeconds(60);
 
+    private const string RenewedKey = "renewedutc";
+    private const string HolderKey = "holder";
+    private static readonly TimeSpan RenewEvery = Duration / 3;
+    private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(2);
+
+    private readonly BlobClient _blob;
     private readonly BlobLeaseClient _lease;
+    private readonly string _holder;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _renewal;
 
-    private RetrainLease(BlobLeaseClient lease, ILogger logger)
+    private RetrainLease(BlobClient blob, BlobLeaseClient lease, string holder, ILogger logger)
     {
+        _blob = blob;
         _lease = lease;
+        _holder = holder;
         _logger = logger;
         _renewal = RenewUntilStoppedAsync();
     }
 
-    internal static async Task<RetrainLease?> TryAcquireAsync(BlobClient lockBlob, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Takes the lease, or returns null when another run holds it.</summary>
+    internal static async Task<RetrainLease?> TryAcquireAsync(BlobClient lockBlob, string holder, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
-            await lockBlob.UploadAsync(BinaryData.Empty, new Azure.Storage.Blobs.Models.BlobUploadOptions
+            await lockBlob.UploadAsync(BinaryData.Empty, new BlobUploadOptions
             {
-                Conditions = new Azure.Storage.Blobs.Models.BlobRequestConditions { IfNoneMatch = ETag.All },
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
             }, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
@@ -44,12 +57,31 @@ public sealed partial class RetrainLease : IAsyncDisposable
         try
         {
             await lease.AcquireAsync(Duration, cancellationToken: cancellationToken);
-            return new RetrainLease(lease, logger);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
             return null;
         }
+
+        await Stamp(lockBlob, lease.LeaseId, holder, cancellationToken);
+        return new RetrainLease(lockBlob, lease, holder, logger);
+    }
+
+    /// <summary>
+    /// Who holds the lease and the latest time it clears if that holder has died (last renewal
+    /// plus <see cref="Duration"/>); null when the lock blob says nothing.
+    /// </summary>
+    internal static async Task<LeaseHolder?> DescribeAsync(BlobClient lockBlob, CancellationToken cancellationToken)
+    {
+        var properties = (await lockBlob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+        if (!properties.Metadata.TryGetValue(RenewedKey, out var renewedText)
+            || !DateTimeOffset.TryParse(renewedText, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var renewed))
+        {
+            return null;
+        }
+
+        properties.Metadata.TryGetValue(HolderKey, out var holder);
+        return new LeaseHolder(holder ?? "unknown", renewed, renewed + Duration);
     }
 
     public async ValueTask DisposeAsync()
@@ -60,9 +92,10 @@ public sealed partial class RetrainLease : IAsyncDisposable
         {
             await _lease.ReleaseAsync();
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex)
         {
-            LogReleaseFailed(ex.Message);
+            // Never over the job's own outcome: an unreleased lease expires by itself.
+            LogReleaseFailed(ex.Message, Duration.TotalSeconds);
         }
 
         _stop.Dispose();
@@ -70,18 +103,24 @@ public sealed partial class RetrainLease : IAsyncDisposable
 
     private async Task RenewUntilStoppedAsync()
     {
+        var wait = RenewEvery;
         try
         {
             while (true)
             {
-                await Task.Delay(Duration / 3, _stop.Token);
+                await Task.Delay(wait, _stop.Token);
                 try
                 {
                     await _lease.RenewAsync(cancellationToken: _stop.Token);
+                    await Stamp(_blob, _lease.LeaseId, _holder, _stop.Token);
+                    wait = RenewEvery;
                 }
-                catch (RequestFailedException ex)
+                catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
                 {
+                    // A passing outage must not end renewal for good: try again soon, while the
+                    // lease (60 s) still has time to run.
                     LogRenewFailed(ex.Message);
+                    wait = RetryEvery;
                 }
             }
         }
@@ -91,9 +130,22 @@ public sealed partial class RetrainLease : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Renewing the retrain lease failed: {Reason}")]
+    private static Task Stamp(BlobClient blob, string leaseId, string holder, CancellationToken cancellationToken) =>
+        blob.SetMetadataAsync(
+            new Dictionary<string, string>
+            {
+                [RenewedKey] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+                [HolderKey] = holder,
+            },
+            new BlobRequestConditions { LeaseId = leaseId },
+            cancellationToken);
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Renewing the retrain lease failed, retrying: {Reason}")]
     private partial void LogRenewFailed(string reason);
 
-    [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Releasing the retrain lease failed: {Reason}")]
-    private partial void LogReleaseFailed(string reason);
+    [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Releasing the retrain lease failed ({Reason}); it expires by itself within {Seconds} s")]
+    private partial void LogReleaseFailed(string reason, double seconds);
 }
+
+/// <summary>The run holding a retrain lease: who, when it last renewed, and when it clears at the latest if it died.</summary>
+public sealed record LeaseHolder(string Holder, DateTimeOffset RenewedUtc, DateTimeOffset ClearsByUtc);

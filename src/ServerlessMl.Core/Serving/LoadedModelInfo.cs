@@ -21,6 +21,9 @@ public sealed record LoadedModelInfo
     /// <summary>Why the last check of the champion alias did not complete (e.g. storage unreachable); null when it did.</summary>
     public string? LastCheckError { get; init; }
 
-    /// <summary>Serving, but not what the registry says it should (a failed version or a failing check).</summary>
-    public bool Degraded => FailedVersion is not null || LastCheckError is not null;
+    /// <summary>The last check found no champion alias (deleted, or never trained).</summary>
+    public bool NoChampion { get; init; }
+
+    /// <summary>Serving, but not what the registry says it should (a failed version, a failing check, no champion).</summary>
+    public bool Degraded => FailedVersion is not null || LastCheckError is not null || (NoChampion && Version is not null);
 }

@@ -1,20 +1,19 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
-using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.ML;
 using ServerlessMl.Models;
 using ServerlessMl.Registry;
+using ServerlessMl.Storage;
 
 namespace ServerlessMl.Serving;
 
 /// <summary>
 /// The prediction engine pool: for each model, the champion loaded on first use (one download
 /// however many callers arrive at once), a bounded pool of engines per loaded generation, a
-/// re-check of the champion alias at most every <see cref="ServingOptions.ModelRefreshSeconds"/>
-/// (in the background, never on a caller's time once a model is loaded), and an atomic swap to a
-/// new champion after its sha256 is verified. The API follows Microsoft.Extensions.ML's
+/// re-check of the champion alias once <see cref="ServingOptions.ModelRefreshSeconds"/> have passed
+/// (the first caller after that waits for it, within <see cref="StorageOptions.TimeoutSeconds"/>),
+/// and an atomic swap to a new champion once <see cref="ModelLoader"/> has verified it. The API follows Microsoft.Extensions.ML's
 /// PredictionEnginePool: <see cref="GetPredictionEngine{TIn,TOut}"/>,
 /// <see cref="ReturnPredictionEngine{TIn,TOut}"/>, <see cref="Predict{TIn,TOut}"/>.
 /// </summary>
@@ -22,20 +21,25 @@ public sealed partial class ModelPool : IDisposable
 {
     private readonly Dictionary<string, ModelSlot> _slots;
     private readonly ModelRegistry _registry;
+    private readonly ModelLoader _loader;
     private readonly ServingOptions _options;
     private readonly ILogger<ModelPool> _logger;
     // Each engine's generation, recorded once when the engine is created (not per rental).
     private readonly ConditionalWeakTable<object, ModelGeneration> _createdBy = [];
     private readonly long _refreshTicks;
+    private readonly TimeSpan _callerDeadline;
 
-    public ModelPool(ModelCatalog catalog, ModelRegistry registry, IOptions<ServingOptions> options, ILogger<ModelPool> logger)
+    public ModelPool(ModelCatalog catalog, ModelRegistry registry, ModelLoader loader, StorageOptions storage, IOptions<ServingOptions> options, ILogger<ModelPool> logger)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(storage);
         _registry = registry;
+        _loader = loader;
         _options = options.Value;
         _logger = logger;
         _refreshTicks = _options.ModelRefreshSeconds * 1000L;
+        _callerDeadline = storage.Timeout;
         _slots = catalog.All.ToDictionary(d => d.Name, d => new ModelSlot(d), StringComparer.OrdinalIgnoreCase);
     }
 
@@ -43,21 +47,46 @@ public sealed partial class ModelPool : IDisposable
 
     /// <summary>
     /// The generation to predict with, loading the champion first if this instance has none yet.
+    /// When the champion is due for a re-check, this caller waits for that check (one conditional
+    /// request) within the storage deadline, so a promotion reaches every instance within
+    /// <see cref="ServingOptions.ModelRefreshSeconds"/> however idle it was.
     /// </summary>
     /// <exception cref="KeyNotFoundException">The model is not in the catalog.</exception>
-    /// <exception cref="ModelUnavailableException">No champion, or it cannot be loaded and nothing is cached.</exception>
-    public async ValueTask<ModelGeneration> GetGenerationAsync(string model, CancellationToken cancellationToken)
+    /// <exception cref="ModelUnavailableException">No champion, or it cannot be loaded in time and nothing is cached.</exception>
+    public ValueTask<ModelGeneration> GetGenerationAsync(string model, CancellationToken cancellationToken)
     {
         var slot = Slot(model);
         var current = slot.Current;
-        if (current is not null)
+        if (current is null)
         {
-            RefreshInBackgroundIfDue(slot);
-            return current;
+            return FirstLoadAsync(slot, cancellationToken);
         }
 
-        await RefreshOnceAsync(slot, firstLoad: true).WaitAsync(cancellationToken);
+        var check = RefreshIfDue(slot);
+        return check is null ? ValueTask.FromResult(current) : AfterDueCheckAsync(slot, check, current, cancellationToken);
+    }
+
+    private async ValueTask<ModelGeneration> FirstLoadAsync(ModelSlot slot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RefreshOnceAsync(slot, firstLoad: true).WaitAsync(_callerDeadline, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // The load goes on in the background; a later request finds it done.
+            throw new ModelUnavailableException(slot.Definition.Name, "model storage did not answer in time");
+        }
+
         return slot.Current ?? throw new ModelUnavailableException(slot.Definition.Name, slot.UnavailableReason());
+    }
+
+    private async ValueTask<ModelGeneration> AfterDueCheckAsync(ModelSlot slot, Task check, ModelGeneration current, CancellationToken cancellationToken)
+    {
+        // A slow or failed check never fails a caller who can be served from what is loaded.
+        await check.WaitAsync(_callerDeadline, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        cancellationToken.ThrowIfCancellationRequested();
+        return slot.Current ?? current;
     }
 
     /// <summary>Predicts with a pooled engine of the current generation (typed by the model definition).</summary>
@@ -73,22 +102,6 @@ public sealed partial class ModelPool : IDisposable
         try
         {
             return ((PredictionEngine<TIn, TOut>)engine).Predict(input);
-        }
-        finally
-        {
-            generation.Return(engine);
-        }
-    }
-
-    /// <summary>Predicts into <paramref name="output"/>, which the caller may reuse: no allocation per prediction.</summary>
-    public void Predict<TIn, TOut>(string model, TIn input, ref TOut output)
-        where TIn : class
-        where TOut : class, new()
-    {
-        var (generation, engine) = Rent(model);
-        try
-        {
-            ((PredictionEngine<TIn, TOut>)engine).Predict(input, ref output);
         }
         finally
         {
@@ -181,6 +194,9 @@ public sealed partial class ModelPool : IDisposable
         await RefreshOnceAsync(slot, firstLoad: false).WaitAsync(cancellationToken);
     }
 
+    /// <summary>Whether the model exists in the catalog.</summary>
+    public bool Knows(string model) => _slots.ContainsKey(model);
+
     public void Dispose()
     {
         foreach (var slot in _slots.Values)
@@ -200,7 +216,8 @@ public sealed partial class ModelPool : IDisposable
         }
         else
         {
-            RefreshInBackgroundIfDue(slot);
+            // The synchronous API never waits for a due check; it runs in the background.
+            _ = RefreshIfDue(slot);
         }
 
         while (true)
@@ -218,16 +235,17 @@ public sealed partial class ModelPool : IDisposable
     private ModelSlot Slot(string model) =>
         _slots.TryGetValue(model, out var slot) ? slot : throw new KeyNotFoundException($"Unknown model '{model}'.");
 
-    private void RefreshInBackgroundIfDue(ModelSlot slot)
+    /// <summary>Starts the champion check if it is due and no other caller started it; null otherwise.</summary>
+    private Task? RefreshIfDue(ModelSlot slot)
     {
         var now = Environment.TickCount64;
         var due = Volatile.Read(ref slot.NextCheckTicks);
         if (now < due || Interlocked.CompareExchange(ref slot.NextCheckTicks, now + _refreshTicks, due) != due)
         {
-            return;
+            return null;
         }
 
-        _ = RefreshOnceAsync(slot, firstLoad: false);
+        return RefreshOnceAsync(slot, firstLoad: false);
     }
 
     /// <summary>Single flight: callers that arrive while a check runs share it.</summary>
@@ -254,15 +272,16 @@ public sealed partial class ModelPool : IDisposable
     private async Task RefreshCoreAsync(ModelSlot slot)
     {
         var name = slot.Definition.Name;
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(_options.LoadTimeoutSeconds));
         ChampionCheck check;
         try
         {
             // Null until a version was loaded or refused: the first check then reads the alias in full.
-            check = await _registry.CheckChampionAsync(name, slot.AliasETag, CancellationToken.None);
+            check = await _registry.CheckChampionAsync(name, slot.AliasETag, budget.Token);
         }
-        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TimeoutException or OperationCanceledException or AggregateException or InvalidDataException or System.Text.Json.JsonException)
+        catch (Exception ex) when (StorageFailure.Is(ex))
         {
-            slot.CheckFailed(ex.Message);
+            slot.CheckFailed(StorageFailure.Reason(ex));
             LogCheckFailed(name, ex.Message);
             return;
         }
@@ -277,6 +296,10 @@ public sealed partial class ModelPool : IDisposable
                 slot.CheckSucceeded();
                 slot.NoChampion = true;
                 return;
+            case ChampionCheckResult.Unreadable:
+                // Not an outage: retried at the next interval, when an operator may have re-promoted.
+                slot.CheckFailed("the champion alias is damaged");
+                return;
         }
 
         slot.NoChampion = false;
@@ -290,89 +313,38 @@ public sealed partial class ModelPool : IDisposable
 
         try
         {
-            var generation = await LoadAsync(slot.Definition, alias.Version);
+            var loaded = await _loader.LoadAsync(slot.Definition, alias.Version, budget.Token, Counters.ModelDownloaded);
+            var generation = CreateGeneration(slot.Definition, loaded);
             var previous = Interlocked.Exchange(ref slot.Current, generation);
             previous?.Retire();
             slot.Settled(check.ETag, failedVersion: null, failureReason: null);
             LogSwapped(name, previous?.Version ?? "none", generation.Version);
         }
-        catch (ModelIntegrityException ex)
+        catch (ModelRefusedException ex)
         {
             // The bytes are wrong, not the network: remember the alias so this version is not
             // downloaded again until the champion moves.
-            slot.Settled(check.ETag, alias.Version, ex.Message);
-            LogLoadRefused(name, alias.Version, ex.Message, slot.Current?.Version ?? "none");
+            slot.Settled(check.ETag, alias.Version, ex.Reason);
+            LogLoadRefused(name, alias.Version, ex.Reason, slot.Current?.Version ?? "none");
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex))
+        {
+            slot.CheckFailed(StorageFailure.Reason(ex));
+            LogCheckFailed(name, ex.Message);
         }
         catch (Exception ex)
         {
-            // Storage errors, and anything this code did not foresee: keep serving what is loaded,
-            // back off like for a failed check, and never fail callers with an exception.
-            slot.CheckFailed(ex.Message);
-            LogCheckFailed(name, ex.Message);
+            // Anything this code did not foresee: keep serving what is loaded, back off like for a
+            // failed check, and never fail callers with an exception.
+            slot.CheckFailed("loading the champion failed unexpectedly");
+            LogLoadFailed(name, alias.Version, ex);
         }
     }
 
-    private async Task<ModelGeneration> LoadAsync(IModelDefinition definition, string version)
+    private ModelGeneration CreateGeneration(IModelDefinition definition, LoadedModel loaded)
     {
-        // Both reads at once: on a cold instance this is on the first request's time. Each is
-        // awaited again below, so their failures are reported in the order that explains them best.
-        var manifestRead = _registry.GetManifestAsync(definition.Name, version, CancellationToken.None);
-        var download = _registry.DownloadModelAsync(definition.Name, version, CancellationToken.None);
-        await Task.WhenAll(manifestRead, download).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (download.IsCompletedSuccessfully)
-        {
-            Counters.ModelDownloaded();
-        }
-
-        ModelManifest manifest;
-        try
-        {
-            manifest = await manifestRead ?? throw new ModelIntegrityException($"version {version} has no manifest");
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            throw new ModelIntegrityException($"the manifest of version {version} is not valid: {ex.Message}");
-        }
-
-        if (manifest.InputSchemaHash is null || manifest.ModelFile?.Sha256 is null)
-        {
-            throw new ModelIntegrityException($"the manifest of version {version} has no input schema hash or model.zip hash");
-        }
-
-        if (manifest.InputSchemaHash != definition.InputSchemaHash)
-        {
-            throw new ModelIntegrityException($"version {version} was built for another input schema ({manifest.InputSchemaHash[..12]}…, this app has {definition.InputSchemaHash[..12]}…)");
-        }
-
-        BinaryData bytes;
-        try
-        {
-            bytes = await download;
-        }
-        catch (VersionNotFoundException)
-        {
-            throw new ModelIntegrityException($"version {version} has no model.zip");
-        }
-
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes.ToMemory().Span));
-        if (!string.Equals(hash, manifest.ModelFile.Sha256, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ModelIntegrityException($"model.zip of version {version} has sha256 {hash[..12]}…, the manifest says {manifest.ModelFile.Sha256[..Math.Min(12, manifest.ModelFile.Sha256.Length)]}…");
-        }
-
-        var ml = new MLContext();
-        ITransformer transformer;
-        try
-        {
-            using var stream = bytes.ToStream();
-            transformer = ml.Model.Load(stream, out _);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or FormatException or IOException or ArgumentException or System.Reflection.TargetInvocationException)
-        {
-            throw new ModelIntegrityException($"model.zip of version {version} cannot be loaded: {ex.Message}");
-        }
-
-        var generation = new ModelGeneration(manifest, transformer, t => definition.CreateEngine(ml, t), _options.MaxEnginesPerModel, Counters, DateTimeOffset.UtcNow)
+        var ml = loaded.Context;
+        var generation = new ModelGeneration(loaded.Manifest, loaded.Transformer, t => definition.CreateEngine(ml, t), _options.MaxEnginesPerModel, Counters, DateTimeOffset.UtcNow)
         {
             EngineCreated = (engine, owner) => _createdBy.AddOrUpdate(engine, owner),
         };
@@ -392,7 +364,8 @@ public sealed partial class ModelPool : IDisposable
     [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "Model {Model}: checking the champion failed: {Reason}; serving what is loaded")]
     private partial void LogCheckFailed(string model, string reason);
 
-    private sealed class ModelIntegrityException(string message) : Exception(message);
+    [LoggerMessage(EventId = 503, Level = LogLevel.Error, Message = "Model {Model}: loading version {Version} failed unexpectedly; serving what is loaded")]
+    private partial void LogLoadFailed(string model, string version, Exception exception);
 
     /// <summary>The mutable state of one model's pool.</summary>
     private sealed class ModelSlot(IModelDefinition definition)
@@ -403,7 +376,7 @@ public sealed partial class ModelPool : IDisposable
 
         public IModelDefinition Definition { get; } = definition;
         public Task? Refreshing { get; set; }
-        public ETag? AliasETag { get; set; }
+        public Azure.ETag? AliasETag { get; set; }
         public string? FailedVersion { get; set; }
         public string? FailureReason { get; set; }
         public bool NoChampion { get; set; }
@@ -412,7 +385,7 @@ public sealed partial class ModelPool : IDisposable
         private long _lastFailureTicks;
 
         /// <summary>The alias was read and acted on: loaded, already loaded, or refused for a reason.</summary>
-        public void Settled(ETag? aliasETag, string? failedVersion, string? failureReason)
+        public void Settled(Azure.ETag? aliasETag, string? failedVersion, string? failureReason)
         {
             AliasETag = aliasETag;
             FailedVersion = failedVersion;
@@ -436,11 +409,11 @@ public sealed partial class ModelPool : IDisposable
         public bool RecentlyFailed(int seconds) =>
             LastCheckError is not null && Environment.TickCount64 - Volatile.Read(ref _lastFailureTicks) < seconds * 1000L;
 
+        // Stable wording for anonymous callers: the details are in the log.
         public string UnavailableReason() =>
-            NoChampion ? "it has no champion yet; train one first"
-            : FailedVersion is not null ? $"champion version {FailedVersion} cannot be loaded: {FailureReason}"
-            : LastCheckError is not null ? $"model storage is unreachable ({LastCheckError})"
-            : "it is not loaded yet";
+            NoChampion ? "no champion is set; train one or promote a version"
+            : FailedVersion is not null ? $"champion version {FailedVersion} cannot be loaded"
+            : LastCheckError ?? "it is not loaded yet";
 
         public LoadedModelInfo Describe()
         {
@@ -455,6 +428,7 @@ public sealed partial class ModelPool : IDisposable
                 FailureReason = FailureReason,
                 LastCheckUtc = LastCheckUtc,
                 LastCheckError = LastCheckError,
+                NoChampion = NoChampion,
             };
         }
     }

@@ -28,6 +28,10 @@ public sealed class ServingOptions
     /// </summary>
     public bool PreloadOnStart { get; set; }
 
+    /// <summary>Budget for a champion check and model load in the background, off any caller's time.</summary>
+    [Range(1, 3_600)]
+    public int LoadTimeoutSeconds { get; set; } = 120;
+
     /// <summary>Retry-After, in seconds, on a 503 while no model can be served.</summary>
     [Range(1, 3_600)]
     public int RetryAfterSeconds { get; set; } = 10;

@@ -44,8 +44,10 @@ public static class BlobServiceClientFactory
 
         // Fail fast: a request that cannot reach storage should surface in seconds, not after the SDK's
         // default minute-long retry ladder, so serving can answer 503 and training can report it.
+        // The network timeout bounds each wait for a response or the next chunk of one (not a whole
+        // download), so a hung endpoint costs tens of seconds in the background, not minutes.
         clientOptions.Retry.MaxRetries = 3;
-        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
 
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {

@@ -24,4 +24,21 @@ public sealed class StorageOptions
     public string TrainingContainer { get; set; } = "training-data";
 
     public string ModelsContainer { get; set; } = "models";
+
+    /// <summary>
+    /// Longest anyone waits on storage for one step on a caller's time (a first model load, a due
+    /// champion check, a registry read, the retrain job's first contact) before the answer is 503
+    /// with Retry-After; background work keeps its own, longer budget.
+    /// </summary>
+    public int TimeoutSeconds { get; set; } = 5;
+
+    public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
+
+    /// <summary>A token cancelled after <see cref="Timeout"/> or when <paramref name="cancellationToken"/> is.</summary>
+    public CancellationTokenSource Deadline(CancellationToken cancellationToken)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Timeout);
+        return deadline;
+    }
 }

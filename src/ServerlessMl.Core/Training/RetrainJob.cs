@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.ML;
 using ServerlessMl.Models;
 using ServerlessMl.Registry;
+using ServerlessMl.Storage;
 
 namespace ServerlessMl.Training;
 
@@ -11,11 +13,14 @@ namespace ServerlessMl.Training;
 /// One retrain run of one model: snapshot the daily files, validate, train with the newest days
 /// held out, compare with the champion, gate, publish a version, and move the champion alias.
 /// Host-agnostic: the timer function, the admin endpoint and the CLI all call <see cref="RunAsync"/>.
+/// Whatever storage or the data do, a run ends with an outcome that says what happened; it never
+/// throws for them.
 /// </summary>
 public sealed partial class RetrainJob(
     ModelCatalog catalog,
     ModelRegistry registry,
     TrainingDataSource data,
+    StorageOptions storage,
     IOptions<TrainingOptions> options,
     ILogger<RetrainJob> logger)
 {
@@ -25,93 +30,179 @@ public sealed partial class RetrainJob(
     public async Task<RetrainOutcome> RunAsync(string modelName, string trigger, CancellationToken cancellationToken)
     {
         var definition = catalog.Get(modelName);
-        var model = definition.Name;
+        var run = new Run(definition, trigger);
         var clock = Stopwatch.StartNew();
-        LogStarted(model, trigger);
-
-        await registry.EnsureContainerAsync(cancellationToken);
-        await using var lease = await registry.TryAcquireRetrainLeaseAsync(model, cancellationToken);
-        if (lease is null)
-        {
-            return Finish(new RetrainOutcome
-            {
-                Model = model,
-                Status = RetrainStatus.Busy,
-                Reasons = ["another retrain of this model is running; this run did nothing"],
-            }, clock);
-        }
-
-        var champion = await registry.GetChampionAsync(model, cancellationToken);
-        using var scratch = new ScratchFolder();
+        LogStarted(run.Model, trigger);
         try
         {
-            var listing = await data.ListAsync(model, cancellationToken);
-            if (listing.Count == 0)
-            {
-                return Finish(Skipped(model, champion, $"no daily files under {data.Container.Name}/{model}/"), clock);
-            }
-
-            var latest = await registry.GetLatestVersionAsync(model, cancellationToken);
-            if (latest is not null && latest.Data.SameBlobsAs([.. listing.Select(f => new DataBlob(f.Name, f.ETag, f.Day, 0, string.Empty))]))
-            {
-                var what = latest.Version == champion?.Alias.Version ? "the champion" : "a rejected version";
-                return Finish(Skipped(model, champion, $"no new data since version {latest.Version} ({what}) was trained"), clock);
-            }
-
-            var trainer = new ModelTrainer(definition, _options);
-            var files = trainer.Validate(await data.DownloadAsync(listing, scratch.Path, cancellationToken));
-            var holdout = trainer.TrainOnHoldoutSplit(files);
-            var (comparison, note) = await CompareWithChampionAsync(definition, trainer, files, holdout, champion?.Alias, cancellationToken);
-            var gate = QualityGate.Decide(holdout.Metrics, comparison, Thresholds(definition), note);
-
-            var refit = gate.Passed && _options.RefitOnAllData;
-            var published = refit ? trainer.Fit(files) : holdout.Model;
-            using var zip = new MemoryStream();
-            trainer.Save(published, zip, files);
-
-            var version = await registry.NextVersionAsync(model, cancellationToken);
-            var manifest = ManifestFactory.Create(definition, version, holdout, comparison, gate, refit, files, zip);
-            zip.Position = 0;
-            await registry.PublishVersionAsync(manifest, zip, cancellationToken);
-
-            var status = RetrainStatus.Rejected;
-            var reasons = gate.Reasons.ToList();
-            if (gate.Passed)
-            {
-                try
-                {
-                    await registry.PromoteAsync(model, version, $"retrain ({trigger}) passed the gate", new ExpectedChampion(champion?.ETag), cancellationToken);
-                    status = RetrainStatus.Promoted;
-                }
-                catch (RegistryConflictException ex)
-                {
-                    status = RetrainStatus.Failed;
-                    reasons.Add(ex.Message);
-                }
-            }
-
-            await registry.ApplyRetentionAsync(model, cancellationToken);
-            var after = await registry.GetChampionAsync(model, cancellationToken);
-            return Finish(new RetrainOutcome
-            {
-                Model = model,
-                Status = status,
-                Version = version,
-                Champion = after?.Alias.Version,
-                Reasons = reasons,
-                Metrics = holdout.Metrics,
-                Comparison = comparison,
-            }, clock);
+            return Finish(await RunStepsAsync(run, cancellationToken), clock);
         }
-        catch (Exception ex) when (ex is DataValidationException or DataChangedException or RegistryConflictException)
+        catch (Exception ex) when (ex is DataValidationException or DataChangedException)
         {
-            return Finish(new RetrainOutcome
+            return Finish(run.Failed(ex is DataValidationException ? RetrainFailure.Data : RetrainFailure.DataChanged, ex.Message), clock);
+        }
+        catch (RegistryConflictException ex)
+        {
+            return Finish(run.Failed(RetrainFailure.Conflict, ex.Message), clock);
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            LogStorageFailed(run.Model, run.Step, ex);
+            return Finish(run.Failed(RetrainFailure.Storage, $"{StorageFailure.Reason(ex)} while the run was at step '{run.Step}'"), clock);
+        }
+    }
+
+    /// <summary>The README's steps, in order.</summary>
+    private async Task<RetrainOutcome> RunStepsAsync(Run run, CancellationToken cancellationToken)
+    {
+        run.Step = "reach storage";
+        using (var deadline = storage.Deadline(cancellationToken))
+        {
+            // The first contact is bounded tightly: a hung storage account fails the run in
+            // seconds instead of holding a caller through the SDK's retries.
+            await registry.EnsureContainerAsync(deadline.Token);
+        }
+
+        run.Step = "take the lease";
+        await using var lease = await registry.TryAcquireRetrainLeaseAsync(run.Model, $"{Environment.MachineName}, {run.Trigger}", cancellationToken);
+        if (lease is null)
+        {
+            return await BusyAsync(run, cancellationToken);
+        }
+
+        run.Step = "read the champion";
+        await ReadChampionAsync(run, cancellationToken);
+
+        run.Step = "snapshot the data";
+        var listing = await data.ListAsync(run.Model, cancellationToken);
+        if (listing.Count == 0)
+        {
+            return run.Skipped($"no daily files under {data.Container.Name}/{run.Model}/");
+        }
+
+        if (await NothingNewAsync(run, listing, cancellationToken) is { } skipped)
+        {
+            return skipped;
+        }
+
+        run.Step = "download and validate";
+        using var scratch = new ScratchFolder();
+        var trainer = new ModelTrainer(run.Definition, _options);
+        var files = trainer.Validate(await data.DownloadAsync(listing, scratch.Path, cancellationToken));
+
+        run.Step = "train and evaluate";
+        var holdout = trainer.TrainOnHoldoutSplit(files);
+
+        run.Step = "compare with the champion";
+        var comparison = await CompareWithChampionAsync(run, trainer, files, holdout, cancellationToken);
+        var gate = QualityGate.Decide(holdout.Metrics, comparison, Thresholds(run.Definition), run.ComparisonNote);
+
+        run.Step = "publish";
+        var version = await PublishAsync(run, trainer, files, holdout, comparison, gate, cancellationToken);
+
+        var status = RetrainStatus.Rejected;
+        var reasons = gate.Reasons.ToList();
+        var champion = run.Champion?.Version;
+        if (gate.Passed)
+        {
+            run.Step = "promote";
+            try
             {
-                Model = model,
-                Status = RetrainStatus.Failed,
-                Champion = champion?.Alias.Version,
-                Reasons = [ex.Message, "nothing was published; the champion is unchanged"],
-            }, clock);
+                await registry.PromoteAsync(run.Model, version, $"retrain ({run.Trigger}) passed the gate", new ExpectedChampion(run.ChampionETag), cancellationToken);
+                status = RetrainStatus.Promoted;
+                champion = version;
+            }
+            catch (RegistryConflictException ex)
+            {
+                return run.Failed(RetrainFailure.Conflict, $"{ex.Message} Version {version} was stored, passed the gate, and can be promoted by hand.") with { Version = version };
+            }
+        }
+
+        run.Step = "retention";
+        await ApplyRetentionAsync(run.Model, cancellationToken);
+        return new RetrainOutcome
+        {
+            Model = run.Model,
+            Status = status,
+            Version = version,
+            Champion = champion,
+            Reasons = reasons,
+            Metrics = holdout.Metrics,
+            Comparison = comparison,
+        };
+    }
+
+    private async Task<RetrainOutcome> BusyAsync(Run run, CancellationToken cancellationToken)
+    {
+        var holder = await registry.DescribeRetrainLeaseAsync(run.Model, cancellationToken);
+        var when = holder is null
+            ? $"if that run died, its lease clears within {RetrainLease.Duration.TotalSeconds:F0} s"
+            : string.Create(CultureInfo.InvariantCulture, $"it is held by {holder.Holder}, last renewed {holder.RenewedUtc:u}; if that run died, the lease clears by {holder.ClearsByUtc:u}");
+        return new RetrainOutcome
+        {
+            Model = run.Model,
+            Status = RetrainStatus.Busy,
+            Reasons = [$"another retrain of this model is running; this run did nothing ({when})"],
+            LeaseClearsByUtc = holder?.ClearsByUtc,
+        };
+    }
+
+    /// <summary>
+    /// The champion alias and its ETag (the promotion is conditional on it). A damaged alias is
+    /// not the end of retraining: the floor alone judges, and a passing candidate replaces it.
+    /// </summary>
+    private async Task ReadChampionAsync(Run run, CancellationToken cancellationToken)
+    {
+        var check = await registry.CheckChampionAsync(run.Model, known: null, cancellationToken);
+        run.Champion = check.Alias;
+        run.ChampionETag = check.ETag;
+        if (check.Result == ChampionCheckResult.Unreadable)
+        {
+            run.ComparisonNote = $"the champion alias {ModelRegistry.ChampionBlobName(run.Model)} is damaged: the floor alone decides, and a passing candidate replaces it";
+        }
+    }
+
+    /// <summary>The outcome for a snapshot the newest version was already trained on, or null.</summary>
+    private async Task<RetrainOutcome?> NothingNewAsync(Run run, IReadOnlyList<DataListing> listing, CancellationToken cancellationToken)
+    {
+        var latest = await registry.GetLatestVersionAsync(run.Model, cancellationToken);
+        if (latest is null || !latest.Data.SameBlobsAs([.. listing.Select(f => new DataBlob(f.Name, f.ETag, f.Day, 0, string.Empty))]))
+        {
+            return null;
+        }
+
+        var what = latest.Version == run.Champion?.Version ? "it is the champion"
+            : !latest.Gate.Passed ? "the gate rejected it"
+            : run.Champion is null ? $"it passed the gate, but no champion is set: promote it (serverless-ml models promote --model {run.Model} --version {latest.Version})"
+            : $"it passed the gate but version {run.Champion.Version} is the champion";
+        return run.Skipped($"no new data since version {latest.Version} was trained ({what})");
+    }
+
+    private async Task<string> PublishAsync(
+        Run run, ModelTrainer trainer, IReadOnlyList<DataFile> files, HoldoutResult holdout, ChampionComparison? comparison, GateDecision gate, CancellationToken cancellationToken)
+    {
+        var refit = gate.Passed && _options.RefitOnAllData;
+        var published = refit ? trainer.Fit(files) : holdout.Model;
+        using var zip = new MemoryStream();
+        trainer.Save(published, zip, files);
+
+        var version = await registry.NextVersionAsync(run.Model, cancellationToken);
+        var manifest = ManifestFactory.Create(run.Definition, version, holdout, comparison, gate, refit, files, zip);
+        zip.Position = 0;
+        await registry.PublishVersionAsync(manifest, zip, cancellationToken);
+        return version;
+    }
+
+    /// <summary>Retention is housekeeping: its failure is logged and retried next run, never the run's outcome.</summary>
+    private async Task ApplyRetentionAsync(string model, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await registry.ApplyRetentionAsync(model, cancellationToken);
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex) || ex is InvalidDataException)
+        {
+            LogRetentionFailed(model, ex.Message);
         }
     }
 
@@ -128,35 +219,49 @@ public sealed partial class RetrainJob(
     /// <summary>
     /// Scores candidate and champion on the held-out days the champion was not trained on (a
     /// champion judged on days it was refit on would always look better than it is), with the
-    /// candidate trained on every other day, so both models know the same past.
+    /// candidate trained on every other day, so both models know the same past. "Trained on" is
+    /// decided by content (sha256), so a day re-uploaded unchanged still counts as seen.
     /// </summary>
-    private async Task<(ChampionComparison? Comparison, string? Note)> CompareWithChampionAsync(
-        IModelDefinition definition,
-        ModelTrainer trainer,
-        IReadOnlyList<DataFile> files,
-        HoldoutResult holdout,
-        ChampionAlias? champion,
-        CancellationToken cancellationToken)
+    private async Task<ChampionComparison?> CompareWithChampionAsync(
+        Run run, ModelTrainer trainer, IReadOnlyList<DataFile> files, HoldoutResult holdout, CancellationToken cancellationToken)
     {
-        if (champion is null)
+        if (run.Champion is not { } champion)
         {
-            return (null, "no champion yet: the floor alone decides");
+            run.ComparisonNote ??= "no champion yet: the floor alone decides";
+            return null;
         }
 
-        var manifest = await registry.GetManifestAsync(champion.Model, champion.Version, cancellationToken);
-        if (manifest is null || manifest.InputSchemaHash != definition.InputSchemaHash)
+        ModelManifest? manifest;
+        try
         {
-            return (null, $"champion {champion.Version} was built for another input schema: the floor alone decides");
+            manifest = await registry.GetManifestAsync(champion.Model, champion.Version, cancellationToken);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            manifest = null;
+        }
+
+        if (manifest?.Defect(champion.Model, champion.Version) is not null || manifest is null)
+        {
+            run.ComparisonNote = $"the champion's manifest {ModelRegistry.ManifestBlobName(champion.Model, champion.Version)} is missing or damaged: the floor alone decides";
+            return null;
+        }
+
+        if (manifest.InputSchemaHash != run.Definition.InputSchemaHash)
+        {
+            run.ComparisonNote = $"champion {champion.Version} was built for another input schema: the floor alone decides";
+            return null;
         }
 
         var trainedOn = manifest.Data.Blobs
             .Where(b => manifest.RefitOnAllData || b.Day < manifest.ValidationWindow.FirstDay)
-            .Select(b => (b.Name, b.ETag))
-            .ToHashSet();
-        var unseen = holdout.HoldoutFiles.Where(f => !trainedOn.Contains((f.BlobName, f.ETag))).ToList();
+            .Select(b => ContentKey(b.Name, b.Sha256, b.ETag))
+            .ToHashSet(StringComparer.Ordinal);
+        var unseen = holdout.HoldoutFiles.Where(f => !trainedOn.Contains(ContentKey(f.BlobName, f.Sha256, f.ETag))).ToList();
         if (unseen.Count == 0)
         {
-            return (null, $"champion {champion.Version} was trained on every held-out day: the floor alone decides");
+            run.ComparisonNote = $"champion {champion.Version} was trained on every held-out day: the floor alone decides";
+            return null;
         }
 
         ITransformer championModel;
@@ -168,26 +273,23 @@ public sealed partial class RetrainJob(
         }
         catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or FormatException or VersionNotFoundException)
         {
-            return (null, $"champion {champion.Version} could not be loaded ({ex.Message}): the floor alone decides");
+            run.ComparisonNote = $"champion {champion.Version} could not be loaded ({ex.Message}): the floor alone decides";
+            return null;
         }
 
         var candidate = unseen.Count == holdout.HoldoutFiles.Count
             ? holdout.Model
             : trainer.Fit([.. files.Where(f => !unseen.Any(u => u.BlobName == f.BlobName))]);
-        return (new ChampionComparison(
+        return new ChampionComparison(
             champion.Version,
             ModelTrainer.Window(unseen),
             trainer.Evaluate(candidate, unseen),
-            trainer.Evaluate(championModel, unseen)), null);
+            trainer.Evaluate(championModel, unseen));
     }
 
-    private static RetrainOutcome Skipped(string model, (ChampionAlias Alias, Azure.ETag ETag)? champion, string reason) => new()
-    {
-        Model = model,
-        Status = RetrainStatus.Skipped,
-        Champion = champion?.Alias.Version,
-        Reasons = [reason],
-    };
+    // Manifests written before per-file hashes fall back to the ETag.
+    private static string ContentKey(string name, string sha256, string etag) =>
+        string.IsNullOrEmpty(sha256) ? $"{name}|etag:{etag}" : $"{name}|sha256:{sha256}";
 
     private RetrainOutcome Finish(RetrainOutcome outcome, Stopwatch clock)
     {
@@ -204,6 +306,35 @@ public sealed partial class RetrainJob(
         return done;
     }
 
+    /// <summary>What one run knows as it goes: which step it is at, and the champion it started from.</summary>
+    private sealed class Run(IModelDefinition definition, string trigger)
+    {
+        public IModelDefinition Definition { get; } = definition;
+        public string Model => Definition.Name;
+        public string Trigger { get; } = trigger;
+        public string Step { get; set; } = "start";
+        public ChampionAlias? Champion { get; set; }
+        public Azure.ETag? ChampionETag { get; set; }
+        public string? ComparisonNote { get; set; }
+
+        public RetrainOutcome Skipped(string reason) => new()
+        {
+            Model = Model,
+            Status = RetrainStatus.Skipped,
+            Champion = Champion?.Version,
+            Reasons = [reason],
+        };
+
+        public RetrainOutcome Failed(RetrainFailure failure, string reason) => new()
+        {
+            Model = Model,
+            Status = RetrainStatus.Failed,
+            Failure = failure,
+            Champion = Champion?.Version,
+            Reasons = [reason, "nothing was promoted; the champion is unchanged"],
+        };
+    }
+
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Retrain of {Model} started ({Trigger})")]
     private partial void LogStarted(string model, string trigger);
 
@@ -212,4 +343,10 @@ public sealed partial class RetrainJob(
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Error, Message = "Retrain of {Model} failed: {Reasons}")]
     private partial void LogFailed(string model, string reasons);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Retrain of {Model}: model storage failed at step '{Step}'")]
+    private partial void LogStorageFailed(string model, string step, Exception exception);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Retrain of {Model}: retention failed ({Reason}); it runs again after the next publish")]
+    private partial void LogRetentionFailed(string model, string reason);
 }

@@ -21,6 +21,22 @@ public enum RetrainStatus
     Failed,
 }
 
+/// <summary>What stopped a failed run.</summary>
+public enum RetrainFailure
+{
+    /// <summary>A training file is bad (named with its row); fix the drop.</summary>
+    Data,
+
+    /// <summary>A training file changed while the run read it; run again.</summary>
+    DataChanged,
+
+    /// <summary>Model storage was unreachable, too slow, or refused the app's credentials; run again later.</summary>
+    Storage,
+
+    /// <summary>The champion moved while the run decided; nothing was promoted.</summary>
+    Conflict,
+}
+
 /// <summary>What one retrain run did, for logs, the admin endpoint and the CLI.</summary>
 public sealed record RetrainOutcome
 {
@@ -33,6 +49,12 @@ public sealed record RetrainOutcome
     /// <summary>The champion after the run.</summary>
     public string? Champion { get; init; }
     public IReadOnlyList<string> Reasons { get; init; } = [];
+
+    /// <summary>For a failed run: what stopped it.</summary>
+    public RetrainFailure? Failure { get; init; }
+
+    /// <summary>For a busy run: when the other run's lease clears at the latest if that run died.</summary>
+    public DateTimeOffset? LeaseClearsByUtc { get; init; }
     public QualityMetrics? Metrics { get; init; }
     public ChampionComparison? Comparison { get; init; }
     public double DurationSeconds { get; init; }

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ServerlessMl.Storage;
 
 namespace ServerlessMl.Training;
@@ -12,13 +13,16 @@ public sealed partial class TrainingDataSource
 {
     private readonly BlobContainerClient _container;
     private readonly ILogger<TrainingDataSource> _logger;
+    private readonly long _maxFileBytes;
 
-    public TrainingDataSource(BlobServiceClient service, StorageOptions storage, ILogger<TrainingDataSource> logger)
+    public TrainingDataSource(BlobServiceClient service, StorageOptions storage, IOptions<TrainingOptions> options, ILogger<TrainingDataSource> logger)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(options);
         _container = service.GetBlobContainerClient(storage.TrainingContainer);
         _logger = logger;
+        _maxFileBytes = options.Value.MaxFileBytes;
     }
 
     public BlobContainerClient Container => _container;
@@ -27,9 +31,9 @@ public sealed partial class TrainingDataSource
     /// The daily files of <paramref name="model"/> as they are now (names and ETags), oldest first.
     /// A .csv blob whose name is not a valid day fails the run; other blobs are ignored.
     /// </summary>
-    public async Task<IReadOnlyList<(string Name, string ETag, DateOnly Day)>> ListAsync(string model, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DataListing>> ListAsync(string model, CancellationToken cancellationToken)
     {
-        var files = new List<(string Name, string ETag, DateOnly Day)>();
+        var files = new List<DataListing>();
         try
         {
             await foreach (var blob in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, model + "/", cancellationToken))
@@ -37,7 +41,7 @@ public sealed partial class TrainingDataSource
                 var day = DailyBlobName.TryParse(model, blob.Name);
                 if (day is not null)
                 {
-                    files.Add((blob.Name, blob.Properties.ETag?.ToString() ?? string.Empty, day.Value));
+                    files.Add(new DataListing(blob.Name, blob.Properties.ETag?.ToString() ?? string.Empty, day.Value, blob.Properties.ContentLength ?? 0));
                 }
                 else if (blob.Name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
                 {
@@ -59,15 +63,24 @@ public sealed partial class TrainingDataSource
 
     /// <summary>
     /// Downloads each file exactly as listed (If-Match its ETag), so a run trains on one consistent
-    /// snapshot even while new drops arrive.
+    /// snapshot even while new drops arrive. Every size is checked against
+    /// <see cref="TrainingOptions.MaxFileBytes"/> before anything is downloaded.
     /// </summary>
     public async Task<IReadOnlyList<DataFile>> DownloadAsync(
-        IReadOnlyList<(string Name, string ETag, DateOnly Day)> files, string folder, CancellationToken cancellationToken)
+        IReadOnlyList<DataListing> files, string folder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(files);
+        if (files.FirstOrDefault(f => f.SizeBytes > _maxFileBytes) is { } tooLarge)
+        {
+            throw new DataValidationException(
+                tooLarge.Name,
+                null,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the file is {tooLarge.SizeBytes:N0} bytes; the limit is {_maxFileBytes:N0} (setting Training__MaxFileBytes)"));
+        }
+
         Directory.CreateDirectory(folder);
         var result = new List<DataFile>(files.Count);
-        foreach (var (name, etag, day) in files)
+        foreach (var (name, etag, day, _) in files)
         {
             var localPath = Path.Combine(folder, $"{day:yyyy-MM-dd}.csv");
             try
@@ -97,6 +110,9 @@ public sealed partial class TrainingDataSource
     [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Ignoring {BlobName}: not a daily .csv file")]
     private partial void LogIgnored(string blobName);
 }
+
+/// <summary>One daily file as listed: name, ETag, day and size.</summary>
+public sealed record DataListing(string Name, string ETag, DateOnly Day, long SizeBytes);
 
 /// <summary>The training data changed under a running job; nothing was published.</summary>
 public sealed class DataChangedException(string message, Exception inner) : Exception(message, inner);

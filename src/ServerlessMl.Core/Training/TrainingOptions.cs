@@ -20,6 +20,13 @@ public sealed class TrainingOptions
     /// </summary>
     public bool RefitOnAllData { get; set; } = true;
 
+    /// <summary>
+    /// Largest daily file the job will download, checked from the listing before any download: one
+    /// oversized drop must not exhaust the instance's memory or disk.
+    /// </summary>
+    [Range(typeof(long), "1024", "2147483647")]
+    public long MaxFileBytes { get; set; } = 32 * 1024 * 1024;
+
     /// <summary>Overrides the model's own R² floor when set.</summary>
     [Range(-1.0, 1.0)]
     public double? MinRSquared { get; set; }

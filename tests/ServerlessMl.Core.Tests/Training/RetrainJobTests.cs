@@ -174,7 +174,7 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
 
         var again = await strict.Get<RetrainJob>().RunAsync(Model, "test", default);
         Assert.Equal(RetrainStatus.Skipped, again.Status);
-        Assert.Contains("a rejected version", again.Reasons[0], StringComparison.Ordinal);
+        Assert.Contains("since version 0002 was trained (the gate rejected it)", again.Reasons[0], StringComparison.Ordinal);
     }
 
     private TestApp NewApp(string? suffix = null, Dictionary<string, string?>? settings = null)

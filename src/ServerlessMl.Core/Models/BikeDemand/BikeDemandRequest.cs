@@ -11,6 +11,7 @@ public sealed class BikeDemandRequest : IValidatableObject
     /// <summary>ISO 8601 local time of the city (an offset, if given, is ignored: the local clock time is used).</summary>
     [Required]
     [JsonPropertyName("timestamp")]
+    [JsonConverter(typeof(LocalTimestampConverter))]
     public DateTimeOffset? Timestamp { get; set; }
 
     /// <summary>1 clear or few clouds, 2 mist or cloudy, 3 light rain or snow, 4 heavy rain, snow or fog.</summary>

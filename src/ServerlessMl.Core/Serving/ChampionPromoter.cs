@@ -1,0 +1,45 @@
+using ServerlessMl.Models;
+using ServerlessMl.Registry;
+
+namespace ServerlessMl.Serving;
+
+/// <summary>
+/// Moves the champion alias only to a version that can serve: the same checks a serving instance
+/// makes before it loads a model (<see cref="ModelLoader"/>) run first, so a promotion can never
+/// leave every new instance answering 503. An operator who insists passes <c>force</c>, and the
+/// alias records that it was forced and why.
+/// </summary>
+public sealed class ChampionPromoter(ModelCatalog catalog, ModelRegistry registry, ModelLoader loader)
+{
+    /// <exception cref="VersionNotFoundException">No such version.</exception>
+    /// <exception cref="ModelRefusedException">The version cannot serve and <paramref name="force"/> is false; the alias did not move.</exception>
+    public async Task<Promotion> PromoteAsync(string model, string version, bool force, string reason, CancellationToken cancellationToken)
+    {
+        var definition = catalog.Get(model);
+        if (!await registry.VersionExistsAsync(definition.Name, version, cancellationToken))
+        {
+            throw new VersionNotFoundException(definition.Name, version);
+        }
+
+        string? refused = null;
+        try
+        {
+            await loader.LoadAsync(definition, version, cancellationToken);
+        }
+        catch (ModelRefusedException ex) when (force)
+        {
+            refused = ex.Reason;
+        }
+
+        var alias = await registry.PromoteAsync(
+            definition.Name,
+            version,
+            refused is null ? reason : $"{reason}, forced although it cannot serve: {refused}",
+            null,
+            cancellationToken);
+        return new Promotion(alias, refused);
+    }
+}
+
+/// <summary>The alias as written, and, for a forced promotion, why the version could not serve.</summary>
+public sealed record Promotion(ChampionAlias Alias, string? ForcedPast);

@@ -1,0 +1,89 @@
+using System.Security.Cryptography;
+using Microsoft.ML;
+using ServerlessMl.Models;
+using ServerlessMl.Registry;
+
+namespace ServerlessMl.Serving;
+
+/// <summary>
+/// Fetches one version from the registry and proves it can serve this app's definition before
+/// anyone predicts with it or points the champion at it: the manifest is readable and well-formed,
+/// built for this input schema, model.zip matches the manifest's sha256 and size, and ML.NET loads it.
+/// </summary>
+public sealed class ModelLoader(ModelRegistry registry)
+{
+    /// <exception cref="ModelRefusedException">The version exists in some form but cannot serve.</exception>
+    /// <remarks>Storage failures propagate as they are (see <see cref="Storage.StorageFailure"/>).</remarks>
+    public async Task<LoadedModel> LoadAsync(IModelDefinition definition, string version, CancellationToken cancellationToken, Action? downloaded = null)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+
+        // Both reads at once: on a cold instance this is on the first request's time. Each is
+        // awaited again below, so their failures are reported in the order that explains them best.
+        var manifestRead = registry.GetManifestAsync(definition.Name, version, cancellationToken);
+        var download = registry.DownloadModelAsync(definition.Name, version, cancellationToken);
+        await Task.WhenAll(manifestRead, download).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (download.IsCompletedSuccessfully)
+        {
+            downloaded?.Invoke();
+        }
+
+        ModelManifest manifest;
+        try
+        {
+            manifest = await manifestRead ?? throw new ModelRefusedException(version, "it has no manifest");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw new ModelRefusedException(version, $"its manifest ({ModelRegistry.ManifestBlobName(definition.Name, version)}) is not valid JSON");
+        }
+
+        if (manifest.Defect(definition.Name, version) is { } defect)
+        {
+            throw new ModelRefusedException(version, $"its manifest is malformed: {defect}");
+        }
+
+        if (manifest.InputSchemaHash != definition.InputSchemaHash)
+        {
+            throw new ModelRefusedException(version, $"it was built for another input schema ({manifest.InputSchemaHash[..12]}…; this app has {definition.InputSchemaHash[..12]}…)");
+        }
+
+        BinaryData bytes;
+        try
+        {
+            bytes = await download;
+        }
+        catch (VersionNotFoundException)
+        {
+            throw new ModelRefusedException(version, "it has no model.zip");
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes.ToMemory().Span));
+        if (!string.Equals(hash, manifest.ModelFile.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelRefusedException(version, $"its model.zip has sha256 {hash[..12]}…, the manifest says {manifest.ModelFile.Sha256[..12]}…");
+        }
+
+        var ml = new MLContext();
+        try
+        {
+            using var stream = bytes.ToStream();
+            return new LoadedModel(manifest, ml.Model.Load(stream, out _), ml);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or FormatException or IOException or ArgumentException or System.Reflection.TargetInvocationException)
+        {
+            throw new ModelRefusedException(version, $"its model.zip cannot be loaded by ML.NET: {ex.Message}");
+        }
+    }
+}
+
+/// <summary>A verified version, ready for prediction engines.</summary>
+public sealed record LoadedModel(ModelManifest Manifest, ITransformer Transformer, MLContext Context);
+
+/// <summary>A version that exists but cannot serve: its bytes or manifest are wrong, not the network.</summary>
+public sealed class ModelRefusedException(string version, string reason) : Exception($"Version {version} cannot serve: {reason}.")
+{
+    public string Version { get; } = version;
+
+    public string Reason { get; } = reason;
+}
