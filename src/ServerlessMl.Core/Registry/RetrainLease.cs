@@ -15,32 +15,33 @@ namespace ServerlessMl.Registry;
 /// </summary>
 public sealed partial class RetrainLease : IAsyncDisposable
 {
-    public static readonly TimeSpan Duration = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan Duration = LeaseTiming.Default.Duration;
 
     private const string RenewedKey = "renewedutc";
     private const string HolderKey = "holder";
-    private static readonly TimeSpan RenewEvery = Duration / 3;
-    private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(2);
 
     private readonly BlobClient _blob;
     private readonly BlobLeaseClient _lease;
     private readonly string _holder;
+    private readonly LeaseTiming _timing;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _renewal;
 
-    private RetrainLease(BlobClient blob, BlobLeaseClient lease, string holder, ILogger logger)
+    private RetrainLease(BlobClient blob, BlobLeaseClient lease, string holder, LeaseTiming timing, ILogger logger)
     {
         _blob = blob;
         _lease = lease;
         _holder = holder;
+        _timing = timing;
         _logger = logger;
         _renewal = RenewUntilStoppedAsync();
     }
 
     /// <summary>Takes the lease, or returns null when another run holds it.</summary>
-    internal static async Task<RetrainLease?> TryAcquireAsync(BlobClient lockBlob, string holder, ILogger logger, CancellationToken cancellationToken)
+    internal static async Task<RetrainLease?> TryAcquireAsync(BlobClient lockBlob, string holder, ILogger logger, CancellationToken cancellationToken, LeaseTiming? timing = null)
     {
+        timing ??= LeaseTiming.Default;
         try
         {
             await lockBlob.UploadAsync(BinaryData.Empty, new BlobUploadOptions
@@ -56,7 +57,7 @@ public sealed partial class RetrainLease : IAsyncDisposable
         var lease = lockBlob.GetBlobLeaseClient();
         try
         {
-            await lease.AcquireAsync(Duration, cancellationToken: cancellationToken);
+            await lease.AcquireAsync(timing.Duration, cancellationToken: cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
@@ -64,7 +65,7 @@ public sealed partial class RetrainLease : IAsyncDisposable
         }
 
         await Stamp(lockBlob, lease.LeaseId, holder, cancellationToken);
-        return new RetrainLease(lockBlob, lease, holder, logger);
+        return new RetrainLease(lockBlob, lease, holder, timing, logger);
     }
 
     /// <summary>
@@ -81,7 +82,7 @@ public sealed partial class RetrainLease : IAsyncDisposable
         }
 
         properties.Metadata.TryGetValue(HolderKey, out var holder);
-        return new LeaseHolder(holder ?? "unknown", renewed, renewed + Duration);
+        return new LeaseHolder(holder ?? "unknown", renewed, renewed + LeaseTiming.Default.Duration);
     }
 
     public async ValueTask DisposeAsync()
@@ -95,7 +96,7 @@ public sealed partial class RetrainLease : IAsyncDisposable
         catch (Exception ex)
         {
             // Never over the job's own outcome: an unreleased lease expires by itself.
-            LogReleaseFailed(ex.Message, Duration.TotalSeconds);
+            LogReleaseFailed(ex.Message, _timing.Duration.TotalSeconds);
         }
 
         _stop.Dispose();
@@ -103,7 +104,7 @@ public sealed partial class RetrainLease : IAsyncDisposable
 
     private async Task RenewUntilStoppedAsync()
     {
-        var wait = RenewEvery;
+        var wait = _timing.RenewEvery;
         try
         {
             while (true)
@@ -113,14 +114,14 @@ public sealed partial class RetrainLease : IAsyncDisposable
                 {
                     await _lease.RenewAsync(cancellationToken: _stop.Token);
                     await Stamp(_blob, _lease.LeaseId, _holder, _stop.Token);
-                    wait = RenewEvery;
+                    wait = _timing.RenewEvery;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
                 {
                     // A passing outage must not end renewal for good: try again soon, while the
                     // lease (60 s) still has time to run.
                     LogRenewFailed(ex.Message);
-                    wait = RetryEvery;
+                    wait = _timing.RetryEvery;
                 }
             }
         }
@@ -145,6 +146,12 @@ public sealed partial class RetrainLease : IAsyncDisposable
 
     [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Releasing the retrain lease failed ({Reason}); it expires by itself within {Seconds} s")]
     private partial void LogReleaseFailed(string reason, double seconds);
+}
+
+/// <summary>How long a lease lasts, how often it is renewed, and how soon a failed renewal is retried.</summary>
+internal sealed record LeaseTiming(TimeSpan Duration, TimeSpan RenewEvery, TimeSpan RetryEvery)
+{
+    public static readonly LeaseTiming Default = new(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(2));
 }
 
 /// <summary>The run holding a retrain lease: who, when it last renewed, and when it clears at the latest if it died.</summary>

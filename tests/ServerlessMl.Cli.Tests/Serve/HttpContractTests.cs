@@ -64,6 +64,35 @@ public sealed class HttpContractTests(ServeFixture fixture) : IClassFixture<Serv
         Assert.Contains(problem.GetProperty("errors").EnumerateObject(), e => e.Name.StartsWith(field, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("""{"timestamp":"2011-01-24T08:00:00","weather":1,"Weather":3,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""", "Weather", "not a known field")]
+    [InlineData("""{"timestamp":"2011-01-24T08:00:00","weather":1,"weather":3,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""", "weather", "more than once")]
+    [InlineData("""{"Timestamp":"2011-01-24T08:00:00","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""", "Timestamp", "not a known field")]
+    [InlineData("""{"timestamp":"2011-05-02","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""", "timestamp", "no time of day")]
+    [InlineData("""{"timestamp":8,"weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""", "timestamp", "date and a time")]
+    public async Task Field_names_match_exactly_once_and_a_timestamp_needs_its_hour(string body, string field, string message)
+    {
+        using var response = await SendAsync(HttpMethod.Post, Predict, body, ServeFixture.ApiKey);
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid");
+        var error = problem.GetProperty("errors").GetProperty(field)[0].GetString();
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_with_a_utf8_byte_order_mark_is_read()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Predict)
+        {
+            Content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Valid)]),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Add("x-functions-key", ServeFixture.ApiKey);
+        using var response = await Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task A_wrong_content_type_is_a_415_problem()
     {

@@ -186,6 +186,8 @@ public sealed class ModelPoolTests(AzuriteFixture azurite) : IDisposable
     [InlineData("corrupt zip")]
     [InlineData("missing model.zip")]
     [InlineData("manifest not JSON")]
+    [InlineData("short schema hash")]
+    [InlineData("other input schema")]
     public async Task A_bad_version_promoted_keeps_the_previous_model_serving_and_is_reported_as_failed(string damage)
     {
         await ChampionSetup.TrainVersionsAsync(_app, _data, 2);
@@ -253,31 +255,8 @@ public sealed class ModelPoolTests(AzuriteFixture azurite) : IDisposable
         return engine.Predict(input).Score;
     }
 
-    private async Task DamageAsync(string version, string damage)
-    {
-        var blob = Registry.Container.GetBlobClient(ModelRegistry.ModelBlobName(Model, version));
-        switch (damage)
-        {
-            case "hash mismatch":
-                await blob.UploadAsync(BinaryData.FromBytes([.. (await blob.DownloadContentAsync()).Value.Content.ToArray().Reverse()]), overwrite: true);
-                break;
-            case "corrupt zip":
-                // The bytes match the manifest's hash, but are not a model.
-                var garbage = BinaryData.FromString("this is not a zip");
-                await blob.UploadAsync(garbage, overwrite: true);
-                var manifestBlob = Registry.Container.GetBlobClient(ModelRegistry.ManifestBlobName(Model, version));
-                var manifest = (await manifestBlob.DownloadContentAsync()).Value.Content.ToObjectFromJson<ModelManifest>(RegistryJson.Options)!;
-                var fixedHash = manifest with { ModelFile = new ModelFile(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(garbage.ToArray())), garbage.ToArray().Length) };
-                await manifestBlob.UploadAsync(BinaryData.FromObjectAsJson(fixedHash, RegistryJson.Options), overwrite: true);
-                break;
-            case "manifest not JSON":
-                await Registry.Container.GetBlobClient(ModelRegistry.ManifestBlobName(Model, version)).UploadAsync(BinaryData.FromString("{\"model\": "), overwrite: true);
-                break;
-            default:
-                await blob.DeleteAsync();
-                break;
-        }
-    }
+    private Task DamageAsync(string version, string damage) =>
+        RegistryDamage.ApplyAsync(Registry.Container, Model, version, damage);
 
     private static BikeFeatures Features() => Definition.FromRequest(ChampionSetup.Request());
 

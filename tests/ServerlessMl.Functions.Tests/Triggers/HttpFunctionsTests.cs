@@ -84,6 +84,7 @@ public sealed class HttpFunctionsTests(AzuriteFixture azurite) : IDisposable
 
         Assert.Equal(422, status);
         Assert.Contains("not valid JSON", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("cannot serve", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal("0002", (await registry.GetChampionAsync("bike-demand", default))!.Value.Alias.Version);
         Assert.Equal(["0002"], (await registry.ListVersionsAsync("bike-demand", default)).Select(m => m.Version)); // listed without the damaged one
 
@@ -91,6 +92,38 @@ public sealed class HttpFunctionsTests(AzuriteFixture azurite) : IDisposable
         (status, body) = await InvokeAsync(r => new GetModel(_app.Get<ModelsEndpoint>()).Run(r, "bike-demand", default), null, method: "GET");
         Assert.Equal(200, status); // the champion's manifest is damaged: said, not a 500
         Assert.Contains("not valid JSON", body.GetProperty("registryError").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(RegistryDamage.HashMismatch, "sha256")]
+    [InlineData(RegistryDamage.CorruptZip, "cannot be loaded")]
+    [InlineData(RegistryDamage.MissingZip, "no model.zip")]
+    [InlineData(RegistryDamage.ShortSchemaHash, "inputSchemaHash")]
+    [InlineData(RegistryDamage.OtherSchema, "another input schema")]
+    public async Task Promote_refuses_a_version_that_cannot_serve_unless_forced_and_health_then_says_503(string damage, string reason)
+    {
+        await ChampionSetup.TrainVersionsAsync(_app, _data, 2);
+        var registry = _app.Get<ModelRegistry>();
+        await RegistryDamage.ApplyAsync(registry.Container, "bike-demand", "0001", damage);
+        var promote = new PromoteModel(_app.Get<PromoteEndpoint>());
+
+        var (status, body) = await InvokeAsync(r => promote.Run(r, "bike-demand", default), """{"version":"0001"}""");
+        Assert.Equal(422, status);
+        Assert.Contains(reason, body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("0002", (await registry.GetChampionAsync("bike-demand", default))!.Value.Alias.Version); // the alias did not move
+
+        (status, body) = await InvokeAsync(r => promote.Run(r, "bike-demand", default), """{"version":"0001","force":true}""");
+        Assert.Equal(200, status);
+        Assert.True(body.GetProperty("forced").GetBoolean());
+        var alias = (await registry.GetChampionAsync("bike-demand", default))!.Value.Alias;
+        Assert.Equal("0001", alias.Version);
+        Assert.Contains("forced", alias.Reason, StringComparison.Ordinal);
+
+        // This instance never loaded a model: it cannot serve the forced champion, and says so.
+        (status, body) = await InvokeAsync(r => new Health(_app.Get<HealthEndpoint>()).Run(r, default), null, method: "GET");
+        Assert.Equal(503, status);
+        Assert.Equal("unhealthy", body.GetProperty("status").GetString());
+        Assert.Equal("champion version 0001 cannot be loaded", body.GetProperty("models")[0].GetProperty("problem").GetString());
     }
 
     private Task<(int Status, JsonElement Body)> InvokeAsync(Func<HttpRequest, Task<IActionResult>> function, string? json, string contentType = "application/json", string method = "POST") =>

@@ -1,0 +1,193 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using ServerlessMl.Registry;
+using ServerlessMl.Storage;
+using ServerlessMl.Testing;
+using ServerlessMl.Training;
+
+namespace ServerlessMl.Core.Tests.Training;
+
+/// <summary>
+/// The retrain job and its lease when storage fails, blobs are damaged, or drops are oversized or
+/// re-sent: every run ends with an outcome that says what happened and moves nothing it should not.
+/// An Azurite of its own, reached through a proxy the tests can turn off.
+/// </summary>
+public sealed class RetrainReliabilityTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
+{
+    private const string Model = ChampionSetup.Model;
+    private readonly SampleData _data = new(days: 21);
+    private StorageProxy _proxy = null!;
+
+    [Fact]
+    public async Task A_damaged_champion_manifest_does_not_stop_retraining_and_the_gate_says_why_it_judged_on_the_floor_alone()
+    {
+        using var app = NewApp();
+        await ChampionSetup.TrainVersionsAsync(app, _data, 1);
+        var registry = app.Get<ModelRegistry>();
+        await RegistryDamage.ApplyAsync(registry.Container, Model, "0001", RegistryDamage.ManifestNotJson);
+        await AddDayAsync(app);
+
+        var outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
+
+        Assert.True(outcome.Status == RetrainStatus.Promoted, string.Join("; ", outcome.Reasons));
+        Assert.Contains(outcome.Reasons, r => r.Contains(ModelRegistry.ManifestBlobName(Model, "0001"), StringComparison.Ordinal) && r.Contains("floor alone", StringComparison.Ordinal));
+        Assert.Equal("0002", outcome.Version);
+    }
+
+    [Fact]
+    public async Task A_damaged_champion_alias_does_not_stop_retraining_and_a_passing_candidate_replaces_it()
+    {
+        using var app = NewApp();
+        await ChampionSetup.TrainVersionsAsync(app, _data, 1);
+        var registry = app.Get<ModelRegistry>();
+        await registry.Container.GetBlobClient(ModelRegistry.ChampionBlobName(Model)).UploadAsync(BinaryData.FromString("{\"model\":"), overwrite: true);
+        await AddDayAsync(app);
+
+        var outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
+
+        Assert.True(outcome.Status == RetrainStatus.Promoted, string.Join("; ", outcome.Reasons));
+        Assert.Contains(outcome.Reasons, r => r.Contains("alias", StringComparison.Ordinal) && r.Contains("damaged", StringComparison.Ordinal));
+        Assert.Equal("0002", (await registry.GetChampionAsync(Model, default))!.Value.Alias.Version);
+    }
+
+    [Fact]
+    public async Task After_the_alias_is_deleted_a_run_with_no_new_data_says_to_promote_the_passing_version()
+    {
+        using var app = NewApp();
+        await ChampionSetup.TrainVersionsAsync(app, _data, 1);
+        await app.Get<ModelRegistry>().Container.GetBlobClient(ModelRegistry.ChampionBlobName(Model)).DeleteAsync();
+
+        var outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
+
+        Assert.Equal(RetrainStatus.Skipped, outcome.Status);
+        Assert.Contains("version 0001 was trained (it passed the gate, but no champion is set: promote it", outcome.Reasons[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_over_the_size_limit_fails_the_run_naming_the_blob_before_anything_is_downloaded()
+    {
+        using var app = NewApp(new() { ["Training:MaxFileBytes"] = "1024" });
+        await app.Get<TrainingDataUploader>().UploadAsync(Model, LocalDataFiles.Open(_data.Folder, _data.Folder), false, null, default);
+
+        var outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
+
+        Assert.Equal(RetrainStatus.Failed, outcome.Status);
+        Assert.Equal(RetrainFailure.Data, outcome.Failure);
+        Assert.Contains($"{Model}/2011/01/01.csv: the file is", outcome.Reasons[0], StringComparison.Ordinal);
+        Assert.Contains("the limit is 1,024 (setting Training__MaxFileBytes)", outcome.Reasons[0], StringComparison.Ordinal);
+        Assert.Empty(await app.Get<ModelRegistry>().ListVersionsAsync(Model, default));
+    }
+
+    [Fact]
+    public async Task A_day_re_uploaded_unchanged_still_counts_as_seen_by_the_champion()
+    {
+        using var app = NewApp();
+        await ChampionSetup.TrainVersionsAsync(app, _data, 1); // refit on all 21 days
+        var lastDay = SampleData.FirstDay.AddDays(_data.Days - 1);
+        await app.Get<TrainingDataSource>().Container.GetBlobClient(DailyBlobName.For(Model, lastDay))
+            .UploadAsync(Path.Combine(_data.Folder, $"{lastDay:yyyy-MM-dd}.csv"), overwrite: true); // same bytes, new ETag
+        await AddDayAsync(app);
+
+        var outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
+
+        Assert.NotNull(outcome.Comparison);
+        Assert.Equal(1, outcome.Comparison.Window.Days); // only the new day is unseen
+        Assert.Equal(lastDay.AddDays(1), outcome.Comparison.Window.FirstDay);
+    }
+
+    [Fact]
+    public async Task With_storage_stopped_a_run_fails_with_a_storage_outcome_in_seconds_and_moves_nothing()
+    {
+        using var app = NewApp();
+        await ChampionSetup.TrainVersionsAsync(app, _data, 1);
+        await AddDayAsync(app);
+        _proxy.Mode = ProxyMode.Refuse;
+        RetrainOutcome outcome;
+        try
+        {
+            outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
+        }
+        finally
+        {
+            _proxy.Mode = ProxyMode.Forward;
+        }
+
+        Assert.Equal(RetrainStatus.Failed, outcome.Status);
+        Assert.Equal(RetrainFailure.Storage, outcome.Failure);
+        Assert.Contains("model storage", outcome.Reasons[0], StringComparison.Ordinal);
+        Assert.Equal("0001", (await app.Get<ModelRegistry>().GetChampionAsync(Model, default))!.Value.Alias.Version);
+    }
+
+    [Fact]
+    public async Task A_busy_run_says_who_holds_the_lease_and_when_it_clears_if_that_run_died()
+    {
+        using var app = NewApp();
+        await app.Get<TrainingDataUploader>().UploadAsync(Model, LocalDataFiles.Open(_data.Folder, _data.Folder), false, null, default);
+        var registry = app.Get<ModelRegistry>();
+        await registry.EnsureContainerAsync(default);
+        await using var held = await registry.TryAcquireRetrainLeaseAsync(Model, "the other run", default);
+        Assert.NotNull(held);
+
+        var before = DateTimeOffset.UtcNow;
+        var outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
+
+        Assert.Equal(RetrainStatus.Busy, outcome.Status);
+        Assert.Contains("held by the other run", outcome.Reasons[0], StringComparison.Ordinal);
+        Assert.Contains("the lease clears by", outcome.Reasons[0], StringComparison.Ordinal);
+        Assert.InRange(outcome.LeaseClearsByUtc!.Value, before.AddSeconds(50), before.AddSeconds(61));
+    }
+
+    [Fact]
+    public async Task Lease_renewal_goes_on_after_a_failed_renewal_and_a_failed_release_is_not_thrown()
+    {
+        var service = BlobServiceClientFactory.Create(new StorageOptions { ConnectionString = _proxy.ConnectionString(azurite) });
+        var container = service.GetBlobContainerClient("leases-" + Guid.NewGuid().ToString("N")[..8]);
+        await container.CreateIfNotExistsAsync();
+        var lockBlob = container.GetBlobClient("m/retrain.lock");
+        var timing = new LeaseTiming(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(1));
+        var lease = await RetrainLease.TryAcquireAsync(lockBlob, "test", NullLogger.Instance, default, timing);
+        Assert.NotNull(lease);
+
+        _proxy.Mode = ProxyMode.Refuse; // the renewal at 3 s fails
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        _proxy.Mode = ProxyMode.Forward;
+        await Task.Delay(TimeSpan.FromSeconds(13)); // past the 15 s the first acquisition bought
+
+        var direct = azurite.CreateClient().GetBlobContainerClient(container.Name).GetBlobClient("m/retrain.lock");
+        Assert.Null(await RetrainLease.TryAcquireAsync(direct, "intruder", NullLogger.Instance, default, timing)); // still held
+
+        _proxy.Mode = ProxyMode.Refuse;
+        try
+        {
+            await lease.DisposeAsync(); // the release fails: logged, not thrown
+        }
+        finally
+        {
+            _proxy.Mode = ProxyMode.Forward;
+        }
+    }
+
+    private TestApp NewApp(Dictionary<string, string?>? settings = null)
+    {
+        var values = ChampionSetup.LenientGate(settings);
+        values["ModelStorage"] = _proxy.ConnectionString(azurite);
+        return TestApp.Create(azurite, values);
+    }
+
+    private async Task AddDayAsync(TestApp app)
+    {
+        _data.AddDay();
+        await app.Get<TrainingDataUploader>().UploadAsync(Model, LocalDataFiles.Open(_data.Folder, _data.Folder), false, null, default);
+    }
+
+    public Task InitializeAsync()
+    {
+        _proxy = new StorageProxy(azurite.Port);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _proxy.DisposeAsync();
+        _data.Dispose();
+    }
+}
