@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using ServerlessMl.Storage;
 using ServerlessMl.Training;
-using Spectre.Console;
 
 namespace ServerlessMl.Cli;
 
@@ -26,10 +25,12 @@ public static class CliErrors
         catch (Exception ex)
         {
             var (code, message) = Describe(ex);
-            Ui.Err.MarkupLineInterpolated($"[red]error:[/] {message}");
+
+            // Plain text, not the console's markup: an error stays one line however narrow the terminal.
+            Console.Error.WriteLine($"error: {message}");
             if (Environment.GetEnvironmentVariable("SERVERLESSML_DEBUG") is { Length: > 0 })
             {
-                Ui.Err.WriteLine(ex.ToString());
+                Console.Error.WriteLine(ex.ToString());
             }
 
             return code;
@@ -51,19 +52,13 @@ public static class CliErrors
         _ => (Failed, $"unexpected {exception.GetType().Name}: {exception.Message} (set SERVERLESSML_DEBUG=1 for the stack trace; please report it)"),
     };
 
-    // "Failed to convert configuration value at 'Serving:MaxBatch' to type 'System.Int32'." names
-    // the key in configuration's form; users set it as an environment variable.
+    // "Failed to convert configuration value 'abc' at 'Serving:MaxBatch' to type 'System.Int32'."
+    // names the key in configuration's form; users set it as an environment variable.
     private static string ConfigurationMessage(Exception exception)
     {
-        var message = exception.Message;
-        var start = message.IndexOf('\'', StringComparison.Ordinal);
-        var end = start < 0 ? -1 : message.IndexOf('\'', start + 1);
-        if (end < 0)
-        {
-            return message;
-        }
-
-        var key = message[(start + 1)..end].Replace(":", "__", StringComparison.Ordinal);
-        return $"Setting '{key}' has a value of the wrong type (e.g. text where a number is expected); fix or unset it.";
+        var match = System.Text.RegularExpressions.Regex.Match(exception.Message, " at '(?<key>[^']+)'", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+        return match.Success
+            ? $"Setting '{match.Groups["key"].Value.Replace(":", "__", StringComparison.Ordinal)}' has a value of the wrong type (e.g. text where a number is expected); fix or unset it."
+            : exception.Message;
     }
 }

@@ -47,7 +47,7 @@ public sealed partial class RetrainJob(
         }
         catch (Exception ex) when (StorageFailure.Is(ex) && !cancellationToken.IsCancellationRequested)
         {
-            LogStorageFailed(run.Model, run.Step, ex);
+            LogStorageFailed(run.Model, run.Step, ex.Message);
             return Finish(run.Failed(RetrainFailure.Storage, $"{StorageFailure.Reason(ex)} while the run was at step '{run.Step}'"), clock);
         }
     }
@@ -344,8 +344,8 @@ public sealed partial class RetrainJob(
     [LoggerMessage(EventId = 302, Level = LogLevel.Error, Message = "Retrain of {Model} failed: {Reasons}")]
     private partial void LogFailed(string model, string reasons);
 
-    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Retrain of {Model}: model storage failed at step '{Step}'")]
-    private partial void LogStorageFailed(string model, string step, Exception exception);
+    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Retrain of {Model}: model storage failed at step '{Step}': {Reason}")]
+    private partial void LogStorageFailed(string model, string step, string reason);
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Retrain of {Model}: retention failed ({Reason}); it runs again after the next publish")]
     private partial void LogRetentionFailed(string model, string reason);

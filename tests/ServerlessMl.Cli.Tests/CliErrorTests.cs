@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using ServerlessMl.Registry;
+using ServerlessMl.Testing;
+
+namespace ServerlessMl.Cli.Tests;
+
+/// <summary>
+/// Ordinary mistakes through the real `serverless-ml` process: each gets a short message that
+/// says what to do and the documented exit code (1 the job failed or storage could not be
+/// reached, 2 a usage or data error), never a stack trace.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
+{
+    private readonly string _work = Directory.CreateTempSubdirectory("serverless-ml-cli-errors-").FullName;
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task Storage_that_nothing_answers_is_exit_1_with_what_to_check()
+    {
+        var nowhere = azurite.ConnectionString.Replace($":{azurite.Port}/", $":{AzuriteFixture.FreePort()}/", StringComparison.Ordinal);
+
+        var result = await CliRunner.RunAsync(new Dictionary<string, string> { ["ModelStorage"] = nowhere }, "models", "list");
+
+        AssertShortError(result, 1, "model storage is unreachable");
+        Assert.Contains("scripts/azurite.sh start", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("models|list|--connection|garbage", "'ModelStorage' is not a valid storage connection string")]
+    [InlineData("train|--model|nope", "Unknown model 'nope'. Known: bike-demand")]
+    [InlineData("models|list|--model|nope", "Unknown model 'nope'")]
+    public async Task Usage_errors_are_exit_2(string args, string expected)
+    {
+        var result = await CliRunner.RunAsync(Env(), args.Split('|'));
+
+        AssertShortError(result, 2, expected);
+    }
+
+    [Fact]
+    public async Task Evaluate_given_a_manifest_instead_of_a_zip_is_exit_2()
+    {
+        var data = Path.Combine(_work, "days");
+        await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "3");
+        var manifest = Path.Combine(_work, "model.manifest.json");
+        await File.WriteAllTextAsync(manifest, """{"model":"bike-demand"}""");
+
+        var result = await CliRunner.RunAsync(null, "evaluate", "--model", manifest, "--data", data);
+
+        AssertShortError(result, 2, "is not a model.zip");
+    }
+
+    [Theory]
+    [InlineData("Serving__MaxBatch", "0", "Setting 'Serving__MaxBatch' is 0")]
+    [InlineData("Serving__ModelRefreshSeconds", "abc", "Setting 'Serving__ModelRefreshSeconds' has a value of the wrong type")]
+    [InlineData("ModelStorage__TimeoutSeconds", "0", "ModelStorage__TimeoutSeconds")]
+    public async Task Serve_with_a_wrong_setting_is_exit_2_naming_it(string setting, string value, string expected)
+    {
+        var env = Env();
+        env[setting] = value;
+
+        var result = await CliRunner.RunAsync(env, "serve", "--port", AzuriteFixture.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        AssertShortError(result, 2, expected);
+    }
+
+    [Fact]
+    public async Task Serve_on_a_port_in_use_is_exit_2()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var result = await CliRunner.RunAsync(Env(), "serve", "--port", port);
+
+        AssertShortError(result, 2, "Cannot listen on http://127.0.0.1:" + port);
+    }
+
+    [Fact]
+    public async Task Version_prints_the_version()
+    {
+        var result = await CliRunner.RunAsync(null, "--version");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+", result.StdOut.Trim());
+    }
+
+    [Fact]
+    public async Task Registry_mistakes_promote_refusal_bad_data_and_storage_lost_during_train()
+    {
+        var env = Env();
+        var data = Path.Combine(_work, "days");
+        await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "22");
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "data", "upload", "--source", data)).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "train")).ExitCode);
+        await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "23");
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "data", "upload", "--source", data)).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "train")).ExitCode); // 0001 and 0002, 0002 champion
+        var models = new BlobContainerClient(azurite.ConnectionString, env["ModelStorage__ModelsContainer"]);
+
+        // Promote refuses a version that cannot serve; --force moves it and says so.
+        await RegistryDamage.ApplyAsync(models, "bike-demand", "0001", RegistryDamage.HashMismatch);
+        var refused = await CliRunner.RunAsync(env, "models", "promote", "--version", "0001");
+        AssertShortError(refused, 2, "Version 0001 cannot serve: its model.zip has sha256");
+        Assert.Contains("--force", refused.StdErr, StringComparison.Ordinal);
+        Assert.Equal("0002", await ChampionAsync(models));
+        var forced = await CliRunner.RunAsync(env, "models", "promote", "--version", "0001", "--force");
+        Assert.True(forced.ExitCode == 0, forced.StdErr);
+        Assert.Contains("forced", forced.StdErr, StringComparison.Ordinal);
+        Assert.True(JsonDocument.Parse(forced.StdOut).RootElement.GetProperty("forced").GetBoolean());
+        Assert.Equal("0001", await ChampionAsync(models));
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "models", "promote", "--version", "0002")).ExitCode);
+
+        // With the alias deleted, show gives the right remedy.
+        await models.GetBlobClient(ModelRegistry.ChampionBlobName("bike-demand")).DeleteAsync();
+        var show = await CliRunner.RunAsync(env, "models", "show");
+        AssertShortError(show, 2, "version 0002 passed the gate: promote it with serverless-ml models promote --model bike-demand --version 0002");
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "models", "promote", "--version", "0002")).ExitCode);
+
+        // A bad drop is a data error: exit 2 naming blob and row; nothing moves.
+        var training = new BlobContainerClient(azurite.ConnectionString, env["ModelStorage__TrainingContainer"]);
+        await training.GetBlobClient("bike-demand/2011/01/24.csv").UploadAsync(BinaryData.FromString(File.ReadAllLines(Path.Combine(data, "2011-01-23.csv"))[0] + "\n1,2011-01-24,1,0,1,0,0,1,1,1,0.2,0.2,0.5,0.1,1,2,99\n"));
+        var bad = await CliRunner.RunAsync(env, "train");
+        Assert.True(bad.ExitCode == 2, bad.StdErr);
+        Assert.Contains("bike-demand/2011/01/24.csv, row 1", bad.StdErr, StringComparison.Ordinal);
+        Assert.Equal("0002", await ChampionAsync(models));
+        await training.GetBlobClient("bike-demand/2011/01/24.csv").DeleteAsync();
+
+        // Storage lost while train runs: exit 1, a clear message, the champion unchanged.
+        await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "24");
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "data", "upload", "--source", data)).ExitCode);
+        await using var proxy = new StorageProxy(azurite.Port);
+        var viaProxy = new Dictionary<string, string>(env) { ["ModelStorage"] = proxy.ConnectionString(azurite) };
+        var lockBlob = models.GetBlobClient("bike-demand/retrain.lock");
+        var etagBefore = (await lockBlob.GetPropertiesAsync()).Value.ETag;
+        var train = CliRunner.RunAsync(viaProxy, "train");
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while ((await lockBlob.GetPropertiesAsync()).Value.ETag == etagBefore && DateTime.UtcNow < until && !train.IsCompleted)
+        {
+            await Task.Delay(20); // the lease stamp changes the lock blob: the run is under way
+        }
+
+        proxy.Mode = ProxyMode.Refuse;
+        var lost = await train;
+        AssertShortError(lost, 1, "model storage is unreachable while the run was at step");
+        Assert.Equal("0002", await ChampionAsync(models));
+    }
+
+    private static async Task<string?> ChampionAsync(BlobContainerClient models)
+    {
+        var alias = await models.GetBlobClient(ModelRegistry.ChampionBlobName("bike-demand")).DownloadContentAsync();
+        return alias.Value.Content.ToObjectFromJson<ChampionAlias>(RegistryJson.Options)!.Version;
+    }
+
+    private Dictionary<string, string> Env() => new()
+    {
+        ["ModelStorage"] = azurite.ConnectionString,
+        ["ModelStorage__TrainingContainer"] = "errors-training-" + _suffix,
+        ["ModelStorage__ModelsContainer"] = "errors-models-" + _suffix,
+        ["Training__HoldoutDays"] = "7",
+        ["Training__MinTrainingDays"] = "14",
+        ["Training__MinRSquared"] = "-1",
+        ["Training__MaxRmseRegression"] = "10",
+    };
+
+    private static void AssertShortError((int ExitCode, string StdOut, string StdErr) result, int exitCode, string expected)
+    {
+        Assert.True(result.ExitCode == exitCode, $"exit {result.ExitCode}, expected {exitCode}: {result.StdErr}");
+        Assert.Contains(expected, result.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StdErr, StringComparison.Ordinal);
+        var errorLines = result.StdErr.Split('\n').Count(l => l.StartsWith("error:", StringComparison.Ordinal) || l.Contains("failed:", StringComparison.Ordinal));
+        Assert.InRange(errorLines, 1, 2);
+    }
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+}
