@@ -153,14 +153,15 @@ public sealed class ReliabilityTests(ReliabilityFixture fixture) : IClassFixture
                 SendAsync(Client, HttpMethod.Post, $"/api/models/{Model}/retrain", null, ReliabilityFixture.AdminKey, leave.Token));
         }
 
+        // The run logs its outcome last, after publishing and promoting.
         var deadline = DateTime.UtcNow.AddSeconds(90);
-        while ((await Registry.ListVersionsAsync(Model, default)).Count == before && DateTime.UtcNow < deadline)
+        while (!fixture.Serve.Log.Contains("Retrain of bike-demand: Promoted", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(250);
         }
 
-        Assert.Equal(before + 1, (await Registry.ListVersionsAsync(Model, default)).Count);
         Assert.Contains("Retrain of bike-demand: Promoted", fixture.Serve.Log, StringComparison.Ordinal);
+        Assert.Equal(before + 1, (await Registry.ListVersionsAsync(Model, default)).Count);
         await Registry.PromoteAsync(Model, champion, "restored", null, default);
     }
 
