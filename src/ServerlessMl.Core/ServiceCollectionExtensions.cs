@@ -24,9 +24,7 @@ public static class ServiceCollectionExtensions
                 "Setting 'ModelStorage' is missing: give a connection string (ModelStorage) or an endpoint (ModelStorage__blobServiceUri).")
             .Validate(BlobServiceClientFactory.CanCreate,
                 "Setting 'ModelStorage' is not a valid storage connection string or endpoint.")
-            .Validate(o => o.TimeoutSeconds is >= 1 and <= 300,
-                "Setting 'ModelStorage__TimeoutSeconds' must be a whole number of seconds from 1 to 300.")
-            .ValidateOnStart();
+            .ValidateSettingsOnStart(StorageOptions.SectionName);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value);
         services.AddSingleton(sp => BlobServiceClientFactory.Create(sp.GetRequiredService<StorageOptions>()));
         services.AddSingleton(ModelCatalog.Default);

@@ -18,8 +18,16 @@ public static class SettingsValidation
         where T : class
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddSingleton<IValidateOptions<T>>(new NamedSettingsValidator<T>(section));
-        return services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        return services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateSettingsOnStart(section);
+    }
+
+    /// <summary>The same checks for options bound some other way.</summary>
+    public static OptionsBuilder<T> ValidateSettingsOnStart<T>(this OptionsBuilder<T> builder, string section)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<IValidateOptions<T>>(new NamedSettingsValidator<T>(section));
+        return builder.ValidateOnStart();
     }
 
     private sealed class NamedSettingsValidator<T>(string section) : IValidateOptions<T>

@@ -34,7 +34,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         {
             return trainer.Load(stream);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or FormatException or ArgumentException or System.Reflection.TargetInvocationException)
+        catch (Exception ex) when (Serving.ModelLoader.IsUnloadable(ex))
         {
             throw new CliException($"{path} is not a model.zip ML.NET can load ({ex.Message}); pass the model.zip, not its manifest.");
         }

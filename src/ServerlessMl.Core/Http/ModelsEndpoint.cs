@@ -20,37 +20,32 @@ public sealed partial class ModelsEndpoint(
     IOptions<ServingOptions> options,
     ILogger<ModelsEndpoint> logger)
 {
-    public async Task<IResult> ListAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var deadline = storage.Deadline(cancellationToken);
-            var models = new List<ModelStatus>();
-            foreach (var definition in catalog.All)
+    public Task<IResult> ListAsync(CancellationToken cancellationToken) =>
+        WithinDeadlineAsync(
+            async token =>
             {
-                models.Add(await DescribeAsync(definition, deadline.Token));
-            }
+                var models = new List<ModelStatus>();
+                foreach (var definition in catalog.All)
+                {
+                    models.Add(await DescribeAsync(definition, token));
+                }
 
-            return Results.Json(new { models }, RegistryJson.Options);
-        }
-        catch (Exception ex) when (StorageFailure.Is(ex))
-        {
-            LogStorageFailed(ex.Message);
-            return Problems.StorageUnavailable(ex, options.Value.RetryAfterSeconds);
-        }
-    }
+                return new { models };
+            },
+            cancellationToken);
 
-    public async Task<IResult> GetAsync(string model, CancellationToken cancellationToken)
+    public Task<IResult> GetAsync(string model, CancellationToken cancellationToken) =>
+        catalog.TryGet(model, out var definition)
+            ? WithinDeadlineAsync(token => DescribeAsync(definition, token), cancellationToken)
+            : Task.FromResult(Problems.UnknownModel(model, catalog));
+
+    /// <summary>The body as JSON, or 503 with Retry-After when storage fails or misses the deadline.</summary>
+    private async Task<IResult> WithinDeadlineAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
-        if (!catalog.TryGet(model, out var definition))
-        {
-            return Problems.UnknownModel(model, catalog);
-        }
-
         try
         {
             using var deadline = storage.Deadline(cancellationToken);
-            return Results.Json(await DescribeAsync(definition, deadline.Token), RegistryJson.Options);
+            return Results.Json(await read(deadline.Token), RegistryJson.Options);
         }
         catch (Exception ex) when (StorageFailure.Is(ex))
         {

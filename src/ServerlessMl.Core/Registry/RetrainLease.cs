@@ -64,8 +64,19 @@ public sealed partial class RetrainLease : IAsyncDisposable
             return null;
         }
 
-        await Stamp(lockBlob, lease.LeaseId, holder, cancellationToken);
-        return new RetrainLease(lockBlob, lease, holder, timing, logger);
+        // Held from here on: whatever happens next, the caller gets the lease so that disposing it
+        // releases it. The stamp only informs runs that find it held, so its failure is not the run's.
+        var held = new RetrainLease(lockBlob, lease, holder, timing, logger);
+        try
+        {
+            await Stamp(lockBlob, lease.LeaseId, holder, cancellationToken);
+        }
+        catch (Exception ex) when (Storage.StorageFailure.Is(ex))
+        {
+            held.LogStampFailed(ex.Message);
+        }
+
+        return held;
     }
 
     /// <summary>
@@ -143,6 +154,9 @@ public sealed partial class RetrainLease : IAsyncDisposable
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Renewing the retrain lease failed, retrying: {Reason}")]
     private partial void LogRenewFailed(string reason);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Recording the retrain lease's holder failed: {Reason}")]
+    private partial void LogStampFailed(string reason);
 
     [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Releasing the retrain lease failed ({Reason}); it expires by itself within {Seconds} s")]
     private partial void LogReleaseFailed(string reason, double seconds);

@@ -22,9 +22,10 @@ public sealed class ChampionPromoter(ModelCatalog catalog, ModelRegistry registr
         }
 
         string? refused = null;
+        LoadedModel? verified = null;
         try
         {
-            await loader.LoadAsync(definition, version, cancellationToken);
+            verified = await loader.LoadAsync(definition, version, cancellationToken);
         }
         catch (ModelRefusedException ex) when (force)
         {
@@ -37,9 +38,12 @@ public sealed class ChampionPromoter(ModelCatalog catalog, ModelRegistry registr
             refused is null ? reason : $"{reason}, forced although it cannot serve: {refused}",
             null,
             cancellationToken);
-        return new Promotion(alias, refused);
+        return new Promotion(alias, refused, verified);
     }
 }
 
-/// <summary>The alias as written, and, for a forced promotion, why the version could not serve.</summary>
-public sealed record Promotion(ChampionAlias Alias, string? ForcedPast);
+/// <summary>
+/// The alias as written; for a forced promotion, why the version could not serve; otherwise the
+/// verified model, which a serving instance can take instead of loading the version again.
+/// </summary>
+public sealed record Promotion(ChampionAlias Alias, string? ForcedPast, LoadedModel? Verified);

@@ -70,11 +70,19 @@ public sealed class ModelLoader(ModelRegistry registry)
             using var stream = bytes.ToStream();
             return new LoadedModel(manifest, ml.Model.Load(stream, out _), ml);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or FormatException or IOException or ArgumentException or System.Reflection.TargetInvocationException)
+        catch (Exception ex) when (IsUnloadable(ex))
         {
             throw new ModelRefusedException(version, $"its model.zip cannot be loaded by ML.NET: {ex.Message}");
         }
     }
+
+    /// <summary>
+    /// True for what ML.NET throws when the bytes it is given are not a model it can load (not a
+    /// zip, a zip of something else, a model of an unknown transformer): the one list every caller
+    /// of <c>Model.Load</c> uses.
+    /// </summary>
+    public static bool IsUnloadable(Exception exception) =>
+        exception is InvalidOperationException or InvalidDataException or FormatException or IOException or ArgumentException or System.Reflection.TargetInvocationException;
 }
 
 /// <summary>A verified version, ready for prediction engines.</summary>

@@ -177,7 +177,9 @@ public sealed partial class ModelPool : IDisposable
     /// already running may have read the alias before the caller's write, so this one waits for
     /// it and then checks again.
     /// </summary>
-    public async Task RefreshAsync(string model, CancellationToken cancellationToken)
+    /// <param name="verified">A model the caller has just loaded and verified (a promotion): taken
+    /// instead of downloading and loading it again if the alias names its version.</param>
+    public async Task RefreshAsync(string model, CancellationToken cancellationToken, LoadedModel? verified = null)
     {
         var slot = Slot(model);
         Task? running;
@@ -191,7 +193,16 @@ public sealed partial class ModelPool : IDisposable
             await running.WaitAsync(cancellationToken);
         }
 
-        await RefreshOnceAsync(slot, firstLoad: false).WaitAsync(cancellationToken);
+        Volatile.Write(ref slot.Verified, verified);
+        try
+        {
+            await RefreshOnceAsync(slot, firstLoad: false).WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            // Not taken (the alias had moved on, or the check failed): nothing else will use it.
+            Discard(Interlocked.Exchange(ref slot.Verified, null));
+        }
     }
 
     /// <summary>Whether the model exists in the catalog.</summary>
@@ -313,7 +324,17 @@ public sealed partial class ModelPool : IDisposable
 
         try
         {
-            var loaded = await _loader.LoadAsync(slot.Definition, alias.Version, budget.Token, Counters.ModelDownloaded);
+            var offered = Interlocked.Exchange(ref slot.Verified, null);
+            LoadedModel loaded;
+            if (offered?.Manifest.Version == alias.Version)
+            {
+                loaded = offered;
+            }
+            else
+            {
+                Discard(offered);
+                loaded = await _loader.LoadAsync(slot.Definition, alias.Version, budget.Token, Counters.ModelDownloaded);
+            }
             var generation = CreateGeneration(slot.Definition, loaded);
             var previous = Interlocked.Exchange(ref slot.Current, generation);
             previous?.Retire();
@@ -340,6 +361,8 @@ public sealed partial class ModelPool : IDisposable
             LogLoadFailed(name, alias.Version, ex);
         }
     }
+
+    private static void Discard(LoadedModel? unused) => (unused?.Transformer as IDisposable)?.Dispose();
 
     private ModelGeneration CreateGeneration(IModelDefinition definition, LoadedModel loaded)
     {
@@ -373,6 +396,9 @@ public sealed partial class ModelPool : IDisposable
         public readonly object Gate = new();
         public ModelGeneration? Current;
         public long NextCheckTicks;
+
+        // A verified model handed over by a promotion on this instance, taken by the next refresh.
+        public LoadedModel? Verified;
 
         public IModelDefinition Definition { get; } = definition;
         public Task? Refreshing { get; set; }

@@ -30,6 +30,7 @@ public sealed class StorageOptions
     /// champion check, a registry read, the retrain job's first contact) before the answer is 503
     /// with Retry-After; background work keeps its own, longer budget.
     /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 300)]
     public int TimeoutSeconds { get; set; } = 5;
 
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);

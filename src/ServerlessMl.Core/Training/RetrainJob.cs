@@ -271,7 +271,7 @@ public sealed partial class RetrainJob(
             using var stream = bytes.ToStream();
             championModel = trainer.Load(stream);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or FormatException or VersionNotFoundException)
+        catch (Exception ex) when (ex is VersionNotFoundException || Serving.ModelLoader.IsUnloadable(ex))
         {
             run.ComparisonNote = $"champion {champion.Version} could not be loaded ({ex.Message}): the floor alone decides";
             return null;

@@ -62,6 +62,7 @@ public sealed class HttpFunctionsTests(AzuriteFixture azurite) : IDisposable
         (status, body) = await InvokeAsync(r => promote.Run(r, "bike-demand", default), """{"version":"0001"}""");
         Assert.Equal(200, status);
         Assert.Equal("0001", body.GetProperty("servingVersion").GetString());
+        Assert.Equal(0, _app.Get<ServerlessMl.Serving.ModelPool>().Counters.ModelDownloads); // serves the model the promotion verified
         (status, _) = await InvokeAsync(r => promote.Run(r, "bike-demand", default), """{"version":"0042"}""");
         Assert.Equal(404, status);
         (status, _) = await InvokeAsync(r => promote.Run(r, "bike-demand", default), """{"v":"0001"}""");
