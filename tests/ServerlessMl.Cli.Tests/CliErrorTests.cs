@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using Azure.Storage.Blobs;
 using ServerlessMl.Registry;
 using ServerlessMl.Testing;
 
@@ -16,7 +15,7 @@ namespace ServerlessMl.Cli.Tests;
 public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("serverless-ml-cli-errors-").FullName;
-    private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
+    private readonly TestApp _app = TestApp.Create(azurite);
 
     [Fact]
     public async Task Storage_that_nothing_answers_is_exit_1_with_what_to_check()
@@ -99,19 +98,20 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
         await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "23");
         Assert.Equal(0, (await CliRunner.RunAsync(env, "data", "upload", "--source", data)).ExitCode);
         Assert.Equal(0, (await CliRunner.RunAsync(env, "train")).ExitCode); // 0001 and 0002, 0002 champion
-        var models = new BlobContainerClient(azurite.ConnectionString, env["ModelStorage__ModelsContainer"]);
+        var registry = _app.Get<ModelRegistry>();
+        var models = registry.Container;
 
         // Promote refuses a version that cannot serve; --force moves it and says so.
         await RegistryDamage.ApplyAsync(models, "bike-demand", "0001", RegistryDamage.HashMismatch);
         var refused = await CliRunner.RunAsync(env, "models", "promote", "--version", "0001");
         AssertShortError(refused, 2, "Version 0001 cannot serve: its model.zip has sha256");
         Assert.Contains("--force", refused.StdErr, StringComparison.Ordinal);
-        Assert.Equal("0002", await ChampionAsync(models));
+        Assert.Equal("0002", await ChampionAsync());
         var forced = await CliRunner.RunAsync(env, "models", "promote", "--version", "0001", "--force");
         Assert.True(forced.ExitCode == 0, forced.StdErr);
         Assert.Contains("forced", forced.StdErr, StringComparison.Ordinal);
         Assert.True(JsonDocument.Parse(forced.StdOut).RootElement.GetProperty("forced").GetBoolean());
-        Assert.Equal("0001", await ChampionAsync(models));
+        Assert.Equal("0001", await ChampionAsync());
         Assert.Equal(0, (await CliRunner.RunAsync(env, "models", "promote", "--version", "0002")).ExitCode);
 
         // With the alias deleted, show gives the right remedy.
@@ -121,12 +121,12 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(0, (await CliRunner.RunAsync(env, "models", "promote", "--version", "0002")).ExitCode);
 
         // A bad drop is a data error: exit 2 naming blob and row; nothing moves.
-        var training = new BlobContainerClient(azurite.ConnectionString, env["ModelStorage__TrainingContainer"]);
+        var training = _app.Get<Training.TrainingDataSource>().Container;
         await training.GetBlobClient("bike-demand/2011/01/24.csv").UploadAsync(BinaryData.FromString(File.ReadAllLines(Path.Combine(data, "2011-01-23.csv"))[0] + "\n1,2011-01-24,1,0,1,0,0,1,1,1,0.2,0.2,0.5,0.1,1,2,99\n"));
         var bad = await CliRunner.RunAsync(env, "train");
         Assert.True(bad.ExitCode == 2, bad.StdErr);
         Assert.Contains("bike-demand/2011/01/24.csv, row 1", bad.StdErr, StringComparison.Ordinal);
-        Assert.Equal("0002", await ChampionAsync(models));
+        Assert.Equal("0002", await ChampionAsync());
         await training.GetBlobClient("bike-demand/2011/01/24.csv").DeleteAsync();
 
         // Storage lost while train runs: exit 1, a clear message, the champion unchanged.
@@ -143,23 +143,22 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
             await Task.Delay(20); // the lease stamp changes the lock blob: the run is under way
         }
 
+        Assert.False(train.IsCompleted, "train ended before the outage could be staged");
+        Assert.NotEqual(etagBefore, (await lockBlob.GetPropertiesAsync()).Value.ETag);
         proxy.Mode = ProxyMode.Refuse;
         var lost = await train;
         AssertShortError(lost, 1, "model storage is unreachable while the run was at step");
-        Assert.Equal("0002", await ChampionAsync(models));
+        Assert.Equal("0002", await ChampionAsync());
     }
 
-    private static async Task<string?> ChampionAsync(BlobContainerClient models)
-    {
-        var alias = await models.GetBlobClient(ModelRegistry.ChampionBlobName("bike-demand")).DownloadContentAsync();
-        return alias.Value.Content.ToObjectFromJson<ChampionAlias>(RegistryJson.Options)!.Version;
-    }
+    private async Task<string?> ChampionAsync() =>
+        (await _app.Get<ModelRegistry>().GetChampionAsync("bike-demand", default))?.Alias.Version;
 
     private Dictionary<string, string> Env() => new()
     {
         ["ModelStorage"] = azurite.ConnectionString,
-        ["ModelStorage__TrainingContainer"] = "errors-training-" + _suffix,
-        ["ModelStorage__ModelsContainer"] = "errors-models-" + _suffix,
+        ["ModelStorage__TrainingContainer"] = _app.TrainingContainer,
+        ["ModelStorage__ModelsContainer"] = _app.ModelsContainer,
         ["Training__HoldoutDays"] = "7",
         ["Training__MinTrainingDays"] = "14",
         ["Training__MinRSquared"] = "-1",
@@ -175,5 +174,9 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
         Assert.InRange(errorLines, 1, 2);
     }
 
-    public void Dispose() => Directory.Delete(_work, recursive: true);
+    public void Dispose()
+    {
+        _app.Dispose();
+        Directory.Delete(_work, recursive: true);
+    }
 }

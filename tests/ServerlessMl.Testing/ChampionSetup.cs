@@ -13,7 +13,6 @@ public static class ChampionSetup
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(data);
-        var uploader = app.Get<TrainingDataUploader>();
         var job = app.Get<RetrainJob>();
         for (var i = 0; i < count; i++)
         {
@@ -22,13 +21,29 @@ public static class ChampionSetup
                 data.AddDay();
             }
 
-            await uploader.UploadAsync(Model, LocalDataFiles.Open(data.Folder, data.Folder), false, null, default);
+            await UploadAsync(app, data);
             var outcome = await job.RunAsync(Model, "test setup", default);
             if (outcome.Status != RetrainStatus.Promoted)
             {
                 throw new InvalidOperationException($"setup expected a promotion, got {outcome.Status}: {string.Join("; ", outcome.Reasons)}");
             }
         }
+    }
+
+    /// <summary>Uploads every day of <paramref name="data"/> not yet in the app's training container.</summary>
+    public static async Task UploadAsync(TestApp app, SampleData data)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(data);
+        await app.Get<TrainingDataUploader>().UploadAsync(Model, LocalDataFiles.Open(data.Folder, data.Folder), false, null, default);
+    }
+
+    /// <summary>Adds the next day to <paramref name="data"/> and uploads it: new data for a retrain.</summary>
+    public static Task AddDayAsync(TestApp app, SampleData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        data.AddDay();
+        return UploadAsync(app, data);
     }
 
     /// <summary>Settings that let every retrain pass the gate, so setup can make versions at will.</summary>

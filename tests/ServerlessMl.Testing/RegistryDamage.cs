@@ -22,7 +22,10 @@ public static class RegistryDamage
         switch (damage)
         {
             case HashMismatch:
-                await zip.UploadAsync(BinaryData.FromBytes([.. (await zip.DownloadContentAsync()).Value.Content.ToArray().Reverse()]), overwrite: true);
+                // Same length, other bytes; applying it twice leaves it damaged (a zip starts with "PK").
+                var bytes = (await zip.DownloadContentAsync()).Value.Content.ToArray();
+                bytes[0] = 0;
+                await zip.UploadAsync(BinaryData.FromBytes(bytes), overwrite: true);
                 break;
             case CorruptZip:
                 // The bytes match the manifest's hash, but are not a model.

@@ -5,18 +5,20 @@ namespace ServerlessMl.Testing;
 
 /// <summary>
 /// A loopback TCP proxy in front of a storage endpoint that a test can turn bad: forward (storage
-/// as it is), refuse (connections reset: storage stopped) or hang (connections accepted and read,
-/// never answered: a storage process that stopped responding). Switching closes the connections
-/// open at the time, so pooled keep-alive connections see the new behaviour too.
+/// as it is), refuse (each connection is accepted and reset at once: storage gone) or hang
+/// (connections accepted and read, never answered: a storage process that stopped responding).
+/// Switching closes the connections open at the time, so pooled keep-alive connections see the
+/// new behaviour too.
 /// </summary>
 public sealed class StorageProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _targetPort;
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<TcpClient> _open = [];
+    private readonly HashSet<TcpClient> _open = [];
+    private readonly List<Task> _pumps = [];
     private readonly Task _accepting;
-    private volatile ProxyMode _mode = ProxyMode.Forward;
+    private ProxyMode _mode = ProxyMode.Forward;
 
     public StorageProxy(int targetPort)
     {
@@ -30,12 +32,21 @@ public sealed class StorageProxy : IAsyncDisposable
 
     public ProxyMode Mode
     {
-        get => _mode;
-        set
+        get
         {
-            _mode = value;
             lock (_open)
             {
+                return _mode;
+            }
+        }
+
+        set
+        {
+            // One lock for the mode and the open connections: a connection accepted under the old
+            // mode is either closed here or sees the new one.
+            lock (_open)
+            {
+                _mode = value;
                 foreach (var client in _open)
                 {
                     client.Dispose();
@@ -58,15 +69,13 @@ public sealed class StorageProxy : IAsyncDisposable
         await _stop.CancelAsync();
         _listener.Stop();
         Mode = ProxyMode.Refuse;
-        try
+        Task[] pumps;
+        lock (_open)
         {
-            await _accepting;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-            // Stopped.
+            pumps = [_accepting, .. _pumps];
         }
 
+        await Task.WhenAll(pumps).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
     }
 
@@ -74,31 +83,44 @@ public sealed class StorageProxy : IAsyncDisposable
     {
         while (!_stop.IsCancellationRequested)
         {
-            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            switch (_mode)
+            TcpClient client;
+            try
             {
-                case ProxyMode.Refuse:
-                    client.Client.LingerState = new LingerOption(true, 0); // RST, like a closed port
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception ex) when (ex is SocketException or IOException && !_stop.IsCancellationRequested)
+            {
+                continue; // one connection went wrong before it was accepted: keep accepting
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return; // stopped
+            }
+
+            lock (_open)
+            {
+                if (_mode == ProxyMode.Refuse)
+                {
+                    client.Client.LingerState = new LingerOption(true, 0); // reset, not a polite close
                     client.Dispose();
-                    break;
-                case ProxyMode.Hang:
-                    Track(client);
-                    _ = DrainAsync(client);
-                    break;
-                default:
-                    Track(client);
-                    _ = ForwardAsync(client);
-                    break;
+                    continue;
+                }
+
+                _open.Add(client);
+                _pumps.RemoveAll(t => t.IsCompleted);
+                _pumps.Add(_mode == ProxyMode.Hang ? DrainAsync(client) : ForwardAsync(client));
             }
         }
     }
 
-    private void Track(TcpClient client)
+    private void Untrack(TcpClient client)
     {
         lock (_open)
         {
-            _open.Add(client);
+            _open.Remove(client);
         }
+
+        client.Dispose();
     }
 
     private async Task DrainAsync(TcpClient client)
@@ -116,18 +138,24 @@ public sealed class StorageProxy : IAsyncDisposable
         {
             // Closed by a mode switch or the caller giving up.
         }
+        finally
+        {
+            Untrack(client);
+        }
     }
 
     private async Task ForwardAsync(TcpClient client)
     {
-        using var upstream = new TcpClient();
+        var upstream = new TcpClient();
         try
         {
             await upstream.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
-            Track(upstream);
-            var a = client.GetStream();
-            var b = upstream.GetStream();
-            await Task.WhenAny(a.CopyToAsync(b, _stop.Token), b.CopyToAsync(a, _stop.Token));
+            lock (_open)
+            {
+                _open.Add(upstream);
+            }
+
+            await Task.WhenAll(PumpAsync(client, upstream), PumpAsync(upstream, client));
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
@@ -135,7 +163,24 @@ public sealed class StorageProxy : IAsyncDisposable
         }
         finally
         {
-            client.Dispose();
+            Untrack(upstream);
+            Untrack(client);
+        }
+    }
+
+    /// <summary>Copies one direction; at its end, half-closes the other side so replies still in flight arrive.</summary>
+    private async Task PumpAsync(TcpClient from, TcpClient to)
+    {
+        try
+        {
+            await from.GetStream().CopyToAsync(to.GetStream(), _stop.Token);
+            to.Client.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+            // A mode switch or either side closing: the other pump ends too.
+            from.Dispose();
+            to.Dispose();
         }
     }
 }

@@ -93,8 +93,15 @@ public sealed partial class PromoteEndpoint(
         }
         else
         {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in root.EnumerateObject())
             {
+                if (!seen.Add(property.Name))
+                {
+                    errors[property.Name] = ["appears more than once"];
+                    continue;
+                }
+
                 switch (property.Name)
                 {
                     case "version" when property.Value.ValueKind == JsonValueKind.String && ModelRegistry.IsVersion(property.Value.GetString()!):

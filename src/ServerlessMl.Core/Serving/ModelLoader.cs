@@ -58,7 +58,13 @@ public sealed class ModelLoader(ModelRegistry registry)
             throw new ModelRefusedException(version, "it has no model.zip");
         }
 
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes.ToMemory().Span));
+        var content = bytes.ToMemory();
+        if (content.Length != manifest.ModelFile.SizeBytes)
+        {
+            throw new ModelRefusedException(version, $"its model.zip is {content.Length} bytes, the manifest says {manifest.ModelFile.SizeBytes}");
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(content.Span));
         if (!string.Equals(hash, manifest.ModelFile.Sha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new ModelRefusedException(version, $"its model.zip has sha256 {hash[..12]}…, the manifest says {manifest.ModelFile.Sha256[..12]}…");

@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using ServerlessMl.Registry;
 using ServerlessMl.Testing;
 using Xunit.Abstractions;
+using static ServerlessMl.Cli.Tests.Serve.ApiClient;
 
 namespace ServerlessMl.Cli.Tests.Serve;
 
@@ -26,9 +26,10 @@ public sealed class AttackTests(ReliabilityFixture fixture, ITestOutputHelper ou
     public async Task Random_hostile_requests_never_get_a_5xx_a_hang_or_a_change(ProxyMode storage, int requests)
     {
         var registry = fixture.App.Get<ModelRegistry>();
-        await RegistryDamage.ApplyAsync(registry.Container, Model, "0001", RegistryDamage.HashMismatch);
-        var champion = (await registry.GetChampionAsync(Model, default))!.Value;
+        await RegistryDamage.ApplyAsync(registry.Container, Model, "0001", RegistryDamage.HashMismatch); // a version that must never become champion
+        var champion = (await registry.GetChampionAsync(Model, default))!.Value.Alias.Version;
         var versions = (await registry.ListVersionsAsync(Model, default)).Count;
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(fixture.Serve.Client, HttpMethod.Post, Predict, BadBodies.ValidJson, ServeFixture.ApiKey)).Status); // warm
         var random = new Random(8 + (int)storage);
         var counts = new Dictionary<string, int>();
         var failures = new List<string>();
@@ -40,24 +41,25 @@ public sealed class AttackTests(ReliabilityFixture fixture, ITestOutputHelper ou
             using var gate = new SemaphoreSlim(8);
             var tasks = Enumerable.Range(0, requests).Select(async i =>
             {
-                var (method, path, body, contentType, key, viaQuery) = Generate(random, i, champion.Alias.Version);
+                var (method, path, body, contentType, key, viaQuery) = Generate(random, i, champion);
                 await gate.WaitAsync();
                 try
                 {
-                    var (status, elapsed) = await SendAsync(method, viaQuery && key is not null ? $"{path}?code={Uri.EscapeDataString(key)}" : path, body, contentType, viaQuery ? null : key);
+                    var target = viaQuery && key is not null ? $"{path}?code={Uri.EscapeDataString(key)}" : path;
+                    var answer = await SendAsync(fixture.Serve.Client, method, target, body, contentType, viaQuery ? null : key);
                     lock (counts)
                     {
-                        counts[$"{(int)status}"] = counts.GetValueOrDefault($"{(int)status}") + 1;
-                        slowest = elapsed > slowest ? elapsed : slowest;
+                        counts[$"{(int)answer.Status}"] = counts.GetValueOrDefault($"{(int)answer.Status}") + 1;
+                        slowest = answer.Elapsed > slowest ? answer.Elapsed : slowest;
                         var outage = storage != ProxyMode.Forward;
-                        if ((int)status >= 500 && !(status == HttpStatusCode.ServiceUnavailable && outage))
+                        if ((int)answer.Status >= 500 && !(answer.Status == HttpStatusCode.ServiceUnavailable && outage))
                         {
-                            failures.Add($"{(int)status} for {method} {path} {Shorten(body)}");
+                            failures.Add($"{(int)answer.Status} for {method} {path} {Shorten(body)}");
                         }
 
-                        if (elapsed > Bound)
+                        if (answer.Elapsed > Bound)
                         {
-                            failures.Add($"{elapsed.TotalSeconds:F1} s for {method} {path}");
+                            failures.Add($"{answer.Elapsed.TotalSeconds:F1} s for {method} {path}");
                         }
                     }
                 }
@@ -75,96 +77,70 @@ public sealed class AttackTests(ReliabilityFixture fixture, ITestOutputHelper ou
 
         output.WriteLine($"storage {storage}: {requests} requests, by status {string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Key}: {c.Value}"))}; slowest {slowest.TotalSeconds:F2} s");
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
-        var after = (await registry.GetChampionAsync(Model, default))!.Value;
-        Assert.Equal(champion.Alias.Version, after.Alias.Version);
-        Assert.Equal(champion.ETag, after.ETag); // not even rewritten
+        Assert.True(counts.GetValueOrDefault(storage == ProxyMode.Forward ? "200" : "503") > 0, "the run never reached what it is meant to exercise");
+        Assert.Equal(champion, (await registry.GetChampionAsync(Model, default))!.Value.Alias.Version);
         Assert.Equal(versions, (await registry.ListVersionsAsync(Model, default)).Count);
         Assert.False(fixture.Serve.HasExited);
-    }
-
-    private async Task<(HttpStatusCode Status, TimeSpan Elapsed)> SendAsync(HttpMethod method, string path, byte[]? body, string? contentType, string? key)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = new ByteArrayContent(body);
-            if (contentType is not null)
-            {
-                request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-            }
-        }
-
-        if (key is not null)
-        {
-            request.Headers.Add("x-functions-key", key);
-        }
-
-        var clock = Stopwatch.StartNew();
-        using var response = await fixture.Serve.Client.SendAsync(request);
-        await response.Content.ReadAsByteArrayAsync();
-        return (response.StatusCode, clock.Elapsed);
     }
 
     private static (HttpMethod, string, byte[]?, string?, string?, bool) Generate(Random random, int i, string champion)
     {
         lock (random)
         {
-            var key = Pick(random, null, "wrong-key", ReliabilityFixture.ApiKey, ReliabilityFixture.AdminKey, ReliabilityFixture.AdminKey + "x", string.Empty);
-            var viaQuery = random.Next(4) == 0;
-            var model = Pick(random, Model, Model, Model, "nope", "BIKE-DEMAND", "..%2F..%2Fetc", "bike-demand%00", new string('a', 300));
-            var route = random.Next(9);
-            var method = random.Next(10) == 0 ? Pick(random, HttpMethod.Put, HttpMethod.Delete, HttpMethod.Patch, HttpMethod.Get, HttpMethod.Post) : null;
-            var (defaultMethod, path, body) = route switch
+            // Every run starts with the admin-keyed promotions that must not move the champion.
+            var promotions = PromoteBodies(champion);
+            if (i < promotions.Length)
             {
-                0 or 1 or 2 => (HttpMethod.Post, $"/api/models/{model}/predict", PredictBody(random)),
+                return (HttpMethod.Post, $"/api/models/{Model}/promote", promotions[i], "application/json", ServeFixture.AdminKey, false);
+            }
+
+            var key = BadBodies.Pick(random, [null, "wrong-key", ServeFixture.ApiKey, ServeFixture.AdminKey, ServeFixture.AdminKey + "x", string.Empty]);
+            var viaQuery = random.Next(4) == 0;
+            var model = BadBodies.Pick(random, [Model, Model, Model, "nope", "BIKE-DEMAND", "..%2F..%2Fetc", "bike-demand%00", new string('a', 300)]);
+            var method = random.Next(10) == 0 ? BadBodies.Pick(random, [HttpMethod.Put, HttpMethod.Delete, HttpMethod.Patch, HttpMethod.Get, HttpMethod.Post]) : null;
+            var (body, contentType) = PredictBody(random, i);
+            var (defaultMethod, path, routeBody) = random.Next(9) switch
+            {
+                0 or 1 or 2 => (HttpMethod.Post, $"/api/models/{model}/predict", body),
                 3 => (HttpMethod.Get, "/api/models", null),
                 4 => (HttpMethod.Get, $"/api/models/{model}", null),
-                5 => (HttpMethod.Post, $"/api/models/{model}/promote", PromoteBody(random, champion)),
-                6 => (HttpMethod.Post, $"/api/models/{model}/retrain", random.Next(2) == 0 ? null : PromoteBody(random, champion)),
+                5 => (HttpMethod.Post, $"/api/models/{model}/promote", BadBodies.Pick(random, promotions)),
+                6 => (HttpMethod.Post, $"/api/models/{model}/retrain", random.Next(2) == 0 ? null : BadBodies.Pick(random, promotions)),
                 7 => (HttpMethod.Get, "/api/health", null),
-                _ => (HttpMethod.Post, Pick(random, "/api", "/api/models/bike-demand", "/admin/host/keys", "/api/models/bike-demand/predict/extra", "/%2e%2e/"), PredictBody(random)),
+                _ => (HttpMethod.Post, BadBodies.Pick(random, ["/api", "/api/models/bike-demand", "/admin/host/keys", "/api/models/bike-demand/predict/extra", "/%2e%2e/"]), body),
             };
-            var contentType = Pick(random, "application/json", "application/json", "application/json; charset=utf-8", "text/plain", null, "application/problem+json");
-            return (method ?? defaultMethod, path, body, contentType, key, viaQuery);
+            return (method ?? defaultMethod, path, routeBody, contentType, key, viaQuery);
         }
     }
 
-    private static byte[]? PromoteBody(Random random, string champion) => Pick<byte[]?>(
-        random,
-        Utf8($$"""{"version":"{{champion}}"}"""), // a no-op promotion
+    private static byte[]?[] PromoteBodies(string champion) =>
+    [
+        Utf8($$"""{"version":"{{champion}}"}"""), // re-points at the champion: allowed, moves nothing
         Utf8("""{"version":"0001"}"""), // damaged: must be refused
         Utf8("""{"version":"0099"}"""),
         Utf8("""{"version":"0001","force":"yes"}"""),
         Utf8("""{"version":["0001"]}"""),
         Utf8("""{"version":"../0001"}"""),
-        Utf8("""{"version":"0001","version":"0002"}"""),
+        Utf8($$"""{"version":"{{champion}}","version":"0001"}"""),
         Utf8("{\"version\":"),
         Utf8(new string('[', 10_000)),
-        null);
+        null,
+    ];
 
-    private static byte[]? PredictBody(Random random)
+    /// <summary>The bad-input generator's bodies, and those it does not make: names that differ in case, date-only timestamps, a BOM, huge strings.</summary>
+    private static (byte[]? Body, string? ContentType) PredictBody(Random random, int index)
     {
         var valid = BadBodies.ValidJson;
-        return random.Next(14) switch
+        return random.Next(8) switch
         {
-            0 => Utf8(valid),
-            1 => Utf8($"[{valid},{valid}]"),
-            2 => Utf8(valid[..random.Next(valid.Length)]),
-            3 => Utf8(valid.Replace("\"weather\":1", "\"weather\":1e308", StringComparison.Ordinal)),
-            4 => Utf8(valid.Replace("2011-01-24T08:00:00", Pick(random, "2011-01-24", "9999-99-99T99:00", "", "\\u0000", "2011-01-24T08:00:00+99:00"), StringComparison.Ordinal)),
-            5 => Utf8("[" + string.Join(',', Enumerable.Repeat(valid, random.Next(99, 105))) + "]"),
-            6 => Utf8(new string('[', random.Next(1, 5000))),
-            7 => [.. Enumerable.Range(0, random.Next(1, 400)).Select(_ => (byte)random.Next(256))],
-            8 => Utf8(valid.Replace("\"humidity\":60", "\"humidity\":60,\"Humidity\":600,\"extra\":{\"a\":[1,2,{\"b\":null}]}", StringComparison.Ordinal)),
-            9 => Utf8("\"" + new string('x', random.Next(10, 70_000)) + "\""),
-            10 => [0xEF, 0xBB, 0xBF, .. Utf8(valid)],
-            11 => Utf8(valid.Replace("6,", "NaN,", StringComparison.Ordinal)),
-            12 => null,
-            _ => Utf8("[" + string.Join(',', Enumerable.Repeat("{}", random.Next(1, 50))) + "]"),
+            0 => (Utf8(valid.Replace("2011-01-24T08:00:00", BadBodies.Pick(random, ["2011-01-24", "9999-99-99T99:00", "", "\\u0000", "2011-01-24T08:00:00+99:00"]), StringComparison.Ordinal)), "application/json"),
+            1 => (Utf8(valid.Replace("\"humidity\":60", "\"humidity\":60,\"Humidity\":600,\"humidity\":6", StringComparison.Ordinal)), "application/json"),
+            2 => ([0xEF, 0xBB, 0xBF, .. Utf8(valid)], "application/json; charset=utf-8"),
+            3 => (Utf8("\"" + new string('x', random.Next(10, 70_000)) + "\""), "application/json"),
+            4 => (null, null),
+            _ => BadBodies.Next(random, index),
         };
     }
-
-    private static T Pick<T>(Random random, params T[] choices) => choices[random.Next(choices.Length)];
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 

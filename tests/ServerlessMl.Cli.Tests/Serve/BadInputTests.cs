@@ -142,5 +142,5 @@ internal static class BadBodies
         return bytes;
     }
 
-    private static T Pick<T>(Random random, T[] items) => items[random.Next(items.Length)];
+    public static T Pick<T>(Random random, T[] items) => items[random.Next(items.Length)];
 }

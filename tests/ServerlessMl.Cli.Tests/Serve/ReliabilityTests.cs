@@ -26,20 +26,20 @@ public sealed class ReliabilityTests(ReliabilityFixture fixture) : IClassFixture
     [Fact]
     public async Task With_storage_stopped_every_storage_route_is_a_503_with_retry_after_and_predict_serves_from_memory()
     {
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(Client, HttpMethod.Post, Predict, Valid, ReliabilityFixture.ApiKey)).Status);
         var champion = await ChampionAsync();
+        var loaded = await ServedVersionAsync();
         fixture.Proxy.Mode = ProxyMode.Refuse;
         try
         {
             foreach (var (method, path, body) in StorageRoutes(champion))
             {
-                var answer = await SendAsync(Client, method, path, body, ReliabilityFixture.AdminKey);
+                var answer = await SendAsync(Client, method, path, body, ServeFixture.AdminKey);
                 AssertUnavailable(answer, $"{method} {path}");
             }
 
-            var predict = await SendAsync(Client, HttpMethod.Post, Predict, Valid, ReliabilityFixture.ApiKey);
+            var predict = await SendAsync(Client, HttpMethod.Post, Predict, Valid, ServeFixture.ApiKey);
             Assert.True(predict.Status == HttpStatusCode.OK, predict.ToString());
-            Assert.Equal(champion, predict.Json.GetProperty("version").GetString());
+            Assert.Equal(loaded, predict.Json.GetProperty("version").GetString());
 
             var health = await SendAsync(Client, HttpMethod.Get, "/api/health", null, key: null);
             Assert.True(health.Status == HttpStatusCode.OK, health.ToString()); // a model is loaded: degraded, not down
@@ -58,22 +58,22 @@ public sealed class ReliabilityTests(ReliabilityFixture fixture) : IClassFixture
     [Fact]
     public async Task With_storage_hung_every_route_answers_within_the_deadline_and_a_cold_instance_says_503()
     {
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(Client, HttpMethod.Post, Predict, Valid, ReliabilityFixture.ApiKey)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(Client, HttpMethod.Post, Predict, Valid, ServeFixture.ApiKey)).Status);
         var champion = await ChampionAsync();
-        await using var cold = await fixture.StartColdInstanceAsync();
+        await using var cold = await fixture.StartInstanceAsync();
         fixture.Proxy.Mode = ProxyMode.Hang;
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(2.5)); // the warm instance's champion check is now due, and will hang
-            var warmPredict = await SendAsync(Client, HttpMethod.Post, Predict, Valid, ReliabilityFixture.ApiKey);
+            var warmPredict = await SendAsync(Client, HttpMethod.Post, Predict, Valid, ServeFixture.ApiKey);
             Assert.True(warmPredict.Status == HttpStatusCode.OK && warmPredict.Elapsed < Bound, warmPredict.ToString());
 
             foreach (var (method, path, body) in StorageRoutes(champion))
             {
-                AssertUnavailable(await SendAsync(Client, method, path, body, ReliabilityFixture.AdminKey), $"warm {method} {path}");
+                AssertUnavailable(await SendAsync(Client, method, path, body, ServeFixture.AdminKey), $"warm {method} {path}");
             }
 
-            var coldPredict = await SendAsync(cold.Client, HttpMethod.Post, Predict, Valid, ReliabilityFixture.ApiKey);
+            var coldPredict = await SendAsync(cold.Client, HttpMethod.Post, Predict, Valid, ServeFixture.ApiKey);
             AssertUnavailable(coldPredict, "cold predict");
             var coldHealth = await SendAsync(cold.Client, HttpMethod.Get, "/api/health", null, key: null);
             AssertUnavailable(coldHealth, "cold health", problem: false);
@@ -85,14 +85,9 @@ public sealed class ReliabilityTests(ReliabilityFixture fixture) : IClassFixture
         }
 
         // Storage back: the cold instance loads and serves.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        Answer again;
-        do
-        {
-            again = await SendAsync(cold.Client, HttpMethod.Post, Predict, Valid, ReliabilityFixture.ApiKey);
-        }
-        while (again.Status != HttpStatusCode.OK && DateTime.UtcNow < deadline && await Delay());
-        Assert.True(again.Status == HttpStatusCode.OK, again.ToString());
+        Answer? again = null;
+        await WaitForAsync(async () => (again = await SendAsync(cold.Client, HttpMethod.Post, Predict, Valid, ServeFixture.ApiKey)).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(30));
+        Assert.True(again!.Status == HttpStatusCode.OK, again.ToString());
     }
 
     [Fact]
@@ -100,18 +95,22 @@ public sealed class ReliabilityTests(ReliabilityFixture fixture) : IClassFixture
     {
         var champion = await ChampionAsync();
         var other = champion == "0001" ? "0002" : "0001";
-        Assert.Equal(champion, (await SendAsync(Client, HttpMethod.Post, Predict, Valid, ReliabilityFixture.ApiKey)).Json.GetProperty("version").GetString());
+
+        // An instance of its own with a deadline that a load on a busy 2-core machine fits in: the
+        // promise rests on the check and load finishing within the deadline.
+        await using var idle = await fixture.StartInstanceAsync(new Dictionary<string, string> { ["ModelStorage__TimeoutSeconds"] = "20" });
+        Assert.Equal(champion, (await SendAsync(idle.Client, HttpMethod.Post, Predict, Valid, ServeFixture.ApiKey)).Json.GetProperty("version").GetString());
         try
         {
             await Registry.PromoteAsync(Model, other, "moved by another instance", null, default);
             await Task.Delay(TimeSpan.FromSeconds(2.5)); // idle for longer than ModelRefreshSeconds (2)
 
-            var first = await SendAsync(Client, HttpMethod.Post, Predict, Valid, ReliabilityFixture.ApiKey);
+            var first = await SendAsync(idle.Client, HttpMethod.Post, Predict, Valid, ServeFixture.ApiKey);
             Assert.Equal(other, first.Json.GetProperty("version").GetString());
         }
         finally
         {
-            await Registry.PromoteAsync(Model, champion, "restored", null, default);
+            await RestoreAsync(champion);
         }
     }
 
@@ -119,7 +118,7 @@ public sealed class ReliabilityTests(ReliabilityFixture fixture) : IClassFixture
     public async Task With_the_champion_alias_deleted_health_says_no_champion_is_set()
     {
         var champion = await ChampionAsync();
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(Client, HttpMethod.Post, Predict, Valid, ReliabilityFixture.ApiKey)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(Client, HttpMethod.Post, Predict, Valid, ServeFixture.ApiKey)).Status);
         await Registry.Container.GetBlobClient(ModelRegistry.ChampionBlobName(Model)).DeleteAsync();
         try
         {
@@ -128,14 +127,14 @@ public sealed class ReliabilityTests(ReliabilityFixture fixture) : IClassFixture
             Assert.Equal("degraded", warm.Json.GetProperty("status").GetString());
             Assert.Equal("no champion is set", warm.Json.GetProperty("models")[0].GetProperty("problem").GetString());
 
-            await using var cold = await fixture.StartColdInstanceAsync();
+            await using var cold = await fixture.StartInstanceAsync();
             var coldHealth = await SendAsync(cold.Client, HttpMethod.Get, "/api/health", null, key: null);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, coldHealth.Status);
             Assert.Equal("no champion is set", coldHealth.Json.GetProperty("models")[0].GetProperty("problem").GetString());
         }
         finally
         {
-            await Registry.PromoteAsync(Model, champion, "restored", null, default);
+            await RestoreAsync(champion);
         }
     }
 
@@ -147,25 +146,52 @@ public sealed class ReliabilityTests(ReliabilityFixture fixture) : IClassFixture
         fixture.Data.AddDay();
         await fixture.App.Get<Training.TrainingDataUploader>().UploadAsync(Model, Training.LocalDataFiles.Open(fixture.Data.Folder, fixture.Data.Folder), false, null, default);
 
-        using (var leave = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+        var logFrom = fixture.Serve.Log.Length;
+        string LogSinceStart() => fixture.Serve.Log[logFrom..];
+
+        using (var leave = new CancellationTokenSource())
         {
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-                SendAsync(Client, HttpMethod.Post, $"/api/models/{Model}/retrain", null, ReliabilityFixture.AdminKey, leave.Token));
+            var request = SendAsync(Client, HttpMethod.Post, $"/api/models/{Model}/retrain", null, ServeFixture.AdminKey, leave.Token);
+            await WaitForAsync(() => LogSinceStart().Contains("Retrain of bike-demand started (admin request)", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+            await leave.CancelAsync(); // the caller leaves once the run has started
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
         }
 
         // The run logs its outcome last, after publishing and promoting.
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (!fixture.Serve.Log.Contains("Retrain of bike-demand: Promoted", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(250);
-        }
-
-        Assert.Contains("Retrain of bike-demand: Promoted", fixture.Serve.Log, StringComparison.Ordinal);
+        await WaitForAsync(() => LogSinceStart().Contains("Retrain of bike-demand: Promoted", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
+        Assert.Contains("Retrain of bike-demand: Promoted", LogSinceStart(), StringComparison.Ordinal);
         Assert.Equal(before + 1, (await Registry.ListVersionsAsync(Model, default)).Count);
-        await Registry.PromoteAsync(Model, champion, "restored", null, default);
+        await RestoreAsync(champion);
     }
 
     private async Task<string> ChampionAsync() => (await Registry.GetChampionAsync(Model, default))!.Value.Alias.Version;
+
+    private async Task<string?> ServedVersionAsync()
+    {
+        var answer = await SendAsync(Client, HttpMethod.Post, Predict, Valid, ServeFixture.ApiKey);
+        Assert.True(answer.Status == HttpStatusCode.OK, answer.ToString());
+        return answer.Json.GetProperty("version").GetString();
+    }
+
+    /// <summary>Puts the champion back and waits until the shared instance serves it, so the next test starts where this one did.</summary>
+    private async Task RestoreAsync(string champion)
+    {
+        await Registry.PromoteAsync(Model, champion, "restored", null, default);
+        string? served = null;
+        await WaitForAsync(async () => (served = await ServedVersionAsync()) == champion, TimeSpan.FromSeconds(30));
+        Assert.Equal(champion, served);
+    }
+
+    private static Task WaitForAsync(Func<bool> condition, TimeSpan limit) => WaitForAsync(() => Task.FromResult(condition()), limit);
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan limit)
+    {
+        var until = DateTime.UtcNow + limit;
+        while (!await condition() && DateTime.UtcNow < until)
+        {
+            await Task.Delay(100);
+        }
+    }
 
     private static IEnumerable<(HttpMethod Method, string Path, string? Body)> StorageRoutes(string champion) =>
     [
@@ -191,15 +217,9 @@ public sealed class ReliabilityTests(ReliabilityFixture fixture) : IClassFixture
     /// <summary>No endpoint, port, SDK or socket text: those are for the log, not for callers.</summary>
     private static void AssertNoInternals(Answer answer)
     {
-        foreach (var leak in new[] { "127.0.0.1", "localhost", "Connection refused", "devstoreaccount1", "Exception", "Retry failed", "Status:" })
+        foreach (var leak in new[] { "127.0.0.1", "localhost", "Connection", "reset by peer", "devstoreaccount1", "Exception", "Retry failed", "Status:" })
         {
             Assert.DoesNotContain(leak, answer.Body, StringComparison.OrdinalIgnoreCase);
         }
-    }
-
-    private static async Task<bool> Delay()
-    {
-        await Task.Delay(250);
-        return true;
     }
 }

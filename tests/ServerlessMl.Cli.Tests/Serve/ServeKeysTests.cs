@@ -13,7 +13,7 @@ public sealed class ServeKeysTests(ServeFixture fixture) : IClassFixture<ServeFi
         await using var serve = await ServeProcess.StartAsync(fixture.Environment(), "--api-key", "only-function");
         var champion = (await fixture.App.Get<Registry.ModelRegistry>().GetChampionAsync(ChampionSetup.Model, default))!.Value.Alias.Version;
 
-        foreach (var key in new[] { null, "only-function", "guess" })
+        foreach (var key in new[] { null, string.Empty, "only-function", "guess", ServeFixture.AdminKey })
         {
             var promote = await SendAsync(serve.Client, HttpMethod.Post, "/api/models/bike-demand/promote", $$"""{"version":"{{champion}}"}""", key);
             Assert.True(promote.Status == HttpStatusCode.Unauthorized, $"promote with key {key ?? "none"}: {promote}");

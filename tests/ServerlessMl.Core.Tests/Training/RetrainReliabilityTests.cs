@@ -24,7 +24,7 @@ public sealed class RetrainReliabilityTests(AzuriteFixture azurite) : IClassFixt
         await ChampionSetup.TrainVersionsAsync(app, _data, 1);
         var registry = app.Get<ModelRegistry>();
         await RegistryDamage.ApplyAsync(registry.Container, Model, "0001", RegistryDamage.ManifestNotJson);
-        await AddDayAsync(app);
+        await ChampionSetup.AddDayAsync(app, _data);
 
         var outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
 
@@ -40,7 +40,7 @@ public sealed class RetrainReliabilityTests(AzuriteFixture azurite) : IClassFixt
         await ChampionSetup.TrainVersionsAsync(app, _data, 1);
         var registry = app.Get<ModelRegistry>();
         await registry.Container.GetBlobClient(ModelRegistry.ChampionBlobName(Model)).UploadAsync(BinaryData.FromString("{\"model\":"), overwrite: true);
-        await AddDayAsync(app);
+        await ChampionSetup.AddDayAsync(app, _data);
 
         var outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
 
@@ -66,7 +66,7 @@ public sealed class RetrainReliabilityTests(AzuriteFixture azurite) : IClassFixt
     public async Task A_file_over_the_size_limit_fails_the_run_naming_the_blob_before_anything_is_downloaded()
     {
         using var app = NewApp(new() { ["Training:MaxFileBytes"] = "1024" });
-        await app.Get<TrainingDataUploader>().UploadAsync(Model, LocalDataFiles.Open(_data.Folder, _data.Folder), false, null, default);
+        await ChampionSetup.UploadAsync(app, _data);
 
         var outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
 
@@ -85,7 +85,7 @@ public sealed class RetrainReliabilityTests(AzuriteFixture azurite) : IClassFixt
         var lastDay = SampleData.FirstDay.AddDays(_data.Days - 1);
         await app.Get<TrainingDataSource>().Container.GetBlobClient(DailyBlobName.For(Model, lastDay))
             .UploadAsync(Path.Combine(_data.Folder, $"{lastDay:yyyy-MM-dd}.csv"), overwrite: true); // same bytes, new ETag
-        await AddDayAsync(app);
+        await ChampionSetup.AddDayAsync(app, _data);
 
         var outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
 
@@ -99,9 +99,12 @@ public sealed class RetrainReliabilityTests(AzuriteFixture azurite) : IClassFixt
     {
         using var app = NewApp();
         await ChampionSetup.TrainVersionsAsync(app, _data, 1);
-        await AddDayAsync(app);
+        await ChampionSetup.AddDayAsync(app, _data);
+        var registry = app.Get<ModelRegistry>();
+        var versions = (await registry.ListVersionsAsync(Model, default)).Count;
         _proxy.Mode = ProxyMode.Refuse;
         RetrainOutcome outcome;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
@@ -111,17 +114,19 @@ public sealed class RetrainReliabilityTests(AzuriteFixture azurite) : IClassFixt
             _proxy.Mode = ProxyMode.Forward;
         }
 
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed.TotalSeconds:F1} s");
         Assert.Equal(RetrainStatus.Failed, outcome.Status);
         Assert.Equal(RetrainFailure.Storage, outcome.Failure);
         Assert.Contains("model storage", outcome.Reasons[0], StringComparison.Ordinal);
-        Assert.Equal("0001", (await app.Get<ModelRegistry>().GetChampionAsync(Model, default))!.Value.Alias.Version);
+        Assert.Equal("0001", (await registry.GetChampionAsync(Model, default))!.Value.Alias.Version);
+        Assert.Equal(versions, (await registry.ListVersionsAsync(Model, default)).Count);
     }
 
     [Fact]
     public async Task A_busy_run_says_who_holds_the_lease_and_when_it_clears_if_that_run_died()
     {
         using var app = NewApp();
-        await app.Get<TrainingDataUploader>().UploadAsync(Model, LocalDataFiles.Open(_data.Folder, _data.Folder), false, null, default);
+        await ChampionSetup.UploadAsync(app, _data);
         var registry = app.Get<ModelRegistry>();
         await registry.EnsureContainerAsync(default);
         await using var held = await registry.TryAcquireRetrainLeaseAsync(Model, "the other run", default);
@@ -139,30 +144,51 @@ public sealed class RetrainReliabilityTests(AzuriteFixture azurite) : IClassFixt
     [Fact]
     public async Task Lease_renewal_goes_on_after_a_failed_renewal_and_a_failed_release_is_not_thrown()
     {
-        var service = BlobServiceClientFactory.Create(new StorageOptions { ConnectionString = _proxy.ConnectionString(azurite) });
+        // No SDK retries: a renewal during the outage must fail, not wait the outage out.
+        var options = new Azure.Storage.Blobs.BlobClientOptions();
+        options.Retry.MaxRetries = 0;
+        var service = new Azure.Storage.Blobs.BlobServiceClient(_proxy.ConnectionString(azurite), options);
         var container = service.GetBlobContainerClient("leases-" + Guid.NewGuid().ToString("N")[..8]);
         await container.CreateIfNotExistsAsync();
         var lockBlob = container.GetBlobClient("m/retrain.lock");
-        var timing = new LeaseTiming(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(1));
-        var lease = await RetrainLease.TryAcquireAsync(lockBlob, "test", NullLogger.Instance, default, timing);
-        Assert.NotNull(lease);
-
-        _proxy.Mode = ProxyMode.Refuse; // the renewal at 3 s fails
-        await Task.Delay(TimeSpan.FromSeconds(5));
-        _proxy.Mode = ProxyMode.Forward;
-        await Task.Delay(TimeSpan.FromSeconds(13)); // past the 15 s the first acquisition bought
-
         var direct = azurite.CreateClient().GetBlobContainerClient(container.Name).GetBlobClient("m/retrain.lock");
-        Assert.Null(await RetrainLease.TryAcquireAsync(direct, "intruder", NullLogger.Instance, default, timing)); // still held
-
-        _proxy.Mode = ProxyMode.Refuse;
+        var log = new EventLog();
+        var timing = new LeaseTiming(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(1));
+        var lease = await RetrainLease.TryAcquireAsync(lockBlob, "test", log, default, timing);
+        Assert.NotNull(lease);
+        var disposed = false;
         try
         {
-            await lease.DisposeAsync(); // the release fails: logged, not thrown
+            var stampedAtStart = await RetrainLease.DescribeAsync(direct, default);
+            _proxy.Mode = ProxyMode.Refuse; // the renewal at 3 s fails
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            _proxy.Mode = ProxyMode.Forward;
+            Assert.Contains(110, log.EventIds); // a renewal failed ...
+            await Task.Delay(TimeSpan.FromSeconds(13)); // ... and we are past the 15 s the acquisition bought
+
+            Assert.Null(await RetrainLease.TryAcquireAsync(direct, "intruder", NullLogger.Instance, default, timing)); // still held
+            Assert.True((await RetrainLease.DescribeAsync(direct, default))!.RenewedUtc > stampedAtStart!.RenewedUtc); // renewed after the outage
+
+            _proxy.Mode = ProxyMode.Refuse;
+            try
+            {
+                disposed = true;
+                await lease.DisposeAsync(); // the release fails: logged, not thrown
+            }
+            finally
+            {
+                _proxy.Mode = ProxyMode.Forward;
+            }
+
+            Assert.Contains(111, log.EventIds);
+            Assert.Equal(Azure.Storage.Blobs.Models.LeaseState.Leased, (await direct.GetPropertiesAsync()).Value.LeaseState); // not released: it expires by itself
         }
         finally
         {
-            _proxy.Mode = ProxyMode.Forward;
+            if (!disposed)
+            {
+                await lease.DisposeAsync();
+            }
         }
     }
 
@@ -171,12 +197,6 @@ public sealed class RetrainReliabilityTests(AzuriteFixture azurite) : IClassFixt
         var values = ChampionSetup.LenientGate(settings);
         values["ModelStorage"] = _proxy.ConnectionString(azurite);
         return TestApp.Create(azurite, values);
-    }
-
-    private async Task AddDayAsync(TestApp app)
-    {
-        _data.AddDay();
-        await app.Get<TrainingDataUploader>().UploadAsync(Model, LocalDataFiles.Open(_data.Folder, _data.Folder), false, null, default);
     }
 
     public Task InitializeAsync()
@@ -189,5 +209,35 @@ public sealed class RetrainReliabilityTests(AzuriteFixture azurite) : IClassFixt
     {
         await _proxy.DisposeAsync();
         _data.Dispose();
+    }
+
+    /// <summary>Records the event ids a component logs.</summary>
+    private sealed class EventLog : Microsoft.Extensions.Logging.ILogger
+    {
+        private readonly List<int> _ids = [];
+
+        public IReadOnlyList<int> EventIds
+        {
+            get
+            {
+                lock (_ids)
+                {
+                    return [.. _ids];
+                }
+            }
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_ids)
+            {
+                _ids.Add(eventId.Id);
+            }
+        }
     }
 }
