@@ -28,13 +28,20 @@ public sealed class HttpContractTests(ServeFixture fixture) : IClassFixture<Serv
     [Fact]
     public async Task An_array_gives_one_prediction_per_item_in_order()
     {
-        var night = Valid.Replace("T08:", "T03:", StringComparison.Ordinal);
-        using var response = await SendAsync(HttpMethod.Post, Predict, $"[{Valid},{night},{Valid}]", ServeFixture.ApiKey);
+        var items = new[] { "T08:", "T03:", "T17:" }.Select(hour => Valid.Replace("T08:", hour, StringComparison.Ordinal)).ToArray();
+        using var response = await SendAsync(HttpMethod.Post, Predict, $"[{string.Join(',', items)}]", ServeFixture.ApiKey);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var predictions = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("predictions").EnumerateArray().Select(p => p.GetDouble()).ToArray();
-        Assert.Equal(3, predictions.Length);
-        Assert.Equal(predictions[0], predictions[2]);
+        var singles = new double[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            using var single = await SendAsync(HttpMethod.Post, Predict, items[i], ServeFixture.ApiKey);
+            singles[i] = (await single.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("prediction").GetDouble();
+        }
+
+        Assert.Equal(singles, predictions);
+        Assert.Equal(items.Length, singles.Distinct().Count()); // distinct, so any other order fails
         Assert.True(predictions[0] > predictions[1], "08:00 on a Monday should beat 03:00");
     }
 

@@ -38,6 +38,10 @@ public sealed class BikeDemandQualityTests(ITestOutputHelper output) : IDisposab
         Assert.True(ours.Metrics.Rmse < anchor.Rmse, $"RMSE {ours.Metrics.Rmse:F2} is not below the anchor's {anchor.Rmse:F2}");
         Assert.True(ours.Metrics.Mae < anchor.Mae, $"MAE {ours.Metrics.Mae:F2} is not below the anchor's {anchor.Mae:F2}");
         Assert.True(ours.Metrics.RSquared > anchor.RSquared, $"R² {ours.Metrics.RSquared:F4} is not above the anchor's {anchor.RSquared:F4}");
+
+        // Both in rentals: an error in log(1 + rentals) would be below 1, far under half the anchor's.
+        Assert.InRange(ours.Metrics.Rmse, anchor.Rmse / 2, anchor.Rmse);
+        Assert.InRange(ours.Metrics.Mae, anchor.Mae / 2, anchor.Mae);
     }
 
     private static QualityMetrics Anchor(IEnumerable<DataFile> train, IEnumerable<DataFile> test)

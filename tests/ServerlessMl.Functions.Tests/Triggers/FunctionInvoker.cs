@@ -12,7 +12,7 @@ namespace ServerlessMl.Functions.Tests.Triggers;
 /// </summary>
 internal static class FunctionInvoker
 {
-    public static async Task<(int Status, JsonElement Body)> InvokeAsync(
+    public static async Task<FunctionResponse> InvokeAsync(
         IServiceProvider services, Func<HttpRequest, Task<IActionResult>> function, string? json, string contentType = "application/json", string method = "POST")
     {
         var context = new DefaultHttpContext { RequestServices = services };
@@ -30,6 +30,15 @@ internal static class FunctionInvoker
         var result = await function(context.Request);
         await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
         responseBody.Position = 0;
-        return (context.Response.StatusCode, JsonDocument.Parse(responseBody).RootElement.Clone());
+        return new FunctionResponse(context.Response.StatusCode, JsonDocument.Parse(responseBody).RootElement.Clone(), context.Response.Headers);
+    }
+}
+
+internal sealed record FunctionResponse(int Status, JsonElement Body, IHeaderDictionary Headers)
+{
+    public void Deconstruct(out int status, out JsonElement body)
+    {
+        status = Status;
+        body = Body;
     }
 }

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.ML;
 using ServerlessMl.Functions.Triggers;
 using ServerlessMl.Http;
+using ServerlessMl.Models.BikeDemand;
 using ServerlessMl.Registry;
 using ServerlessMl.Testing;
 
@@ -45,6 +47,38 @@ public sealed class HttpFunctionsTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(413, status);
         (status, _) = await InvokeAsync(r => predict.Run(r, "bike-demand", default), Valid, "text/csv");
         Assert.Equal(415, status);
+    }
+
+    [Fact]
+    public async Task Predict_answers_in_rentals_each_item_as_the_champion_scores_it()
+    {
+        await ChampionSetup.TrainVersionsAsync(_app, _data, 1);
+        var hours = new[] { 8, 3, 17 };
+        var batch = "[" + string.Join(',', hours.Select(h => Valid.Replace("T08:", $"T{h:D2}:", StringComparison.Ordinal))) + "]";
+
+        var (status, body) = await InvokeAsync(r => new Predict(_app.Get<PredictEndpoint>()).Run(r, "bike-demand", default), batch);
+
+        Assert.Equal(200, status);
+        var served = body.GetProperty("predictions").EnumerateArray().Select(p => p.GetDouble()).ToArray();
+
+        // The expectation is made here, not by the model definition: the champion's own bytes
+        // scored by a plain engine, and the log(1 + rentals) label mapped back by this test.
+        var ml = new MLContext(seed: 0);
+        var zip = await _app.Get<ModelRegistry>().DownloadModelAsync("bike-demand", "0001", default);
+        var model = ml.Model.Load(zip.ToStream(), out _);
+        using var engine = ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(model);
+        var expected = hours
+            .Select(h => engine.Predict(BikeFeaturizer.Featurize(BikeFeaturizer.FromRequest(ChampionSetup.Request(h)))).Score)
+            .Select(score => Math.Max(0, Math.Exp(score) - 1))
+            .ToArray();
+        Assert.Equal(hours.Length, served.Length);
+        for (var i = 0; i < hours.Length; i++)
+        {
+            Assert.Equal(expected[i], served[i], 0.006);
+        }
+
+        Assert.Equal(hours.Length, served.Distinct().Count()); // so an answer in another order would fail
+        Assert.True(served[0] > 20, $"08:00 on a Monday is tens of rentals in the sample data, not {served[0]}"); // not log units (0-7)
     }
 
     [Fact]
@@ -95,6 +129,38 @@ public sealed class HttpFunctionsTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains("not valid JSON", body.GetProperty("registryError").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Health_is_healthy_degraded_or_unhealthy_as_each_model_can_serve()
+    {
+        var health = new Health(_app.Get<HealthEndpoint>());
+        var registry = _app.Get<ModelRegistry>();
+
+        var response = await InvokeAsync(r => health.Run(r, default), null, method: "GET");
+        AssertHealth(response, 503, "unhealthy", state: "cannot serve", problem: "no champion is set");
+        Assert.Equal("10", response.Headers.RetryAfter.ToString());
+
+        await ChampionSetup.TrainVersionsAsync(_app, _data, 1);
+        AssertHealth(await InvokeAsync(r => health.Run(r, default), null, method: "GET"), 200, "healthy", state: "ready (loads on first request)", problem: null);
+
+        await InvokeAsync(r => new Predict(_app.Get<PredictEndpoint>()).Run(r, "bike-demand", default), Valid);
+        AssertHealth(await InvokeAsync(r => health.Run(r, default), null, method: "GET"), 200, "healthy", state: "serving", problem: null);
+
+        // Serving from memory while the alias is gone or damaged: still answering, but something is off.
+        await registry.Container.GetBlobClient(ModelRegistry.ChampionBlobName("bike-demand")).DeleteAsync();
+        AssertHealth(await InvokeAsync(r => health.Run(r, default), null, method: "GET"), 200, "degraded", state: "serving", problem: "no champion is set");
+        await registry.Container.GetBlobClient(ModelRegistry.ChampionBlobName("bike-demand")).UploadAsync(BinaryData.FromString("{"), overwrite: true);
+        AssertHealth(await InvokeAsync(r => health.Run(r, default), null, method: "GET"), 200, "degraded", state: "serving", problem: "the champion alias is damaged");
+    }
+
+    private static void AssertHealth(FunctionResponse response, int status, string overall, string state, string? problem)
+    {
+        Assert.Equal(status, response.Status);
+        Assert.Equal(overall, response.Body.GetProperty("status").GetString());
+        var model = Assert.Single(response.Body.GetProperty("models").EnumerateArray());
+        Assert.Equal(state, model.GetProperty("state").GetString());
+        Assert.Equal(problem, model.TryGetProperty("problem", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null);
+    }
+
     [Theory]
     [InlineData(RegistryDamage.HashMismatch, "sha256")]
     [InlineData(RegistryDamage.CorruptZip, "cannot be loaded")]
@@ -127,7 +193,7 @@ public sealed class HttpFunctionsTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal("champion version 0001 cannot be loaded", body.GetProperty("models")[0].GetProperty("problem").GetString());
     }
 
-    private Task<(int Status, JsonElement Body)> InvokeAsync(Func<HttpRequest, Task<IActionResult>> function, string? json, string contentType = "application/json", string method = "POST") =>
+    private Task<FunctionResponse> InvokeAsync(Func<HttpRequest, Task<IActionResult>> function, string? json, string contentType = "application/json", string method = "POST") =>
         FunctionInvoker.InvokeAsync(_app.Services, function, json, contentType, method);
 
     public void Dispose()

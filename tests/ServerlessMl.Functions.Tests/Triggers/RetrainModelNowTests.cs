@@ -52,7 +52,7 @@ public sealed class RetrainModelNowTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal("failed", body.GetProperty("status").GetString());
     }
 
-    private Task<(int Status, JsonElement Body)> InvokeAsync(string model) =>
+    private Task<FunctionResponse> InvokeAsync(string model) =>
         FunctionInvoker.InvokeAsync(_app.Services, r => new RetrainModelNow(_app.Get<RetrainEndpoint>()).Run(r, model, default), json: null);
 
     public void Dispose()

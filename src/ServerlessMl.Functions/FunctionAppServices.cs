@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ServerlessMl.Functions;
+
+/// <summary>The function app's service graph: Program.cs and the composition tests call this one method.</summary>
+public static class FunctionAppServices
+{
+    public static IServiceCollection AddFunctionApp(this IServiceCollection services, IConfiguration configuration) =>
+        services
+            .AddServerlessMlTraining(configuration)
+            .AddServerlessMlServing(configuration)
+            .AddRetrainSchedule(configuration);
+}
