@@ -177,6 +177,49 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains("since version 0002 was trained (the gate rejected it)", again.Reasons[0], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_published_model_is_refit_on_the_held_out_days_too()
+    {
+        var app = NewApp();
+        await UploadAsync(app);
+        await app.Get<RetrainJob>().RunAsync(Model, "test", default);
+        var registry = app.Get<ModelRegistry>();
+        var manifest = (await registry.GetManifestAsync(Model, "0001", default))!;
+
+        // Scored on the held-out days: the model that was judged scores exactly the manifest's
+        // metrics; the refit model has trained on those days and must do better on them.
+        var trainer = new ModelTrainer(new BikeDemandModel(), new TrainingOptions { MinTrainingDays = 0, HoldoutDays = 0 });
+        var heldOut = trainer.Validate(LocalDataFiles.Open(_data.Folder, _data.Folder)).Where(f => f.Day >= manifest.ValidationWindow.FirstDay).ToList();
+        var published = trainer.Load((await registry.DownloadModelAsync(Model, "0001", default)).ToStream());
+        var metrics = trainer.Evaluate(published, heldOut);
+
+        Assert.Equal(7 * 24, metrics.Rows);
+        Assert.True(manifest.RefitOnAllData);
+        Assert.True(metrics.Rmse < 0.95 * manifest.Metrics.Rmse, $"published model's RMSE on the held-out days is {metrics.Rmse:F3}, the judged model's {manifest.Metrics.Rmse:F3}: it was not refit");
+    }
+
+    [Fact]
+    public async Task Retention_run_by_the_job_keeps_the_newest_versions_and_the_champion()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var app = NewApp(suffix, ChampionSetup.LenientGate(new() { ["Registry:KeepVersions"] = "2" }));
+        var strict = NewApp(suffix, new() { ["Registry:KeepVersions"] = "2", ["Training:MinRSquared"] = "0.9999" });
+        var registry = app.Get<ModelRegistry>();
+        using var data = new SampleData(days: 21);
+        await ChampionSetup.TrainVersionsAsync(app, data, 3);
+        await registry.PromoteAsync(Model, "0001", "test: an old champion", null, default);
+        await ChampionSetup.AddDayAsync(app, data);
+
+        var outcome = await strict.Get<RetrainJob>().RunAsync(Model, "test", default);
+
+        Assert.Equal(RetrainStatus.Rejected, outcome.Status);
+        Assert.Equal("0004", outcome.Version);
+        var versions = (await registry.ListVersionsAsync(Model, default)).Select(m => m.Version).Order(StringComparer.Ordinal);
+        Assert.Equal(["0001", "0003", "0004"], versions); // the champion, and the newest two others
+        Assert.False(await registry.Container.GetBlobClient(ModelRegistry.ModelBlobName(Model, "0002")).ExistsAsync());
+        Assert.True(await registry.Container.GetBlobClient(ModelRegistry.ModelBlobName(Model, "0001")).ExistsAsync());
+    }
+
     private TestApp NewApp(string? suffix = null, Dictionary<string, string?>? settings = null)
     {
         var app = TestApp.Create(azurite, settings, suffix);

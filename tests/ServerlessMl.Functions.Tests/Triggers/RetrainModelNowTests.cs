@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ServerlessMl.Functions.Triggers;
 using ServerlessMl.Http;
 using ServerlessMl.Models.BikeDemand;
+using ServerlessMl.Registry;
 using ServerlessMl.Testing;
 using ServerlessMl.Training;
 
@@ -50,6 +51,23 @@ public sealed class RetrainModelNowTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(StatusCodes.Status422UnprocessableEntity, status);
         Assert.Contains("bike-demand/2011/01/01.csv", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal("failed", body.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_run_while_another_holds_the_lease_is_a_409_saying_when_it_clears()
+    {
+        await _app.Get<TrainingDataUploader>().UploadAsync(BikeDemandModel.ModelName, LocalDataFiles.Open(_data.Folder, _data.Folder), false, null, default);
+        var registry = _app.Get<ModelRegistry>();
+        await registry.EnsureContainerAsync(default);
+        await using var held = await registry.TryAcquireRetrainLeaseAsync(BikeDemandModel.ModelName, "another instance", default);
+        Assert.NotNull(held);
+
+        var (status, body) = await InvokeAsync(BikeDemandModel.ModelName);
+
+        Assert.Equal(StatusCodes.Status409Conflict, status);
+        Assert.Contains("held by another instance", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.True(body.TryGetProperty("leaseClearsByUtc", out _), body.ToString());
+        Assert.Null(await registry.GetChampionAsync(BikeDemandModel.ModelName, default)); // the run did nothing
     }
 
     private Task<FunctionResponse> InvokeAsync(string model) =>
