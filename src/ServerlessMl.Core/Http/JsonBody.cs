@@ -35,11 +35,7 @@ public static class JsonBody
             {
                 if (length == buffer.Length)
                 {
-                    if (length > maxBytes)
-                    {
-                        return (null, Problems.PayloadTooLarge($"The body is over the limit of {maxBytes} bytes."));
-                    }
-
+                    // length <= maxBytes here (checked after every read), so the buffer can still grow.
                     var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);

@@ -8,8 +8,9 @@ using Xunit.Abstractions;
 namespace ServerlessMl.Cli.Tests.Serve;
 
 /// <summary>
-/// Thousands of generated bad bodies against a running `serve`: no 5xx, the process stays up, and
-/// the model still answers good requests afterwards.
+/// Thousands of generated bad bodies against a running `serve`: no 5xx, every body the contract
+/// refuses is refused and every one it accepts is answered (judged by <see cref="RequestOracle"/>),
+/// the process stays up, and the model still answers good requests afterwards.
 /// </summary>
 public sealed class BadInputTests(ServeFixture fixture, ITestOutputHelper output) : IClassFixture<ServeFixture>
 {
@@ -22,6 +23,8 @@ public sealed class BadInputTests(ServeFixture fixture, ITestOutputHelper output
         var random = new Random(20261127);
         var statuses = new Dictionary<int, int>();
         var fiveHundreds = new List<string>();
+        var misjudged = new List<string>();
+        var accepted = 0;
         var lockObject = new object();
 
         await Parallel.ForEachAsync(Enumerable.Range(0, Bodies), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
@@ -38,18 +41,27 @@ public sealed class BadInputTests(ServeFixture fixture, ITestOutputHelper output
             request.Headers.Add("x-functions-key", ServeFixture.ApiKey);
             using var response = await fixture.Serve.Client.SendAsync(request, ct);
             var status = (int)response.StatusCode;
+            var valid = RequestOracle.IsValid(body, contentType);
             lock (lockObject)
             {
                 statuses[status] = statuses.GetValueOrDefault(status) + 1;
+                accepted += valid ? 1 : 0;
                 if (status >= 500)
                 {
                     fiveHundreds.Add($"{status} for {Preview(body)}");
                 }
+
+                if (valid != (status == 200))
+                {
+                    misjudged.Add($"{status} for a body the contract {(valid ? "accepts" : "refuses")} ({contentType}): {Preview(body)}");
+                }
             }
         });
 
-        output.WriteLine("status counts: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}")));
+        output.WriteLine("status counts: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}")) + $"; {accepted} bodies valid by the contract");
         Assert.Empty(fiveHundreds);
+        Assert.Empty(misjudged);
+        Assert.InRange(accepted, 50, Bodies / 2); // the generator makes both kinds
         Assert.Equal(Bodies, statuses.Values.Sum());
         Assert.Subset(statuses.Keys.ToHashSet(), new HashSet<int> { 400, 413, 415 }); // the generator reached every kind of refusal
         Assert.False(fixture.Serve.HasExited, "serve exited");

@@ -1,0 +1,77 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using ServerlessMl.Http;
+
+namespace ServerlessMl.Core.Tests.Http;
+
+/// <summary>
+/// The body reader on bodies past its first 64 KiB buffer, with and without a Content-Length (a
+/// chunked request has none), arriving in small reads as they do from a socket.
+/// </summary>
+public sealed class JsonBodyTests
+{
+    private const int Limit = 200 * 1024;
+
+    [Theory]
+    [InlineData(150 * 1024, true)]
+    [InlineData(150 * 1024, false)]
+    [InlineData(Limit, false)]
+    public async Task A_body_larger_than_the_first_buffer_and_within_the_limit_is_read_whole(int size, bool withLength)
+    {
+        var (document, problem) = await JsonBody.ReadAsync(Request(Body(size), withLength), Limit, default);
+
+        Assert.Null(problem);
+        using (document)
+        {
+            Assert.Equal(size, document!.RootElement.GetProperty("padding").GetString()!.Length + Overhead);
+        }
+    }
+
+    [Theory]
+    [InlineData(Limit + 1)]
+    [InlineData(Limit * 3)]
+    public async Task A_chunked_body_over_the_limit_is_a_413_found_while_reading(int size)
+    {
+        var (document, problem) = await JsonBody.ReadAsync(Request(Body(size), withLength: false), Limit, default);
+
+        Assert.Null(document);
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, Assert.IsAssignableFrom<IStatusCodeHttpResult>(problem).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_declared_length_over_the_limit_is_a_413_before_any_read()
+    {
+        var request = Request(Body(Limit + 1), withLength: true);
+        request.Body = new ThrowingStream();
+
+        var (_, problem) = await JsonBody.ReadAsync(request, Limit, default);
+
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, Assert.IsAssignableFrom<IStatusCodeHttpResult>(problem).StatusCode);
+    }
+
+    private const int Overhead = 14; // {"padding":"..."} without the padding
+
+    private static byte[] Body(int size) => Encoding.UTF8.GetBytes("{\"padding\":\"" + new string('x', size - Overhead) + "\"}");
+
+    private static HttpRequest Request(byte[] body, bool withLength)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.ContentType = "application/json";
+        context.Request.Body = new TrickleStream(body);
+        context.Request.ContentLength = withLength ? body.Length : null;
+        return context.Request;
+    }
+
+    /// <summary>Hands out at most 1,000 bytes a read, as a socket does.</summary>
+    private sealed class TrickleStream(byte[] data) : MemoryStream(data)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, 1_000)], cancellationToken);
+    }
+
+    private sealed class ThrowingStream : MemoryStream
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("the body was read although its declared length is over the limit");
+    }
+}

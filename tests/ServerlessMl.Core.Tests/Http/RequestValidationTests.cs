@@ -1,0 +1,65 @@
+using System.Text.Json;
+using ServerlessMl.Http;
+using ServerlessMl.Models.BikeDemand;
+
+namespace ServerlessMl.Core.Tests.Http;
+
+/// <summary>The documented range of every bike-demand field, at and just past each edge.</summary>
+public sealed class RequestValidationTests
+{
+    [Theory]
+    [InlineData("weather", "1", true)]
+    [InlineData("weather", "4", true)]
+    [InlineData("weather", "0", false)]
+    [InlineData("weather", "5", false)]
+    [InlineData("temperatureC", "-40", true)]
+    [InlineData("temperatureC", "50", true)]
+    [InlineData("temperatureC", "-40.1", false)]
+    [InlineData("temperatureC", "50.1", false)]
+    [InlineData("feelsLikeC", "-60", true)]
+    [InlineData("feelsLikeC", "60", true)]
+    [InlineData("feelsLikeC", "-60.1", false)]
+    [InlineData("feelsLikeC", "60.1", false)]
+    [InlineData("humidity", "0", true)]
+    [InlineData("humidity", "100", true)]
+    [InlineData("humidity", "-0.1", false)]
+    [InlineData("humidity", "100.1", false)]
+    [InlineData("windSpeedKmh", "0", true)]
+    [InlineData("windSpeedKmh", "200", true)]
+    [InlineData("windSpeedKmh", "-0.1", false)]
+    [InlineData("windSpeedKmh", "200.1", false)]
+    [InlineData("timestamp", "\"2000-01-01T00:00:00\"", true)]
+    [InlineData("timestamp", "\"2100-12-31T23:00:00\"", true)]
+    [InlineData("timestamp", "\"1999-12-31T23:00:00\"", false)]
+    [InlineData("timestamp", "\"2101-01-01T00:00:00\"", false)]
+    [InlineData("holiday", "true", true)]
+    [InlineData("holiday", "null", true)]
+    [InlineData("holiday", "1", false)]
+    public void Each_field_is_accepted_up_to_its_edge_and_refused_past_it(string field, string value, bool accepted)
+    {
+        var body = $$"""{"timestamp":"2011-01-24T08:00:00","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12,"holiday":false}""";
+        var document = JsonDocument.Parse(body.Replace(Field(body, field), $"\"{field}\":{value}", StringComparison.Ordinal));
+        var errors = new Dictionary<string, string[]>();
+
+        var request = RequestBinder.Bind(document.RootElement, typeof(BikeDemandRequest), string.Empty, errors);
+
+        if (accepted)
+        {
+            Assert.Empty(errors);
+            Assert.IsType<BikeDemandRequest>(request);
+        }
+        else
+        {
+            var error = Assert.Single(errors);
+            Assert.Equal(field, error.Key);
+        }
+    }
+
+    /// <summary>The <c>"name":value</c> text of one field in <paramref name="body"/>.</summary>
+    private static string Field(string body, string field)
+    {
+        var start = body.IndexOf($"\"{field}\":", StringComparison.Ordinal);
+        var end = body.IndexOfAny([',', '}'], start);
+        return body[start..end];
+    }
+}
