@@ -55,6 +55,72 @@ public sealed class CliCommandTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Offline_train_holds_out_a_fraction_of_the_days_and_no_refit_saves_the_judged_model()
+    {
+        var data = Path.Combine(_work, "days");
+        Assert.Equal(0, (await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "40", "--seed", "5")).ExitCode);
+        var heldOut = Path.Combine(_work, "held-out");
+        Directory.CreateDirectory(heldOut);
+        foreach (var file in Directory.GetFiles(data, "*.csv").Order(StringComparer.Ordinal).TakeLast(10))
+        {
+            File.Copy(file, Path.Combine(heldOut, Path.GetFileName(file)));
+        }
+
+        // Scored on the held-out quarter: the judged model scores the manifest's own metrics; a refit one has seen those days.
+        foreach (var refit in new[] { false, true })
+        {
+            var model = Path.Combine(_work, refit ? "refit" : "judged", "model.zip");
+            var train = await CliRunner.RunAsync(null, ["train", "--data", data, "--output", model, "--holdout-fraction", "0.25", .. refit ? Array.Empty<string>() : ["--no-refit"]]);
+            Assert.True(train.ExitCode == 0, train.StdErr);
+            var manifest = JsonDocument.Parse(File.ReadAllText(TrainManifest(model))).RootElement;
+            Assert.Equal(10, manifest.GetProperty("validationWindow").GetProperty("days").GetInt32());
+            Assert.Equal(refit, manifest.GetProperty("refitOnAllData").GetBoolean());
+
+            var evaluate = await CliRunner.RunAsync(null, "evaluate", "--model", model, "--data", heldOut);
+            Assert.True(evaluate.ExitCode == 0, evaluate.StdErr);
+            var rmse = JsonDocument.Parse(evaluate.StdOut).RootElement.GetProperty("rmse").GetDouble();
+            var judged = manifest.GetProperty("metrics").GetProperty("rmse").GetDouble();
+            if (refit)
+            {
+                Assert.True(rmse < 0.95 * judged, $"refit model scores RMSE {rmse} on days it trained on, the judged model {judged}");
+            }
+            else
+            {
+                Assert.Equal(judged, rmse, 6);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Upload_keeps_the_days_already_in_storage_unless_told_to_overwrite()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["ModelStorage"] = azurite.ConnectionString,
+            ["ModelStorage__TrainingContainer"] = "upload-" + Guid.NewGuid().ToString("N")[..12],
+        };
+        var data = Path.Combine(_work, "days");
+        await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "3", "--seed", "1");
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "data", "upload", "--source", data)).ExitCode);
+        await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "3", "--seed", "2"); // the same days, other counts
+        var blob = new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, env["ModelStorage__TrainingContainer"]).GetBlobClient("bike-demand/2011/01/02.csv");
+        var original = (await blob.DownloadContentAsync()).Value.Content.ToString();
+        Assert.NotEqual(original, File.ReadAllText(Path.Combine(data, "2011-01-02.csv")));
+
+        var kept = await CliRunner.RunAsync(env, "data", "upload", "--source", data);
+        Assert.True(kept.ExitCode == 0, kept.StdErr);
+        Assert.Contains("Uploaded 0 day(s); 3 already there and kept", kept.StdErr, StringComparison.Ordinal);
+        Assert.Equal(original, (await blob.DownloadContentAsync()).Value.Content.ToString());
+
+        var replaced = await CliRunner.RunAsync(env, "data", "upload", "--source", data, "--overwrite");
+        Assert.True(replaced.ExitCode == 0, replaced.StdErr);
+        Assert.Contains("Uploaded 3 day(s)", replaced.StdErr, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllText(Path.Combine(data, "2011-01-02.csv")), (await blob.DownloadContentAsync()).Value.Content.ToString());
+    }
+
+    private static string TrainManifest(string modelZip) => Path.Combine(Path.GetDirectoryName(modelZip)!, "model.manifest.json");
+
+    [Fact]
     public async Task Bad_data_exits_with_code_2_and_names_the_file_and_row()
     {
         var data = Path.Combine(_work, "days");

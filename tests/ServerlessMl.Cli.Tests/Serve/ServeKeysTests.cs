@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using ServerlessMl.Testing;
 using static ServerlessMl.Cli.Tests.Serve.ApiClient;
 
@@ -24,6 +25,55 @@ public sealed class ServeKeysTests(ServeFixture fixture) : IClassFixture<ServeFi
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(serve.Client, HttpMethod.Post, Predict, BadBodies.ValidJson, "only-function")).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(serve.Client, HttpMethod.Post, Predict, BadBodies.ValidJson, null)).Status);
         Assert.Contains("retrain and promote refuse every request", serve.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_in_the_code_query_parameter_counts_as_the_header_does()
+    {
+        var champion = (await fixture.App.Get<Registry.ModelRegistry>().GetChampionAsync(ChampionSetup.Model, default))!.Value.Alias.Version;
+        string Query(string path, string key) => $"{path}?code={Uri.EscapeDataString(key)}";
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(fixture.Serve.Client, HttpMethod.Post, Query(Predict, ServeFixture.ApiKey), BadBodies.ValidJson, null)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(fixture.Serve.Client, HttpMethod.Post, Query(Predict, "guess"), BadBodies.ValidJson, null)).Status);
+        var promote = $$"""{"version":"{{champion}}"}""";
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(fixture.Serve.Client, HttpMethod.Post, Query("/api/models/bike-demand/promote", ServeFixture.ApiKey), promote, null)).Status);
+        var admin = await SendAsync(fixture.Serve.Client, HttpMethod.Post, Query("/api/models/bike-demand/promote", ServeFixture.AdminKey), promote, null);
+        Assert.True(admin.Status == HttpStatusCode.OK, admin.ToString());
+    }
+
+    [Fact]
+    public async Task The_benchmark_routes_take_the_function_key_when_keys_are_set()
+    {
+        await using var serve = await ServeProcess.StartAsync(fixture.Environment(), "--benchmark-endpoints", "--api-key", "bench-key");
+
+        foreach (var path in new[] { "/bench/by-hand/bike-demand/predict", "/bench/constant" })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(serve.Client, HttpMethod.Post, path, BadBodies.ValidJson, null)).Status);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(serve.Client, HttpMethod.Post, path, BadBodies.ValidJson, "guess")).Status);
+            var keyed = await SendAsync(serve.Client, HttpMethod.Post, path, BadBodies.ValidJson, "bench-key");
+            Assert.True(keyed.Status == HttpStatusCode.OK, $"{path}: {keyed}");
+        }
+    }
+
+    [Fact]
+    public async Task Preload_loads_the_champion_before_any_request_and_without_it_nothing_loads()
+    {
+        await using var plain = await ServeProcess.StartAsync(fixture.Environment(), "--api-key", "k");
+        await using var preloaded = await ServeProcess.StartAsync(fixture.Environment(), "--api-key", "k", "--preload");
+
+        var until = DateTime.UtcNow.AddSeconds(60);
+        JsonElement model;
+        do
+        {
+            model = (await SendAsync(preloaded.Client, HttpMethod.Get, "/api/health", null, null)).Json.GetProperty("models")[0];
+            await Task.Delay(100);
+        }
+        while (model.GetProperty("state").GetString() != "serving" && DateTime.UtcNow < until);
+
+        Assert.Equal("serving", model.GetProperty("state").GetString());
+        Assert.Equal(model.GetProperty("champion").GetString(), model.GetProperty("loadedVersion").GetString());
+        var cold = (await SendAsync(plain.Client, HttpMethod.Get, "/api/health", null, null)).Json.GetProperty("models")[0];
+        Assert.Equal("ready (loads on first request)", cold.GetProperty("state").GetString());
     }
 
     [Theory]
