@@ -193,14 +193,20 @@ public sealed partial class ModelRegistry
             wroteModel = true;
             await manifestBlob.UploadAsync(BinaryData.FromObjectAsJson(manifest, RegistryJson.Options), onlyIfAbsent, cancellationToken);
         }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        catch (Exception ex)
         {
-            throw new RegistryConflictException($"Version {manifest.Version} of {manifest.Model} already exists.", ex);
-        }
-        catch when (wroteModel)
-        {
-            // A model.zip without its manifest is invisible but wastes space and blocks the number.
-            await modelBlob.DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+            if (wroteModel)
+            {
+                // A model.zip without its manifest is invisible but wastes space and blocks the number;
+                // one beside another version's manifest would not match it.
+                await modelBlob.DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+            }
+
+            if (ex is RequestFailedException { Status: 409 or 412 } conflict)
+            {
+                throw new RegistryConflictException($"Version {manifest.Version} of {manifest.Model} already exists.", conflict);
+            }
+
             throw;
         }
 

@@ -275,8 +275,17 @@ public sealed partial class ModelPool : IDisposable
                 return Task.CompletedTask;
             }
 
-            slot.Refreshing = Task.Run(() => RefreshCoreAsync(slot));
-            return slot.Refreshing;
+            var refresh = Task.Run(() => RefreshCoreAsync(slot));
+            slot.Refreshing = refresh;
+
+            // A finished check is dropped: kept, its task would hold the generation it retired.
+            _ = refresh.ContinueWith(
+                static (done, state) => ((ModelSlot)state!).Forget(done),
+                slot,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            return refresh;
         }
     }
 
@@ -402,6 +411,17 @@ public sealed partial class ModelPool : IDisposable
 
         public IModelDefinition Definition { get; } = definition;
         public Task? Refreshing { get; set; }
+
+        public void Forget(Task refresh)
+        {
+            lock (Gate)
+            {
+                if (ReferenceEquals(Refreshing, refresh))
+                {
+                    Refreshing = null;
+                }
+            }
+        }
         public Azure.ETag? AliasETag { get; set; }
         public string? FailedVersion { get; set; }
         public string? FailureReason { get; set; }

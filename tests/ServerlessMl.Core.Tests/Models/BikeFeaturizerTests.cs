@@ -38,6 +38,18 @@ public sealed class BikeFeaturizerTests
     }
 
     [Fact]
+    public void Csv_weather_is_read_in_the_units_the_uci_documentation_gives()
+    {
+        // ../shared/datasets/bike-sharing/SOURCE.md: temp = °C/41, atemp = °C/50, hum = %/100, windspeed = km/h/67.
+        var features = Model.FromRow(Row("2011-01-03,1,0,1,8,0,1,1,2,0.22,0.2273,0.8,0.1045"));
+
+        Assert.Equal(9.02, features.TemperatureC, 3);
+        Assert.Equal(11.365, features.FeelsLikeC, 3);
+        Assert.Equal(80, features.Humidity, 3);
+        Assert.Equal(7.0015, features.WindSpeedKmh, 3);
+    }
+
+    [Fact]
     public void Calendar_features_come_from_the_timestamp_not_the_csv_calendar_columns()
     {
         // A row whose weekday/workingday columns lie: the date (a Saturday) wins.

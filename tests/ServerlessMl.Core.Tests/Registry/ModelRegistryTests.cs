@@ -65,18 +65,37 @@ public sealed class ModelRegistryTests(AzuriteFixture azurite) : IDisposable
         await Assert.ThrowsAsync<VersionNotFoundException>(() => registry.DownloadModelAsync(Model, "0001", default));
     }
 
-    [Fact]
-    public async Task Publishing_a_version_number_that_exists_is_refused_without_touching_it()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Publishing_a_version_number_that_exists_is_refused_without_touching_it(bool zipMissing)
     {
         var app = await AppWithVersionsAsync(1);
         var registry = app.Get<ModelRegistry>();
         var existing = (await registry.GetManifestAsync(Model, "0001", default))!;
-        var before = await registry.DownloadModelAsync(Model, "0001", default);
+        if (zipMissing)
+        {
+            await RegistryDamage.ApplyAsync(registry.Container, Model, "0001", RegistryDamage.MissingZip);
+        }
+
+        var before = await SnapshotAsync(registry);
 
         await Assert.ThrowsAsync<RegistryConflictException>(() =>
             registry.PublishVersionAsync(existing with { CreatedUtc = DateTimeOffset.UtcNow }, new MemoryStream([1, 2, 3]), default));
 
-        Assert.Equal(before.ToArray(), (await registry.DownloadModelAsync(Model, "0001", default)).ToArray());
+        Assert.Equal(before, await SnapshotAsync(registry)); // the same blobs, each with the same ETag
+    }
+
+    /// <summary>Every blob of the model's versions with its ETag.</summary>
+    private static async Task<string> SnapshotAsync(ModelRegistry registry)
+    {
+        var lines = new List<string>();
+        await foreach (var blob in registry.Container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{Model}/versions/", default))
+        {
+            lines.Add($"{blob.Name} {blob.Properties.ETag}");
+        }
+
+        return string.Join('\n', lines);
     }
 
     /// <summary>An app whose registry holds <paramref name="count"/> versions (one per new day of data).</summary>

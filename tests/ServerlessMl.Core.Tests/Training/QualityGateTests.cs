@@ -15,7 +15,23 @@ public sealed class QualityGateTests
         var decision = QualityGate.Decide(Metrics(0.9, 50), null, Thresholds, "no champion yet");
 
         Assert.True(decision.Passed);
-        Assert.Contains("no champion yet", decision.Reasons);
+        Assert.Equal(["R² 0.9000 on the held-out days meets the floor 0.8000", "no champion yet"], decision.Reasons);
+    }
+
+    [Theory]
+    [InlineData(0.5, 125.0, true)] // exactly at both limits: allowed
+    [InlineData(0.4999, 125.0, false)]
+    [InlineData(0.5, 125.001, false)]
+    public void The_limits_themselves_pass_and_anything_past_them_fails(double r2, double candidateRmse, bool passes)
+    {
+        // 100 x (1 + 0.25) is exactly 125 in floating point, so the boundary is the boundary.
+        var thresholds = new GateThresholds { MinRSquared = 0.5, MaxRmseRegression = 0.25 };
+        var comparison = new ChampionComparison("0003", Window, Metrics(0.9, candidateRmse), Metrics(0.9, 100));
+
+        var decision = QualityGate.Decide(Metrics(r2, 50), comparison, thresholds);
+
+        Assert.Equal(passes, decision.Passed);
+        Assert.Contains(decision.Reasons, r => r.Contains("the allowed 125.00", StringComparison.Ordinal));
     }
 
     [Fact]

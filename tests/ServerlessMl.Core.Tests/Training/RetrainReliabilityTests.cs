@@ -17,19 +17,25 @@ public sealed class RetrainReliabilityTests(AzuriteFixture azurite) : IClassFixt
     private readonly SampleData _data = new(days: 21);
     private StorageProxy _proxy = null!;
 
-    [Fact]
-    public async Task A_damaged_champion_manifest_does_not_stop_retraining_and_the_gate_says_why_it_judged_on_the_floor_alone()
+    [Theory]
+    [InlineData(RegistryDamage.ManifestNotJson, "manifest bike-demand/versions/0001/manifest.json is missing or damaged")]
+    [InlineData(RegistryDamage.ShortSchemaHash, "manifest bike-demand/versions/0001/manifest.json is missing or damaged")]
+    [InlineData(RegistryDamage.OtherSchema, "champion 0001 was built for another input schema")]
+    [InlineData(RegistryDamage.CorruptZip, "champion 0001 could not be loaded")]
+    [InlineData(RegistryDamage.MissingZip, "champion 0001 could not be loaded")]
+    public async Task A_champion_that_cannot_be_compared_does_not_stop_retraining_and_the_gate_says_why_it_judged_on_the_floor_alone(string damage, string note)
     {
         using var app = NewApp();
         await ChampionSetup.TrainVersionsAsync(app, _data, 1);
         var registry = app.Get<ModelRegistry>();
-        await RegistryDamage.ApplyAsync(registry.Container, Model, "0001", RegistryDamage.ManifestNotJson);
+        await RegistryDamage.ApplyAsync(registry.Container, Model, "0001", damage);
         await ChampionSetup.AddDayAsync(app, _data);
 
         var outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
 
         Assert.True(outcome.Status == RetrainStatus.Promoted, string.Join("; ", outcome.Reasons));
-        Assert.Contains(outcome.Reasons, r => r.Contains(ModelRegistry.ManifestBlobName(Model, "0001"), StringComparison.Ordinal) && r.Contains("floor alone", StringComparison.Ordinal));
+        Assert.Null(outcome.Comparison); // nothing was compared with a champion this app cannot trust
+        Assert.Contains(outcome.Reasons, r => r.Contains(note, StringComparison.Ordinal) && r.Contains("the floor alone decides", StringComparison.Ordinal));
         Assert.Equal("0002", outcome.Version);
     }
 
