@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing of Core's logic (Training/, Registry/, Serving/, Http/) with Stryker.NET against
 # the in-process test projects (Core.Tests, Functions.Tests). A measurement, not a CI step: it takes
-# about an hour on two cores. Reports land in src/ServerlessMl.Core/StrykerOutput/<time>/reports/.
+# a long while on two cores (see docs/testing.md). Reports land in src/ServerlessMl.Core/StrykerOutput/<time>/reports/.
 #
 #   scripts/mutation.sh [extra dotnet-stryker arguments, e.g. --mutate "**/Training/QualityGate.cs"]
 set -euo pipefail
