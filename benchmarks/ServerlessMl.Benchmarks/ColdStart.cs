@@ -59,8 +59,9 @@ internal static class ColdStart
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .AddServerlessMlTraining(configuration)
-            .AddServerlessMlServing(configuration);
+            .AddServerlessMl(configuration)
+            .AddModel<ServerlessMl.Models.BikeDemand.BikeDemandModel>()
+            .Services;
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         var pool = provider.GetRequiredService<ModelPool>();
         using var lease = await pool.RentAsync(Model, CancellationToken.None);

@@ -45,7 +45,7 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
 
     protected override async Task PrepareAsync()
     {
-        _endpoint = new PredictEndpoint(ModelCatalog.Default, Pool, Options.Create(new ServingOptions()));
+        _endpoint = new PredictEndpoint(new ModelCatalog([new ServerlessMl.Models.BikeDemand.BikeDemandModel()]), Pool, Options.Create(new ServingOptions()));
         _services = new ServiceCollection().AddLogging().BuildServiceProvider();
         _element = JsonDocument.Parse(Fixed).RootElement.Clone();
 

@@ -22,7 +22,7 @@ public static class CliServices
             .AddFilter("Azure", LogLevel.Warning)
             .SetMinimumLevel(LogLevel.Information));
         services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        services.AddServerlessMlTraining(configuration);
+        services.AddServerlessMl(configuration).AddShippedModels();
         services.AddSingleton<Training.TrainingDataUploader>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }

@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ServerlessMl.Models;
 using ServerlessMl.Registry;
@@ -11,6 +12,17 @@ namespace ServerlessMl;
 
 public static class ServiceCollectionExtensions
 {
+    /// <summary>
+    /// Everything: storage, registry, retrain job, model pool and HTTP handlers, with every setting
+    /// validated at start. Register each model on the returned builder:
+    /// <c>services.AddServerlessMl(configuration).AddModel&lt;MyModel&gt;()</c>.
+    /// </summary>
+    public static ServerlessMlBuilder AddServerlessMl(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddServerlessMlTraining(configuration).AddServerlessMlServing(configuration);
+        return new ServerlessMlBuilder(services, configuration);
+    }
+
     /// <summary>
     /// Storage, the model catalog, the registry and the retrain job, with every setting validated
     /// when the host starts (a wrong value stops it with a message naming the setting).
@@ -27,7 +39,7 @@ public static class ServiceCollectionExtensions
             .ValidateSettingsOnStart(StorageOptions.SectionName);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value);
         services.AddSingleton(sp => BlobServiceClientFactory.Create(sp.GetRequiredService<StorageOptions>()));
-        services.AddSingleton(ModelCatalog.Default);
+        services.TryAddSingleton<ModelCatalog>();
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<Serving.ModelLoader>();
         services.AddSingleton<Serving.ChampionPromoter>();

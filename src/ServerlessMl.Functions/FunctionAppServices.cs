@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ServerlessMl.Models.BikeDemand;
 
 namespace ServerlessMl.Functions;
 
@@ -8,7 +9,8 @@ public static class FunctionAppServices
 {
     public static IServiceCollection AddFunctionApp(this IServiceCollection services, IConfiguration configuration) =>
         services
-            .AddServerlessMlTraining(configuration)
-            .AddServerlessMlServing(configuration)
+            .AddServerlessMl(configuration)
+            .AddModel<BikeDemandModel>()
+            .Services
             .AddRetrainSchedule(configuration);
 }

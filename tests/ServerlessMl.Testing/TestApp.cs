@@ -46,7 +46,7 @@ public sealed class TestApp : IDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        services.AddServerlessMlTraining(configuration).AddServerlessMlServing(configuration);
+        services.AddServerlessMl(configuration).AddModel<Models.BikeDemand.BikeDemandModel>();
         services.AddSingleton<Training.TrainingDataUploader>();
         configure?.Invoke(services);
         return new TestApp(services.BuildServiceProvider(), values["ModelStorage:TrainingContainer"]!, values["ModelStorage:ModelsContainer"]!);

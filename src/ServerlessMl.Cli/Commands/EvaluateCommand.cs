@@ -42,7 +42,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var definition = ModelCatalog.Default.Get(settings.Name);
+        var definition = CliModels.Catalog.Get(settings.Name);
         using var scratch = new ScratchFolder();
         var trainer = new ModelTrainer(definition, new TrainingOptions { MinTrainingDays = 0, HoldoutDays = 0 });
         var files = trainer.Validate(LocalDataFiles.Open(settings.Data, scratch.Path));

@@ -74,7 +74,7 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Azure", LogLevel.Warning);
         builder.Services.AddProblemDetails();
-        builder.Services.AddServerlessMlTraining(builder.Configuration).AddServerlessMlServing(builder.Configuration);
+        builder.Services.AddServerlessMl(builder.Configuration).AddShippedModels();
         if (settings.BenchmarkEndpoints)
         {
             builder.Services.AddSingleton<ByHandPredictEndpoint>();

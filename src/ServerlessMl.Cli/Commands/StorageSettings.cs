@@ -20,7 +20,7 @@ public class StorageSettings : CommandSettings
     public string? BlobUri { get; init; }
 
     public override Spectre.Console.ValidationResult Validate() =>
-        Models.ModelCatalog.Default.TryGet(Model, out _)
+        CliModels.Catalog.TryGet(Model, out _)
             ? Spectre.Console.ValidationResult.Success()
-            : Spectre.Console.ValidationResult.Error(Models.ModelCatalog.Default.Unknown(Model));
+            : Spectre.Console.ValidationResult.Error(CliModels.Catalog.Unknown(Model));
 }

@@ -72,7 +72,7 @@ public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
 
     private static int TrainOffline(Settings settings)
     {
-        var definition = ModelCatalog.Default.Get(settings.Model);
+        var definition = CliModels.Catalog.Get(settings.Model);
         using var scratch = new ScratchFolder();
         var found = LocalDataFiles.Open(settings.Data!, scratch.Path);
         var options = new TrainingOptions { RefitOnAllData = !settings.NoRefit };

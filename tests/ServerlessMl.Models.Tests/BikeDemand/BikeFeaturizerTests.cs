@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.ML;
 using ServerlessMl.Models.BikeDemand;
 
-namespace ServerlessMl.Core.Tests.Models;
+namespace ServerlessMl.Models.Tests.BikeDemand;
 
 public sealed class BikeFeaturizerTests
 {

@@ -6,7 +6,7 @@ using ServerlessMl.Testing;
 using ServerlessMl.Training;
 using Xunit.Abstractions;
 
-namespace ServerlessMl.Core.Tests.Models;
+namespace ServerlessMl.Models.Tests.BikeDemand;
 
 /// <summary>
 /// The default pipeline against ML.NET's own sample pipeline for this data (FastTreeTweedie on

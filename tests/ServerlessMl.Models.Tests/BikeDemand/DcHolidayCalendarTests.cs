@@ -1,7 +1,7 @@
 using ServerlessMl.Models.BikeDemand;
 using ServerlessMl.Testing;
 
-namespace ServerlessMl.Core.Tests.Models;
+namespace ServerlessMl.Models.Tests.BikeDemand;
 
 public sealed class DcHolidayCalendarTests
 {

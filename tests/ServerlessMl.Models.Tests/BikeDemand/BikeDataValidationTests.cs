@@ -2,7 +2,7 @@ using Microsoft.ML;
 using ServerlessMl.Models.BikeDemand;
 using ServerlessMl.Training;
 
-namespace ServerlessMl.Core.Tests.Models;
+namespace ServerlessMl.Models.Tests.BikeDemand;
 
 public sealed class BikeDataValidationTests : IDisposable
 {
