@@ -66,7 +66,7 @@ internal static class ColdStart
         var pool = provider.GetRequiredService<ModelPool>();
         using var lease = await pool.RentAsync(Model, CancellationToken.None);
         var prediction = lease.Predict(BenchEnvironment.SampleRequest());
-        Print(lease.Generation.Version, prediction);
+        Print(lease.Generation.Version, (double)prediction);
         return 0;
     }
 

@@ -72,7 +72,7 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
     {
         var context = NewContext(Fixed);
         await context.Request.Body.CopyToAsync(Stream.Null);
-        await Results.Ok(new PredictEndpoint.SinglePrediction("constant", "0000", 1.0)).ExecuteAsync(context);
+        await Results.Ok(new ServerlessMl.Models.RegressionAnswer("constant", "0000", 1.0)).ExecuteAsync(context);
     }
 
     [Benchmark(Description = "RequestBinder.Bind, one item")]

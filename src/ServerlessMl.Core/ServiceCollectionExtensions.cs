@@ -49,6 +49,8 @@ public static class ServiceCollectionExtensions
 
         services.AddValidatedSettings<TrainingOptions>(configuration, TrainingOptions.SectionName);
         services.AddValidatedSettings<RegistryOptions>(configuration, RegistryOptions.SectionName);
+        services.AddOptions<ModelSettingsMap>().Bind(configuration.GetSection(ModelSettings.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ModelSettingsMap>, ModelSettingsValidator>();
         return services;
     }
 

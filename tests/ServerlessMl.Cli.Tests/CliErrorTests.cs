@@ -161,8 +161,8 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
         ["ModelStorage__ModelsContainer"] = _app.ModelsContainer,
         ["Training__HoldoutDays"] = "7",
         ["Training__MinTrainingDays"] = "14",
-        ["Training__MinRSquared"] = "-1",
-        ["Training__MaxRmseRegression"] = "10",
+        ["Models__bike-demand__Gate__Floor"] = "-1",
+        ["Models__bike-demand__Gate__MaxRegression"] = "10",
     };
 
     private static void AssertShortError((int ExitCode, string StdOut, string StdErr) result, int exitCode, string expected)

@@ -49,7 +49,7 @@ public static class ChampionSetup
     /// <summary>Settings that let every retrain pass the gate, so setup can make versions at will.</summary>
     public static Dictionary<string, string?> LenientGate(Dictionary<string, string?>? more = null)
     {
-        var settings = new Dictionary<string, string?> { ["Training:MinRSquared"] = "-1", ["Training:MaxRmseRegression"] = "10" };
+        var settings = new Dictionary<string, string?> { ["Models:bike-demand:Gate:Floor"] = "-1", ["Models:bike-demand:Gate:MaxRegression"] = "10" };
         foreach (var (key, value) in more ?? [])
         {
             settings[key] = value;

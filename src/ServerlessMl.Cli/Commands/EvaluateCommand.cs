@@ -47,7 +47,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         var trainer = new ModelTrainer(definition, new TrainingOptions { MinTrainingDays = 0, HoldoutDays = 0 });
         var files = trainer.Validate(LocalDataFiles.Open(settings.Data, scratch.Path));
         var metrics = trainer.Evaluate(LoadZip(trainer, settings.ModelPath), files);
-        Ui.WriteJson(new { metrics.RSquared, metrics.Rmse, metrics.Mae, metrics.Rows, days = files.Count });
+        Ui.WriteJson(metrics);
         return 0;
     }
 }

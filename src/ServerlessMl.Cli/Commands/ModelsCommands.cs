@@ -17,18 +17,19 @@ public sealed class ModelsListCommand : AsyncCommand<StorageSettings>
         var champion = (await registry.CheckChampionAsync(settings.Model, known: null, cancellationToken)).Alias;
         var versions = await registry.ListVersionsAsync(settings.Model, cancellationToken);
 
-        var table = new Table().AddColumns("version", "created (UTC)", "gate", "R²", "RMSE", "MAE", "days", "champion");
+        var metricNames = versions.SelectMany(v => v.Metrics.Values.Keys).Distinct(StringComparer.Ordinal).ToList();
+        var table = new Table().AddColumns(["version", "created (UTC)", "gate", .. metricNames, "rows", "files", "champion"]);
         foreach (var v in versions)
         {
-            table.AddRow(
+            table.AddRow([
                 v.Version,
                 v.CreatedUtc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                 v.Gate.Passed ? "passed" : "[red]rejected[/]",
-                v.Metrics.RSquared.ToString("F4", CultureInfo.InvariantCulture),
-                v.Metrics.Rmse.ToString("F2", CultureInfo.InvariantCulture),
-                v.Metrics.Mae.ToString("F2", CultureInfo.InvariantCulture),
+                .. metricNames.Select(m => v.Metrics[m].ToString("F4", CultureInfo.InvariantCulture)),
+                v.Metrics.Rows.ToString(CultureInfo.InvariantCulture),
                 v.Data.Blobs.Count.ToString(CultureInfo.InvariantCulture),
-                v.Version == champion?.Version ? "[green]*[/]" : string.Empty);
+                v.Version == champion?.Version ? "[green]*[/]" : string.Empty,
+            ]);
         }
 
         Ui.Err.Write(table);

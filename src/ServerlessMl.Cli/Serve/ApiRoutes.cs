@@ -34,7 +34,7 @@ public static class ApiRoutes
             bench.MapPost("/constant", async (HttpRequest request, CancellationToken ct) =>
             {
                 await request.Body.CopyToAsync(Stream.Null, ct);
-                return Results.Ok(new PredictEndpoint.SinglePrediction("constant", "0000", 1.0));
+                return Results.Ok(new Models.RegressionAnswer("constant", "0000", 1.0));
             });
 
             // The cold-start floor: the same host, the model loaded by hand on each call.

@@ -59,7 +59,7 @@ public sealed class ByHandPredictEndpoint(ModelCatalog catalog, ModelRegistry re
         var engine = definition.CreateEngine(ml, transformer);
         try
         {
-            return Results.Ok(new PredictEndpoint.SinglePrediction(model, version, Math.Round(definition.Predict(engine, input), 2)));
+            return Results.Ok(definition.Answer(version, definition.Predict(engine, input)));
         }
         finally
         {

@@ -7,7 +7,8 @@ using ServerlessMl.Serving;
 namespace ServerlessMl.Http;
 
 /// <summary>
-/// POST /api/models/{model}/predict: one JSON object gives <c>{model, version, prediction}</c>;
+/// POST /api/models/{model}/predict: one JSON object gives one answer (regression
+/// <c>{model, version, prediction}</c>, classification <c>{model, version, label, probability}</c>);
 /// a JSON array of 1..MaxBatch objects gives <c>{model, version, predictions}</c>.
 /// </summary>
 public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptions<ServingOptions> options)
@@ -79,23 +80,18 @@ public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptio
                 var version = lease.Generation.Version;
                 if (!batch)
                 {
-                    return Results.Ok(new SinglePrediction(definition.Name, version, Round(lease.Predict(requests[0]))));
+                    return Results.Ok(definition.Answer(version, lease.Predict(requests[0])));
                 }
 
-                var predictions = new double[requests.Length];
+                var predictions = new object[requests.Length];
                 for (var i = 0; i < requests.Length; i++)
                 {
-                    predictions[i] = Round(lease.Predict(requests[i]));
+                    predictions[i] = lease.Predict(requests[i]);
                 }
 
-                return Results.Ok(new BatchPrediction(definition.Name, version, predictions));
+                return Results.Ok(definition.Answer(version, predictions));
             }
         }
     }
 
-    private static double Round(double value) => Math.Round(value, 2);
-
-    public sealed record SinglePrediction(string Model, string Version, double Prediction);
-
-    public sealed record BatchPrediction(string Model, string Version, IReadOnlyList<double> Predictions);
 }

@@ -4,9 +4,9 @@ namespace ServerlessMl.Models;
 
 /// <summary>
 /// Everything the generic machinery (training job, registry, serving) needs to know about one
-/// model. A model is one folder under Models/ with a class deriving from
-/// <see cref="RegressionModelDefinition{TRow, TRequest, TFeatures, TPrediction}"/>, registered in
-/// <see cref="ModelCatalog"/>.
+/// model. Derive from <see cref="RegressionModelDefinition{TRow, TRequest, TFeatures, TPrediction}"/>
+/// or <see cref="BinaryClassificationModelDefinition{TRow, TRequest, TFeatures, TPrediction}"/>,
+/// and register it with <see cref="ServerlessMlBuilder.AddModel{TModel}"/>.
 /// </summary>
 public interface IModelDefinition
 {
@@ -15,8 +15,14 @@ public interface IModelDefinition
 
     string Description { get; }
 
-    /// <summary>The header every daily CSV file must have, in order.</summary>
-    IReadOnlyList<string> CsvColumns { get; }
+    /// <summary>The task (<see cref="ModelTasks"/>): its metrics and the shape of its answers.</summary>
+    string Task { get; }
+
+    /// <summary>How the model's data files are written.</summary>
+    DataFormat Format { get; }
+
+    /// <summary>Which rows are held out to judge a candidate.</summary>
+    HoldoutSplit Split { get; }
 
     GateThresholds DefaultGate { get; }
 
@@ -30,14 +36,14 @@ public interface IModelDefinition
     Type RequestType { get; }
 
     /// <summary>
-    /// Reads one daily file with ML.NET's text loader and checks every row; throws
+    /// Reads one data file with ML.NET's text loader and checks every row; throws
     /// <see cref="Training.DataValidationException"/> naming the row on the first problem.
     /// </summary>
     /// <returns>The number of data rows.</returns>
     long ValidateFile(MLContext ml, string localPath, string blobName, DateOnly day);
 
-    /// <summary>Streams the rows of the given files through the featurizer into a data view.</summary>
-    IDataView LoadFeatures(MLContext ml, IReadOnlyList<string> localPaths);
+    /// <summary>Streams the rows of the given files, all or one side of the split, through the featurizer.</summary>
+    IDataView LoadFeatures(MLContext ml, IReadOnlyList<string> localPaths, RowSelection rows = RowSelection.All);
 
     IEstimator<ITransformer> CreatePipeline(MLContext ml);
 
@@ -47,8 +53,29 @@ public interface IModelDefinition
     /// <summary>A prediction engine for a loaded model, typed by the definition.</summary>
     object CreateEngine(MLContext ml, ITransformer model);
 
-    /// <summary>Featurizes one validated request and predicts with an engine from <see cref="CreateEngine"/>, in the label's units.</summary>
-    double Predict(object engine, object request);
+    /// <summary>Featurizes one validated request and predicts with an engine from <see cref="CreateEngine"/>: one answer item.</summary>
+    object Predict(object engine, object request);
+
+    /// <summary>The response body for one prediction.</summary>
+    object Answer(string version, object prediction);
+
+    /// <summary>The response body for a batch, answers in request order.</summary>
+    object Answer(string version, IReadOnlyList<object> predictions);
+}
+
+/// <summary>The tasks ServerlessMl can train, judge and serve.</summary>
+public static class ModelTasks
+{
+    public const string Regression = "regression";
+    public const string BinaryClassification = "binaryClassification";
+}
+
+/// <summary>Which rows of a model's data: every row, or one side of its <see cref="HashedRowsSplit"/>.</summary>
+public enum RowSelection
+{
+    All,
+    Training,
+    Holdout,
 }
 
 /// <summary>A trainer's name and the parameters it was configured with.</summary>

@@ -1,124 +1,42 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.ML;
-using Microsoft.ML.Data;
-using ServerlessMl.Training;
 
 namespace ServerlessMl.Models;
 
 /// <summary>
-/// The generic half of a regression model definition: loading, validating and featurizing CSV
-/// rows, and evaluating in the label's units. A concrete model supplies the typed pieces.
+/// A regression model: R², RMSE and MAE in the label's own units, gated on R² and on RMSE against
+/// the champion; answers <c>{model, version, prediction}</c>.
 /// </summary>
-/// <typeparam name="TRow">One CSV row, with ML.NET <c>LoadColumn</c> attributes.</typeparam>
-/// <typeparam name="TRequest">One JSON prediction request, in units a caller knows.</typeparam>
+/// <typeparam name="TRow">One data row, with ML.NET <c>LoadColumn</c> attributes.</typeparam>
+/// <typeparam name="TRequest">One JSON prediction request.</typeparam>
 /// <typeparam name="TFeatures">The model's input; must have a float <c>Label</c> column.</typeparam>
 /// <typeparam name="TPrediction">The model's output; must have a float <c>Score</c> column.</typeparam>
-public abstract class RegressionModelDefinition<TRow, TRequest, TFeatures, TPrediction> : IModelDefinition
+public abstract class RegressionModelDefinition<TRow, TRequest, TFeatures, TPrediction> : ModelDefinition<TRow, TRequest, TFeatures, TPrediction>
     where TRow : class, new()
     where TRequest : class
     where TFeatures : class, new()
     where TPrediction : class, new()
 {
-    private string? _schemaHash;
+    public sealed override string Task => ModelTasks.Regression;
 
-    public abstract string Name { get; }
-
-    public abstract string Description { get; }
-
-    public abstract IReadOnlyList<string> CsvColumns { get; }
-
-    public virtual GateThresholds DefaultGate => new();
-
-    public abstract TrainerDescription Trainer { get; }
-
-    public Type RequestType => typeof(TRequest);
-
-    /// <summary>Bump when the featurizer's meaning changes without its columns changing.</summary>
-    protected virtual int FeaturizerVersion => 1;
-
-    public string InputSchemaHash => _schemaHash ??= ComputeSchemaHash();
-
-    /// <summary>The day a row belongs to; it must equal the day in the blob's name.</summary>
-    protected abstract DateOnly DayOf(TRow row);
-
-    /// <summary>Identifies a row within its day, to reject duplicates (e.g. the hour).</summary>
-    protected abstract int KeyOf(TRow row);
-
-    /// <summary>Range and type checks for one row; null when the row is fine.</summary>
-    protected abstract string? Check(TRow row);
-
-    /// <summary>The featurizer applied to training rows; serving uses <see cref="FromRequest"/>.</summary>
-    public abstract TFeatures FromRow(TRow row);
-
-    /// <summary>The featurizer applied to requests; must agree with <see cref="FromRow"/>.</summary>
-    public abstract TFeatures FromRequest(TRequest request);
+    public override GateThresholds DefaultGate => new();
 
     /// <summary>Maps a raw model score back to the label's units (inverse of any label transform).</summary>
     public virtual double ToLabelUnits(float value) => value;
 
-    public abstract IEstimator<ITransformer> CreatePipeline(MLContext ml);
+    /// <summary>The raw score of a prediction, before <see cref="ToLabelUnits"/>.</summary>
+    protected abstract float Score(TPrediction prediction);
 
-    public long ValidateFile(MLContext ml, string localPath, string blobName, DateOnly day)
+    public override QualityMetrics Evaluate(MLContext ml, ITransformer model, IDataView features)
     {
-        ArgumentNullException.ThrowIfNull(ml);
-        CheckHeader(localPath, blobName);
-        var view = CreateLoader(ml).Load(localPath);
-        var seen = new HashSet<int>();
-        long rowNumber = 0;
-        foreach (var row in ml.Data.CreateEnumerable<TRow>(view, reuseRowObject: true))
-        {
-            rowNumber++;
-            var problem = Check(row);
-            if (problem is not null)
-            {
-                throw new DataValidationException(blobName, rowNumber, problem);
-            }
-
-            var rowDay = DayOf(row);
-            if (rowDay != day)
-            {
-                throw new DataValidationException(blobName, rowNumber, $"date {rowDay:yyyy-MM-dd} does not match the file's day {day:yyyy-MM-dd}");
-            }
-
-            if (!seen.Add(KeyOf(row)))
-            {
-                throw new DataValidationException(blobName, rowNumber, $"duplicate row for key {KeyOf(row)} on {day:yyyy-MM-dd}");
-            }
-        }
-
-        if (rowNumber == 0)
-        {
-            throw new DataValidationException(blobName, null, "the file has a header but no data rows");
-        }
-
-        return rowNumber;
-    }
-
-    public IDataView LoadFeatures(MLContext ml, IReadOnlyList<string> localPaths)
-    {
-        ArgumentNullException.ThrowIfNull(ml);
-        ArgumentNullException.ThrowIfNull(localPaths);
-        var rows = CreateLoader(ml).Load(new MultiFileSource([.. localPaths]));
-
-        // Lazy: ML.NET pulls rows through the featurizer as a trainer reads them, so the CSV files are
-        // never held in memory as rows; what a trainer keeps is its own business.
-        var features = ml.Data.CreateEnumerable<TRow>(rows, reuseRowObject: false).Select(FromRow);
-        return ml.Data.LoadFromEnumerable(features);
-    }
-
-    public QualityMetrics Evaluate(MLContext ml, ITransformer model, IDataView features)
-    {
-        ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(model);
-        // One cursor for both columns: each cursor re-reads and re-featurizes the CSV files.
+        // One cursor for both columns: each cursor re-reads and re-featurizes the files.
         var scored = model.Transform(features);
         var labelColumn = scored.Schema["Label"];
         var scoreColumn = scored.Schema["Score"];
         using var cursor = scored.GetRowCursor([labelColumn, scoreColumn]);
         var label = cursor.GetGetter<float>(labelColumn);
         var score = cursor.GetGetter<float>(scoreColumn);
-        return QualityMetrics.From(Pairs());
+        return RegressionMetrics.From(Pairs());
 
         IEnumerable<(double Actual, double Predicted)> Pairs()
         {
@@ -132,60 +50,26 @@ public abstract class RegressionModelDefinition<TRow, TRequest, TFeatures, TPred
         }
     }
 
-    public object CreateEngine(MLContext ml, ITransformer model)
+    public override object Predict(object engine, object request) => ToLabelUnits(Score(PredictRaw(engine, request)));
+
+    public override object Answer(string version, object prediction) =>
+        new RegressionAnswer(Name, version, Math.Round((double)prediction, 2));
+
+    public override object Answer(string version, IReadOnlyList<object> predictions)
     {
-        ArgumentNullException.ThrowIfNull(ml);
-        return ml.Model.CreatePredictionEngine<TFeatures, TPrediction>(model);
-    }
-
-    public double Predict(object engine, object request) =>
-        ToLabelUnits(Score(((PredictionEngine<TFeatures, TPrediction>)engine).Predict(FromRequest((TRequest)request))));
-
-    /// <summary>The raw score of a prediction, before <see cref="ToLabelUnits"/>.</summary>
-    protected abstract float Score(TPrediction prediction);
-
-    // Empty numeric fields load as NaN (not ML.NET's default of 0) so validation can reject them.
-    private static TextLoader CreateLoader(MLContext ml) =>
-        ml.Data.CreateTextLoader<TRow>(new TextLoader.Options
+        ArgumentNullException.ThrowIfNull(predictions);
+        var values = new double[predictions.Count];
+        for (var i = 0; i < values.Length; i++)
         {
-            Separators = [','],
-            HasHeader = true,
-            AllowQuoting = false,
-            TrimWhitespace = true,
-            MissingRealsAsNaNs = true,
-        });
-
-    private void CheckHeader(string localPath, string blobName)
-    {
-        string? header;
-        using (var reader = new StreamReader(localPath, Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
-        {
-            header = reader.ReadLine();
+            values[i] = Math.Round((double)predictions[i], 2);
         }
 
-        if (string.IsNullOrWhiteSpace(header))
-        {
-            throw new DataValidationException(blobName, null, "the file is empty; expected the header " + string.Join(',', CsvColumns));
-        }
-
-        var columns = header.Split(',').Select(c => c.Trim()).ToArray();
-        if (!columns.SequenceEqual(CsvColumns, StringComparer.OrdinalIgnoreCase))
-        {
-            var missing = CsvColumns.Except(columns, StringComparer.OrdinalIgnoreCase).ToArray();
-            var detail = missing.Length > 0 ? $"missing column(s) {string.Join(", ", missing)}" : "columns are out of order or extra";
-            throw new DataValidationException(blobName, null, $"header does not match ({detail}); expected {string.Join(',', CsvColumns)}");
-        }
-    }
-
-    private string ComputeSchemaHash()
-    {
-        var text = new StringBuilder();
-        text.Append(Name).Append('|').Append(FeaturizerVersion);
-        foreach (var property in typeof(TFeatures).GetProperties().OrderBy(p => p.Name, StringComparer.Ordinal))
-        {
-            text.Append('|').Append(property.Name).Append(':').Append(property.PropertyType.Name);
-        }
-
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return new RegressionBatchAnswer(Name, version, values);
     }
 }
+
+/// <summary>One regression prediction, in the label's units.</summary>
+public sealed record RegressionAnswer(string Model, string Version, double Prediction);
+
+/// <summary>Regression predictions for a batch, in request order.</summary>
+public sealed record RegressionBatchAnswer(string Model, string Version, IReadOnlyList<double> Predictions);

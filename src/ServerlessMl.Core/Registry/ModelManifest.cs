@@ -13,6 +13,12 @@ public sealed record ModelManifest
     public required DateTimeOffset CreatedUtc { get; init; }
     public required TrainerDescription Trainer { get; init; }
 
+    /// <summary>The model's task; manifests from before tasks existed are regression.</summary>
+    public string Task { get; init; } = ModelTasks.Regression;
+
+    /// <summary>Which rows were held out, in words (null in manifests that held out days only).</summary>
+    public string? Holdout { get; init; }
+
     /// <summary>The candidate's quality on the held-out (most recent) days.</summary>
     public required QualityMetrics Metrics { get; init; }
     public required DayRange ValidationWindow { get; init; }

@@ -495,8 +495,8 @@ public readonly struct EngineLease : IDisposable, IEquatable<EngineLease>
 
     public ModelGeneration Generation { get; }
 
-    /// <summary>Predicts one validated request, in the label's units.</summary>
-    public double Predict(object request) => _definition.Predict(_engine, request);
+    /// <summary>Predicts one validated request: the model's answer item (see <see cref="IModelDefinition.Predict"/>).</summary>
+    public object Predict(object request) => _definition.Predict(_engine, request);
 
     public void Dispose() => Generation?.Return(_engine);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
 using Microsoft.ML;
@@ -31,6 +32,10 @@ public static class ManifestFactory
             Version = version,
             CreatedUtc = DateTimeOffset.UtcNow,
             Trainer = definition.Trainer,
+            Task = definition.Task,
+            Holdout = definition.Split is HashedRowsSplit split
+                ? string.Create(CultureInfo.InvariantCulture, $"{split.Fraction:P0} of the rows of every file, chosen by a hash of each row (seed {split.Seed}): {holdout.Metrics.Rows} rows")
+                : string.Create(CultureInfo.InvariantCulture, $"the newest {holdout.Window.Days} day(s), {holdout.Window.FirstDay:yyyy-MM-dd}..{holdout.Window.LastDay:yyyy-MM-dd}: {holdout.Metrics.Rows} rows"),
             Metrics = holdout.Metrics,
             ValidationWindow = holdout.Window,
             Comparison = comparison,

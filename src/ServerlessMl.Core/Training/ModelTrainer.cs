@@ -5,8 +5,9 @@ using ServerlessMl.Registry;
 namespace ServerlessMl.Training;
 
 /// <summary>
-/// Validates, splits by time, trains and evaluates one model on local daily files. Knows nothing
-/// of blobs or hosts: the retrain job and the offline CLI both use it.
+/// Validates, splits (by the model's <see cref="HoldoutSplit"/>), trains and evaluates one model
+/// on local data files. Knows nothing of blobs or hosts: the retrain job and the offline CLI both
+/// use it.
 /// </summary>
 public sealed class ModelTrainer(IModelDefinition definition, TrainingOptions options)
 {
@@ -24,6 +25,17 @@ public sealed class ModelTrainer(IModelDefinition definition, TrainingOptions op
             progress?.Report(file.BlobName);
         }
 
+        if (definition.Split is HashedRowsSplit rowsSplit)
+        {
+            var rows = checkedFiles.Sum(f => f.Rows);
+            if (rows < rowsSplit.MinRows)
+            {
+                throw new DataValidationException($"{definition.Name}/", null, $"{rows} row(s) of data; training needs at least {rowsSplit.MinRows}");
+            }
+
+            return checkedFiles;
+        }
+
         var days = checkedFiles.Count;
         if (days < options.MinTrainingDays + options.HoldoutDays)
         {
@@ -36,10 +48,21 @@ public sealed class ModelTrainer(IModelDefinition definition, TrainingOptions op
         return checkedFiles;
     }
 
-    /// <summary>Trains on all but the newest <see cref="TrainingOptions.HoldoutDays"/> days and scores those.</summary>
+    /// <summary>
+    /// Trains on all but the held-out rows and scores those: the newest <see cref="TrainingOptions.HoldoutDays"/>
+    /// days, or the hashed share of rows of every file.
+    /// </summary>
     public HoldoutResult TrainOnHoldoutSplit(IReadOnlyList<DataFile> files)
     {
         ArgumentNullException.ThrowIfNull(files);
+        if (definition.Split is HashedRowsSplit)
+        {
+            var paths = files.Select(f => f.LocalPath).ToList();
+            var trained = definition.CreatePipeline(_ml).Fit(definition.LoadFeatures(_ml, paths, RowSelection.Training));
+            var scored = definition.Evaluate(_ml, trained, definition.LoadFeatures(_ml, paths, RowSelection.Holdout));
+            return new HoldoutResult(trained, scored, Window(files), files);
+        }
+
         var ordered = files.OrderBy(f => f.Day).ToList();
         var train = ordered.Take(ordered.Count - options.HoldoutDays).ToList();
         var holdout = ordered.Skip(ordered.Count - options.HoldoutDays).ToList();
@@ -52,6 +75,7 @@ public sealed class ModelTrainer(IModelDefinition definition, TrainingOptions op
     public ITransformer Fit(IReadOnlyList<DataFile> files) =>
         definition.CreatePipeline(_ml).Fit(Features(files));
 
+    /// <summary>Scores every row of <paramref name="files"/>.</summary>
     public QualityMetrics Evaluate(ITransformer model, IReadOnlyList<DataFile> files) =>
         definition.Evaluate(_ml, model, Features(files));
 

@@ -14,28 +14,35 @@ public static class QualityGate
         var reasons = new List<string>();
         var passed = true;
 
-        if (double.IsNaN(candidate.RSquared) || candidate.RSquared < thresholds.MinRSquared)
+        var floorMetric = thresholds.FloorMetric;
+        var value = candidate[floorMetric];
+        var higher = MetricNames.HigherIsBetter(floorMetric);
+        if (double.IsNaN(value) || (higher ? value < thresholds.Floor : value > thresholds.Floor))
         {
             passed = false;
-            reasons.Add(Format($"R² {candidate.RSquared:F4} on the held-out days is below the floor {thresholds.MinRSquared:F4}"));
+            reasons.Add(Format($"{floorMetric} {value:F4} on the held-out rows is {(higher ? "below" : "above")} the floor {thresholds.Floor:F4}"));
         }
         else
         {
-            reasons.Add(Format($"R² {candidate.RSquared:F4} on the held-out days meets the floor {thresholds.MinRSquared:F4}"));
+            reasons.Add(Format($"{floorMetric} {value:F4} on the held-out rows meets the floor {thresholds.Floor:F4}"));
         }
 
         if (comparison is not null)
         {
-            var allowed = comparison.Champion.Rmse * (1 + thresholds.MaxRmseRegression);
-            var window = Format($"{comparison.Window.Days} day(s) {comparison.Window.FirstDay:yyyy-MM-dd}..{comparison.Window.LastDay:yyyy-MM-dd}");
-            if (double.IsNaN(comparison.Candidate.Rmse) || comparison.Candidate.Rmse > allowed)
+            var metric = thresholds.ComparisonMetric;
+            var champion = comparison.Champion[metric];
+            var mine = comparison.Candidate[metric];
+            var lowerIsBetter = !MetricNames.HigherIsBetter(metric);
+            var allowed = lowerIsBetter ? champion * (1 + thresholds.MaxRegression) : champion * (1 - thresholds.MaxRegression);
+            var window = Format($"{comparison.Window.Days} day(s) {comparison.Window.FirstDay:yyyy-MM-dd}..{comparison.Window.LastDay:yyyy-MM-dd}, {comparison.Candidate.Rows} rows");
+            if (double.IsNaN(mine) || double.IsNaN(champion) || (lowerIsBetter ? mine > allowed : mine < allowed))
             {
                 passed = false;
-                reasons.Add(Format($"RMSE {comparison.Candidate.Rmse:F2} regresses against champion {comparison.ChampionVersion} ({comparison.Champion.Rmse:F2}) on {window}: more than the allowed {allowed:F2}"));
+                reasons.Add(Format($"{metric} {mine:F4} regresses against champion {comparison.ChampionVersion} ({champion:F4}) on {window}: worse than the allowed {allowed:F4}"));
             }
             else
             {
-                reasons.Add(Format($"RMSE {comparison.Candidate.Rmse:F2} against champion {comparison.ChampionVersion} ({comparison.Champion.Rmse:F2}) on {window}: within the allowed {allowed:F2}"));
+                reasons.Add(Format($"{metric} {mine:F4} against champion {comparison.ChampionVersion} ({champion:F4}) on {window}: within the allowed {allowed:F4}"));
             }
         }
         else if (comparisonNote is not null)

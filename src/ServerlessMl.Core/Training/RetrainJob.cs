@@ -22,9 +22,11 @@ public sealed partial class RetrainJob(
     TrainingDataSource data,
     StorageOptions storage,
     IOptions<TrainingOptions> options,
+    IOptions<ModelSettingsMap> modelSettings,
     ILogger<RetrainJob> logger)
 {
     private readonly TrainingOptions _options = options.Value;
+    private readonly ModelSettingsMap _modelSettings = modelSettings.Value;
 
     /// <exception cref="KeyNotFoundException">The model is not in the catalog.</exception>
     public async Task<RetrainOutcome> RunAsync(string modelName, string trigger, CancellationToken cancellationToken)
@@ -87,7 +89,7 @@ public sealed partial class RetrainJob(
 
         run.Step = "download and validate";
         using var scratch = new ScratchFolder();
-        var trainer = new ModelTrainer(run.Definition, _options);
+        var trainer = new ModelTrainer(run.Definition, OptionsFor(run.Definition));
         var files = trainer.Validate(await data.DownloadAsync(listing, scratch.Path, cancellationToken));
 
         run.Step = "train and evaluate";
@@ -206,15 +208,16 @@ public sealed partial class RetrainJob(
         }
     }
 
-    private GateThresholds Thresholds(IModelDefinition definition)
+    private GateThresholds Thresholds(IModelDefinition definition) => _modelSettings.GateFor(definition);
+
+    /// <summary>The global training settings with this model's own in their place.</summary>
+    private TrainingOptions OptionsFor(IModelDefinition definition) => new()
     {
-        var defaults = definition.DefaultGate;
-        return new GateThresholds
-        {
-            MinRSquared = _options.MinRSquared ?? defaults.MinRSquared,
-            MaxRmseRegression = _options.MaxRmseRegression ?? defaults.MaxRmseRegression,
-        };
-    }
+        HoldoutDays = _modelSettings.For(definition.Name).HoldoutDays ?? _options.HoldoutDays,
+        MinTrainingDays = _options.MinTrainingDays,
+        RefitOnAllData = _options.RefitOnAllData,
+        MaxFileBytes = _options.MaxFileBytes,
+    };
 
     /// <summary>
     /// Scores candidate and champion on the held-out days the champion was not trained on (a
@@ -253,14 +256,18 @@ public sealed partial class RetrainJob(
             return null;
         }
 
+        // A split by rows trains on some rows of every file, so only files the champion never had are unseen.
+        var byDays = run.Definition.Split is NewestDaysSplit;
         var trainedOn = manifest.Data.Blobs
-            .Where(b => manifest.RefitOnAllData || b.Day < manifest.ValidationWindow.FirstDay)
+            .Where(b => !byDays || manifest.RefitOnAllData || b.Day < manifest.ValidationWindow.FirstDay)
             .Select(b => ContentKey(b.Name, b.Sha256, b.ETag))
             .ToHashSet(StringComparer.Ordinal);
-        var unseen = holdout.HoldoutFiles.Where(f => !trainedOn.Contains(ContentKey(f.BlobName, f.Sha256, f.ETag))).ToList();
+        var unseen = (byDays ? holdout.HoldoutFiles : files).Where(f => !trainedOn.Contains(ContentKey(f.BlobName, f.Sha256, f.ETag))).ToList();
         if (unseen.Count == 0)
         {
-            run.ComparisonNote = $"champion {champion.Version} was trained on every held-out day: the floor alone decides";
+            run.ComparisonNote = byDays
+                ? $"champion {champion.Version} was trained on every held-out day: the floor alone decides"
+                : $"champion {champion.Version} has seen every data file, so no rows are new to both: the floor alone decides";
             return null;
         }
 
@@ -277,7 +284,7 @@ public sealed partial class RetrainJob(
             return null;
         }
 
-        var candidate = unseen.Count == holdout.HoldoutFiles.Count
+        var candidate = byDays && unseen.Count == holdout.HoldoutFiles.Count
             ? holdout.Model
             : trainer.Fit([.. files.Where(f => !unseen.Any(u => u.BlobName == f.BlobName))]);
         return new ChampionComparison(

@@ -26,12 +26,4 @@ public sealed class TrainingOptions
     /// </summary>
     [Range(typeof(long), "1024", "2147483647")]
     public long MaxFileBytes { get; set; } = 32 * 1024 * 1024;
-
-    /// <summary>Overrides the model's own R² floor when set.</summary>
-    [Range(-1.0, 1.0)]
-    public double? MinRSquared { get; set; }
-
-    /// <summary>Overrides the model's own allowed RMSE regression against the champion when set (0.05 = 5 %).</summary>
-    [Range(0.0, 10.0)]
-    public double? MaxRmseRegression { get; set; }
 }

@@ -31,7 +31,7 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
 
     public override string Description => "Hourly bike rentals from calendar and weather (UCI Bike Sharing layout).";
 
-    public override IReadOnlyList<string> CsvColumns => BikeHourRow.Columns;
+    public override DataFormat Format { get; } = DataFormat.Csv(BikeHourRow.Columns);
 
     public override TrainerDescription Trainer { get; } = new(
         "LightGbmRegression on log(1 + rentals)",
@@ -56,10 +56,10 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
     public override BikeFeatures FromRequest(BikeDemandRequest request) =>
         BikeFeaturizer.Featurize(BikeFeaturizer.FromRequest(request));
 
-    protected override DateOnly DayOf(BikeHourRow row) =>
+    protected override DateOnly? DayOf(BikeHourRow row) =>
         DateOnly.ParseExact(row.Dteday, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    protected override int KeyOf(BikeHourRow row) => (int)row.Hr;
+    protected override string? KeyOf(BikeHourRow row) => string.Create(CultureInfo.InvariantCulture, $"hour {row.Hr}");
 
     protected override string? Check(BikeHourRow row)
     {
@@ -109,7 +109,7 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
 
     private static string? WholeIn(float value, string column, int min, int max) =>
         float.IsNaN(value) || value != MathF.Floor(value) || value < min || value > max
-            ? $"{column} must be a whole number from {min} to {(max == int.MaxValue ? "any" : max.ToString(CultureInfo.InvariantCulture))}, got {Describe(value)}"
+            ? $"{column} must be a whole number {(max == int.MaxValue ? $"of {min} or more" : $"from {min} to {max.ToString(CultureInfo.InvariantCulture)}")}, got {Describe(value)}"
             : null;
 
     private static string? UnitInterval(float value, string column) =>

@@ -1,3 +1,4 @@
+using ServerlessMl.Testing;
 using ServerlessMl.Models;
 
 namespace ServerlessMl.Core.Tests.Models;
@@ -7,7 +8,7 @@ public sealed class QualityMetricsTests
     [Fact]
     public void Computes_r2_rmse_and_mae()
     {
-        var metrics = QualityMetrics.From([(1, 2), (2, 2), (3, 2), (4, 6)]);
+        var metrics = RegressionMetrics.From([(1, 2), (2, 2), (3, 2), (4, 6)]);
 
         // errors -1, 0, 1, -2: SSE 6, mean 2.5, SST 5
         Assert.Equal(1 - (6.0 / 5.0), metrics.RSquared, 10);
@@ -19,7 +20,7 @@ public sealed class QualityMetricsTests
     [Fact]
     public void No_rows_gives_not_a_number_rather_than_a_perfect_score()
     {
-        var metrics = QualityMetrics.From([]);
+        var metrics = RegressionMetrics.From([]);
 
         Assert.True(double.IsNaN(metrics.RSquared));
         Assert.Equal(0, metrics.Rows);

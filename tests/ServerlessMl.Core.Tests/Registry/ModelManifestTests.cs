@@ -1,4 +1,6 @@
+using ServerlessMl.Testing;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ServerlessMl.Models;
 using ServerlessMl.Registry;
 
@@ -31,9 +33,27 @@ public sealed class ModelManifestTests
     }
 
     [Fact]
+    public void A_manifest_from_before_tasks_reads_as_a_regression_with_its_metrics()
+    {
+        // What the previous version wrote: no task, no holdout, metrics as {rSquared, rmse, mae, rows}.
+        var old = JsonNode.Parse(JsonSerializer.Serialize(Manifest(), RegistryJson.Options))!.AsObject();
+        old.Remove("task");
+        old.Remove("holdout");
+        old["metrics"] = JsonNode.Parse("""{"rSquared":0.93,"rmse":55.1,"mae":34.2,"rows":336}""");
+
+        var back = JsonSerializer.Deserialize<ModelManifest>(old.ToJsonString(), RegistryJson.Options)!;
+
+        Assert.Equal(ModelTasks.Regression, back.Task);
+        Assert.Null(back.Holdout);
+        Assert.Equal(336, back.Metrics.Rows);
+        Assert.Equal(55.1, back.Metrics[MetricNames.Rmse]);
+        Assert.Equal(0.93, back.Metrics.RSquared);
+    }
+
+    [Fact]
     public void A_metric_that_is_not_a_number_survives_the_round_trip()
     {
-        var manifest = Manifest() with { Metrics = new QualityMetrics(double.NaN, double.NaN, double.NaN, 0) };
+        var manifest = Manifest() with { Metrics = RegressionMetrics.Of(double.NaN, double.NaN, double.NaN, 0) };
 
         var back = JsonSerializer.Deserialize<ModelManifest>(JsonSerializer.Serialize(manifest, RegistryJson.Options), RegistryJson.Options);
 
@@ -57,7 +77,7 @@ public sealed class ModelManifestTests
         Version = "0007",
         CreatedUtc = new DateTimeOffset(2026, 11, 27, 2, 0, 0, TimeSpan.Zero),
         Trainer = new TrainerDescription("LightGbm", new Dictionary<string, string> { ["leaves"] = "8" }),
-        Metrics = new QualityMetrics(0.93, 55.1, 34.2, 336),
+        Metrics = RegressionMetrics.Of(0.93, 55.1, 34.2, 336),
         ValidationWindow = new DayRange(new DateOnly(2011, 1, 2), new DateOnly(2011, 1, 2), 1),
         Comparison = null,
         Gate = new GateDecision(true, ["R² is fine"]),

@@ -99,7 +99,7 @@ public sealed class ModelGenerationTests
         Version = "0001",
         CreatedUtc = DateTimeOffset.UnixEpoch,
         Trainer = new TrainerDescription("fake", new Dictionary<string, string>()),
-        Metrics = new QualityMetrics(1, 0, 0, 1),
+        Metrics = ServerlessMl.Models.RegressionMetrics.Of(1, 0, 0, 1),
         ValidationWindow = new DayRange(new DateOnly(2011, 1, 1), new DateOnly(2011, 1, 1), 1),
         Gate = new GateDecision(true, []),
         RefitOnAllData = false,

@@ -6,7 +6,7 @@ namespace ServerlessMl.Core.Tests.Training;
 
 public sealed class QualityGateTests
 {
-    private static readonly GateThresholds Thresholds = new() { MinRSquared = 0.8, MaxRmseRegression = 0.05 };
+    private static readonly GateThresholds Thresholds = new() { Floor = 0.8, MaxRegression = 0.05 };
     private static readonly DayRange Window = new(new DateOnly(2012, 1, 1), new DateOnly(2012, 1, 3), 3);
 
     [Fact]
@@ -15,7 +15,7 @@ public sealed class QualityGateTests
         var decision = QualityGate.Decide(Metrics(0.9, 50), null, Thresholds, "no champion yet");
 
         Assert.True(decision.Passed);
-        Assert.Equal(["R² 0.9000 on the held-out days meets the floor 0.8000", "no champion yet"], decision.Reasons);
+        Assert.Equal(["rSquared 0.9000 on the held-out rows meets the floor 0.8000", "no champion yet"], decision.Reasons);
     }
 
     [Theory]
@@ -25,13 +25,13 @@ public sealed class QualityGateTests
     public void The_limits_themselves_pass_and_anything_past_them_fails(double r2, double candidateRmse, bool passes)
     {
         // 100 x (1 + 0.25) is exactly 125 in floating point, so the boundary is the boundary.
-        var thresholds = new GateThresholds { MinRSquared = 0.5, MaxRmseRegression = 0.25 };
+        var thresholds = new GateThresholds { Floor = 0.5, MaxRegression = 0.25 };
         var comparison = new ChampionComparison("0003", Window, Metrics(0.9, candidateRmse), Metrics(0.9, 100));
 
         var decision = QualityGate.Decide(Metrics(r2, 50), comparison, thresholds);
 
         Assert.Equal(passes, decision.Passed);
-        Assert.Contains(decision.Reasons, r => r.Contains("the allowed 125.00", StringComparison.Ordinal));
+        Assert.Contains(decision.Reasons, r => r.Contains("the allowed 125.0000", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -70,5 +70,5 @@ public sealed class QualityGateTests
         Assert.False(QualityGate.Decide(Metrics(0.9, 10), comparison, Thresholds).Passed);
     }
 
-    private static QualityMetrics Metrics(double r2, double rmse) => new(r2, rmse, rmse / 2, 100);
+    private static QualityMetrics Metrics(double r2, double rmse) => RegressionMetrics.Of(r2, rmse, rmse / 2, 100);
 }

@@ -162,7 +162,7 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
 
         _data.AddDay();
         await UploadAsync(app);
-        var strict = NewApp(app.TrainingContainer["training-".Length..], new() { ["Training:MinRSquared"] = "0.9999" });
+        var strict = NewApp(app.TrainingContainer["training-".Length..], new() { ["Models:bike-demand:Gate:Floor"] = "0.9999" });
         var outcome = await strict.Get<RetrainJob>().RunAsync(Model, "test", default);
 
         Assert.Equal(RetrainStatus.Rejected, outcome.Status);
@@ -203,7 +203,7 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
     {
         var suffix = Guid.NewGuid().ToString("N")[..12];
         var app = NewApp(suffix, ChampionSetup.LenientGate(new() { ["Registry:KeepVersions"] = "2" }));
-        var strict = NewApp(suffix, new() { ["Registry:KeepVersions"] = "2", ["Training:MinRSquared"] = "0.9999" });
+        var strict = NewApp(suffix, new() { ["Registry:KeepVersions"] = "2", ["Models:bike-demand:Gate:Floor"] = "0.9999" });
         var registry = app.Get<ModelRegistry>();
         using var data = new SampleData(days: 21);
         await ChampionSetup.TrainVersionsAsync(app, data, 3);

@@ -1,0 +1,16 @@
+using ServerlessMl.Models;
+
+namespace ServerlessMl.Testing;
+
+/// <summary>The regression metrics by name, for tests that read them often.</summary>
+public static class RegressionMetricsExtensions
+{
+    extension(QualityMetrics metrics)
+    {
+        public double RSquared => metrics[MetricNames.RSquared];
+
+        public double Rmse => metrics[MetricNames.Rmse];
+
+        public double Mae => metrics[MetricNames.Mae];
+    }
+}
