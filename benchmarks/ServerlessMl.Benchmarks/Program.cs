@@ -9,7 +9,8 @@ namespace ServerlessMl.Benchmarks;
 /// <c>ServerlessMl.Benchmarks [BenchmarkDotNet arguments]</c> runs the BenchmarkDotNet benchmarks
 /// (e.g. <c>--filter '*PoolPredict*'</c>); <c>cold-baseline</c> and <c>cold-pool</c> are the
 /// one-shot processes of the cold-start benchmark (see <see cref="ColdStart"/>); <c>model-cost</c>
-/// times the prediction of given model.zip files (see <see cref="ModelCost"/>).
+/// times the prediction of given model.zip files (see <see cref="ModelCost"/>); <c>spam-experiments</c>
+/// compares the spam recipes on seeded splits (see <see cref="SpamExperiments"/>).
 /// </summary>
 public static class Program
 {
@@ -21,6 +22,7 @@ public static class Program
             ["cold-baseline"] => await ColdStart.BaselineAsync(),
             ["cold-pool"] => await ColdStart.PoolAsync(),
             ["model-cost", .. var models] => ModelCost.Run(models),
+            ["spam-experiments", .. var rest] => SpamExperiments.Run(rest),
             _ => RunBenchmarks(args),
         };
     }

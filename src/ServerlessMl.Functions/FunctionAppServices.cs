@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessMl.Models.BikeDemand;
+using ServerlessMl.Models.SmsSpam;
 
 namespace ServerlessMl.Functions;
 
@@ -11,6 +12,7 @@ public static class FunctionAppServices
         services
             .AddServerlessMl(configuration)
             .AddModel<BikeDemandModel>()
+            .AddModel<SmsSpamModel>()
             .Services
             .AddRetrainSchedule(configuration);
 }

@@ -33,13 +33,13 @@ public sealed class CliCommandTests(AzuriteFixture azurite) : IDisposable
             File.Move(file, Path.Combine(unseen, Path.GetFileName(file)));
         }
 
-        var train = await CliRunner.RunAsync(null, "train", "--data", data, "--output", model, "--holdout-days", "7");
+        var train = await CliRunner.RunAsync(null, "train", "--model", "bike-demand", "--data", data, "--output", model, "--holdout-days", "7");
         Assert.True(train.ExitCode == 0, train.StdErr);
         Assert.True(File.Exists(model));
         var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(_work, "out", "model.manifest.json"))).RootElement;
         Assert.Equal(40, manifest.GetProperty("data").GetProperty("blobs").GetArrayLength());
 
-        var evaluate = await CliRunner.RunAsync(null, "evaluate", "--model", model, "--data", unseen);
+        var evaluate = await CliRunner.RunAsync(null, "evaluate", "--model", "bike-demand", "--zip", model, "--data", unseen);
         Assert.True(evaluate.ExitCode == 0, evaluate.StdErr);
         var metrics = JsonDocument.Parse(evaluate.StdOut).RootElement; // stdout is exactly one JSON object
         Assert.Equal(7 * 24, metrics.GetProperty("rows").GetInt64());
@@ -70,13 +70,13 @@ public sealed class CliCommandTests(AzuriteFixture azurite) : IDisposable
         foreach (var refit in new[] { false, true })
         {
             var model = Path.Combine(_work, refit ? "refit" : "judged", "model.zip");
-            var train = await CliRunner.RunAsync(null, ["train", "--data", data, "--output", model, "--holdout-fraction", "0.25", .. refit ? Array.Empty<string>() : ["--no-refit"]]);
+            var train = await CliRunner.RunAsync(null, ["train", "--model", "bike-demand", "--data", data, "--output", model, "--holdout-fraction", "0.25", .. refit ? Array.Empty<string>() : ["--no-refit"]]);
             Assert.True(train.ExitCode == 0, train.StdErr);
             var manifest = JsonDocument.Parse(File.ReadAllText(TrainManifest(model))).RootElement;
             Assert.Equal(10, manifest.GetProperty("validationWindow").GetProperty("days").GetInt32());
             Assert.Equal(refit, manifest.GetProperty("refitOnAllData").GetBoolean());
 
-            var evaluate = await CliRunner.RunAsync(null, "evaluate", "--model", model, "--data", heldOut);
+            var evaluate = await CliRunner.RunAsync(null, "evaluate", "--model", "bike-demand", "--zip", model, "--data", heldOut);
             Assert.True(evaluate.ExitCode == 0, evaluate.StdErr);
             var rmse = JsonDocument.Parse(evaluate.StdOut).RootElement.GetProperty("rmse").GetDouble();
             var judged = manifest.GetProperty("metrics").GetProperty("rmse").GetDouble();
@@ -101,18 +101,18 @@ public sealed class CliCommandTests(AzuriteFixture azurite) : IDisposable
         };
         var data = Path.Combine(_work, "days");
         await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "3", "--seed", "1");
-        Assert.Equal(0, (await CliRunner.RunAsync(env, "data", "upload", "--source", data)).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "data", "upload", "--model", "bike-demand", "--source", data)).ExitCode);
         await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "3", "--seed", "2"); // the same days, other counts
         var blob = new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, env["ModelStorage__TrainingContainer"]).GetBlobClient("bike-demand/2011/01/02.csv");
         var original = (await blob.DownloadContentAsync()).Value.Content.ToString();
         Assert.NotEqual(original, File.ReadAllText(Path.Combine(data, "2011-01-02.csv")));
 
-        var kept = await CliRunner.RunAsync(env, "data", "upload", "--source", data);
+        var kept = await CliRunner.RunAsync(env, "data", "upload", "--model", "bike-demand", "--source", data);
         Assert.True(kept.ExitCode == 0, kept.StdErr);
         Assert.Contains("Uploaded 0 day(s); 3 already there and kept", kept.StdErr, StringComparison.Ordinal);
         Assert.Equal(original, (await blob.DownloadContentAsync()).Value.Content.ToString());
 
-        var replaced = await CliRunner.RunAsync(env, "data", "upload", "--source", data, "--overwrite");
+        var replaced = await CliRunner.RunAsync(env, "data", "upload", "--model", "bike-demand", "--source", data, "--overwrite");
         Assert.True(replaced.ExitCode == 0, replaced.StdErr);
         Assert.Contains("Uploaded 3 day(s)", replaced.StdErr, StringComparison.Ordinal);
         Assert.Equal(File.ReadAllText(Path.Combine(data, "2011-01-02.csv")), (await blob.DownloadContentAsync()).Value.Content.ToString());
@@ -130,7 +130,7 @@ public sealed class CliCommandTests(AzuriteFixture azurite) : IDisposable
         lines[3] = lines[3].Replace("2011-01-10", "2011-01-11", StringComparison.Ordinal);
         File.WriteAllLines(bad, lines);
 
-        var train = await CliRunner.RunAsync(null, "train", "--data", data, "--output", Path.Combine(_work, "m.zip"));
+        var train = await CliRunner.RunAsync(null, "train", "--model", "bike-demand", "--data", data, "--output", Path.Combine(_work, "m.zip"));
 
         Assert.Equal(2, train.ExitCode);
         Assert.Contains("2011-01-10.csv, row 3: date 2011-01-11 does not match", train.StdErr, StringComparison.Ordinal);
@@ -151,25 +151,25 @@ public sealed class CliCommandTests(AzuriteFixture azurite) : IDisposable
         var data = Path.Combine(_work, "days");
         await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "25");
 
-        var upload = await CliRunner.RunAsync(env, "data", "upload", "--source", data);
+        var upload = await CliRunner.RunAsync(env, "data", "upload", "--model", "bike-demand", "--source", data);
         Assert.True(upload.ExitCode == 0, upload.StdErr);
-        var train = await CliRunner.RunAsync(env, "train");
+        var train = await CliRunner.RunAsync(env, "train", "--model", "bike-demand");
         Assert.True(train.ExitCode == 0, train.StdErr);
         Assert.Equal("promoted", JsonDocument.Parse(train.StdOut).RootElement.GetProperty("status").GetString());
 
-        var show = await CliRunner.RunAsync(env, "models", "show");
+        var show = await CliRunner.RunAsync(env, "models", "show", "--model", "bike-demand");
         Assert.Equal("0001", JsonDocument.Parse(show.StdOut).RootElement.GetProperty("version").GetString());
-        var list = await CliRunner.RunAsync(env, "models", "list");
+        var list = await CliRunner.RunAsync(env, "models", "list", "--model", "bike-demand");
         Assert.Equal("0001", JsonDocument.Parse(list.StdOut).RootElement.GetProperty("champion").GetString());
 
-        var promote = await CliRunner.RunAsync(env, "models", "promote", "--version", "0009");
+        var promote = await CliRunner.RunAsync(env, "models", "promote", "--model", "bike-demand", "--version", "0009");
         Assert.Equal(2, promote.ExitCode);
         Assert.Contains("has no version '0009'", promote.StdErr, StringComparison.Ordinal);
 
         // A damaged manifest is named, without a stack trace.
         var manifestBlob = new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, "cli-models").GetBlobClient(Registry.ModelRegistry.ManifestBlobName("bike-demand", "0001"));
         await manifestBlob.UploadAsync(BinaryData.FromString("{\"model\": "), overwrite: true);
-        var damaged = await CliRunner.RunAsync(env, "models", "show");
+        var damaged = await CliRunner.RunAsync(env, "models", "show", "--model", "bike-demand");
         Assert.Equal(2, damaged.ExitCode);
         Assert.Contains("versions/0001/manifest.json) is not valid JSON", damaged.StdErr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", damaged.StdErr, StringComparison.Ordinal);
@@ -178,7 +178,7 @@ public sealed class CliCommandTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public async Task Commands_that_need_storage_say_how_to_give_it()
     {
-        var result = await CliRunner.RunAsync(null, "models", "list");
+        var result = await CliRunner.RunAsync(null, "models", "list", "--model", "bike-demand");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--connection", result.StdErr, StringComparison.Ordinal);

@@ -22,15 +22,18 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
     {
         var nowhere = azurite.ConnectionString.Replace($":{azurite.Port}/", $":{AzuriteFixture.FreePort()}/", StringComparison.Ordinal);
 
-        var result = await CliRunner.RunAsync(new Dictionary<string, string> { ["ModelStorage"] = nowhere }, "models", "list");
+        var result = await CliRunner.RunAsync(new Dictionary<string, string> { ["ModelStorage"] = nowhere }, "models", "list", "--model", "bike-demand");
 
         AssertShortError(result, 1, "model storage is unreachable");
         Assert.Contains("scripts/azurite.sh start", result.StdErr, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("models|list|--connection|garbage", "'ModelStorage' is not a valid storage connection string")]
-    [InlineData("train|--model|nope", "Unknown model 'nope'. Known: bike-demand")]
+    [InlineData("models|list|--model|bike-demand|--connection|garbage", "'ModelStorage' is not a valid storage connection string")]
+    [InlineData("train|--model|nope", "Unknown model 'nope'. Known: bike-demand, sms-spam")]
+    [InlineData("train", "Name the model with --model: bike-demand, sms-spam")]
+    [InlineData("models|show", "Name the model with --model: bike-demand, sms-spam")]
+    [InlineData("evaluate|--zip|model.zip|--data|days", "Name the model with --model: bike-demand, sms-spam")]
     [InlineData("models|list|--model|nope", "Unknown model 'nope'")]
     public async Task Usage_errors_are_exit_2(string args, string expected)
     {
@@ -47,7 +50,7 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
         var manifest = Path.Combine(_work, "model.manifest.json");
         await File.WriteAllTextAsync(manifest, """{"model":"bike-demand"}""");
 
-        var result = await CliRunner.RunAsync(null, "evaluate", "--model", manifest, "--data", data);
+        var result = await CliRunner.RunAsync(null, "evaluate", "--model", "bike-demand", "--zip", manifest, "--data", data);
 
         AssertShortError(result, 2, "is not a model.zip");
     }
@@ -93,37 +96,37 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
         var env = Env();
         var data = Path.Combine(_work, "days");
         await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "22");
-        Assert.Equal(0, (await CliRunner.RunAsync(env, "data", "upload", "--source", data)).ExitCode);
-        Assert.Equal(0, (await CliRunner.RunAsync(env, "train")).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "data", "upload", "--model", "bike-demand", "--source", data)).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "train", "--model", "bike-demand")).ExitCode);
         await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "23");
-        Assert.Equal(0, (await CliRunner.RunAsync(env, "data", "upload", "--source", data)).ExitCode);
-        Assert.Equal(0, (await CliRunner.RunAsync(env, "train")).ExitCode); // 0001 and 0002, 0002 champion
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "data", "upload", "--model", "bike-demand", "--source", data)).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "train", "--model", "bike-demand")).ExitCode); // 0001 and 0002, 0002 champion
         var registry = _app.Get<ModelRegistry>();
         var models = registry.Container;
 
         // Promote refuses a version that cannot serve; --force moves it and says so.
         await RegistryDamage.ApplyAsync(models, "bike-demand", "0001", RegistryDamage.HashMismatch);
-        var refused = await CliRunner.RunAsync(env, "models", "promote", "--version", "0001");
+        var refused = await CliRunner.RunAsync(env, "models", "promote", "--model", "bike-demand", "--version", "0001");
         AssertShortError(refused, 2, "Version 0001 cannot serve: its model.zip has sha256");
         Assert.Contains("--force", refused.StdErr, StringComparison.Ordinal);
         Assert.Equal("0002", await ChampionAsync());
-        var forced = await CliRunner.RunAsync(env, "models", "promote", "--version", "0001", "--force");
+        var forced = await CliRunner.RunAsync(env, "models", "promote", "--model", "bike-demand", "--version", "0001", "--force");
         Assert.True(forced.ExitCode == 0, forced.StdErr);
         Assert.Contains("forced", forced.StdErr, StringComparison.Ordinal);
         Assert.True(JsonDocument.Parse(forced.StdOut).RootElement.GetProperty("forced").GetBoolean());
         Assert.Equal("0001", await ChampionAsync());
-        Assert.Equal(0, (await CliRunner.RunAsync(env, "models", "promote", "--version", "0002")).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "models", "promote", "--model", "bike-demand", "--version", "0002")).ExitCode);
 
         // With the alias deleted, show gives the right remedy.
         await models.GetBlobClient(ModelRegistry.ChampionBlobName("bike-demand")).DeleteAsync();
-        var show = await CliRunner.RunAsync(env, "models", "show");
+        var show = await CliRunner.RunAsync(env, "models", "show", "--model", "bike-demand");
         AssertShortError(show, 2, "version 0002 passed the gate: promote it with serverless-ml models promote --model bike-demand --version 0002");
-        Assert.Equal(0, (await CliRunner.RunAsync(env, "models", "promote", "--version", "0002")).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "models", "promote", "--model", "bike-demand", "--version", "0002")).ExitCode);
 
         // A bad drop is a data error: exit 2 naming blob and row; nothing moves.
         var training = _app.Get<Training.TrainingDataSource>().Container;
         await training.GetBlobClient("bike-demand/2011/01/24.csv").UploadAsync(BinaryData.FromString(File.ReadAllLines(Path.Combine(data, "2011-01-23.csv"))[0] + "\n1,2011-01-24,1,0,1,0,0,1,1,1,0.2,0.2,0.5,0.1,1,2,99\n"));
-        var bad = await CliRunner.RunAsync(env, "train");
+        var bad = await CliRunner.RunAsync(env, "train", "--model", "bike-demand");
         Assert.True(bad.ExitCode == 2, bad.StdErr);
         Assert.Contains("bike-demand/2011/01/24.csv, row 1", bad.StdErr, StringComparison.Ordinal);
         Assert.Equal("0002", await ChampionAsync());
@@ -131,12 +134,12 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
 
         // Storage lost while train runs: exit 1, a clear message, the champion unchanged.
         await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "24");
-        Assert.Equal(0, (await CliRunner.RunAsync(env, "data", "upload", "--source", data)).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "data", "upload", "--model", "bike-demand", "--source", data)).ExitCode);
         await using var proxy = new StorageProxy(azurite.Port);
         var viaProxy = new Dictionary<string, string>(env) { ["ModelStorage"] = proxy.ConnectionString(azurite) };
         var lockBlob = models.GetBlobClient("bike-demand/retrain.lock");
         var etagBefore = (await lockBlob.GetPropertiesAsync()).Value.ETag;
-        var train = CliRunner.RunAsync(viaProxy, "train");
+        var train = CliRunner.RunAsync(viaProxy, "train", "--model", "bike-demand");
         var until = DateTime.UtcNow.AddSeconds(60);
         while ((await lockBlob.GetPropertiesAsync()).Value.ETag == etagBefore && DateTime.UtcNow < until && !train.IsCompleted)
         {

@@ -35,7 +35,7 @@ public static class ChampionSetup
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(data);
-        await app.Get<TrainingDataUploader>().UploadAsync(Model, LocalDataFiles.Open(data.Folder, data.Folder), false, null, default);
+        await app.Get<TrainingDataUploader>().UploadAsync(Model, LocalDataFiles.Open(data.Folder, data.Folder, SampleData.Format), false, null, default);
     }
 
     /// <summary>Adds the next day to <paramref name="data"/> and uploads it: new data for a retrain.</summary>

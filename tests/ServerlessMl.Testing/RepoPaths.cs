@@ -8,6 +8,8 @@ public static class RepoPaths
     /// <summary>The real UCI data beside the repository (../shared), which CI has and a clone may not.</summary>
     public static string BikeHourTrain { get; } = Path.GetFullPath(Path.Combine(Root, "..", "shared", "datasets", "bike-sharing", "hour_train.csv"));
 
+    public static string SmsSpamTrain { get; } = Path.GetFullPath(Path.Combine(Root, "..", "shared", "datasets", "sms-spam-collection", "SMSSpamCollection.train"));
+
     /// <summary>Debug or Release, as this test run was built.</summary>
     public static string Configuration { get; } =
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";

@@ -7,6 +7,9 @@ public sealed class SampleData : IDisposable
 {
     public static readonly DateOnly FirstDay = new(2011, 1, 1);
 
+    /// <summary>The bike model's file format, which these files are in.</summary>
+    public static readonly Models.DataFormat Format = new BikeDemandModel().Format;
+
     public SampleData(int days, int seed = 7)
     {
         Folder = Path.Combine(Path.GetTempPath(), "serverless-ml-tests", Guid.NewGuid().ToString("N"));

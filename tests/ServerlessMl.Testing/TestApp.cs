@@ -26,7 +26,12 @@ public sealed class TestApp : IDisposable
     public T Get<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
-    public static TestApp Create(AzuriteFixture azurite, IDictionary<string, string?>? settings = null, string? containerSuffix = null, Action<IServiceCollection>? configure = null)
+    public static TestApp Create(
+        AzuriteFixture azurite,
+        IDictionary<string, string?>? settings = null,
+        string? containerSuffix = null,
+        Action<IServiceCollection>? configure = null,
+        Action<ServerlessMlBuilder>? models = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
         var suffix = containerSuffix ?? Guid.NewGuid().ToString("N")[..12];
@@ -46,7 +51,8 @@ public sealed class TestApp : IDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        services.AddServerlessMl(configuration).AddModel<Models.BikeDemand.BikeDemandModel>();
+        var builder = services.AddServerlessMl(configuration).AddModel<Models.BikeDemand.BikeDemandModel>();
+        models?.Invoke(builder);
         services.AddSingleton<Training.TrainingDataUploader>();
         configure?.Invoke(services);
         return new TestApp(services.BuildServiceProvider(), values["ModelStorage:TrainingContainer"]!, values["ModelStorage:ModelsContainer"]!);

@@ -11,19 +11,30 @@ public sealed class DataUploadCommand : AsyncCommand<DataUploadCommand.Settings>
     public sealed class Settings : StorageSettings
     {
         [CommandOption("-s|--source <PATH>")]
-        [Description("A folder of daily files, or one whole hour.csv to split by day.")]
+        [Description("A folder of daily files, or one file: split by day when the model's data has days (bike's hour.csv), else stored as one drop.")]
         public string Source { get; init; } = "data/synthetic";
+
+        [CommandOption("--day <DATE>")]
+        [Description("The drop's day (yyyy-MM-dd) for one file of a model whose data has no days (default: today, UTC).")]
+        public string? Day { get; init; }
 
         [CommandOption("--overwrite")]
         [Description("Replace days that are already in storage (default: keep them).")]
         public bool Overwrite { get; init; }
+
+        public override Spectre.Console.ValidationResult Validate() =>
+            base.Validate() is { Successful: false } invalid ? invalid
+            : Day is not null && !DateOnly.TryParseExact(Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _)
+                ? Spectre.Console.ValidationResult.Error($"--day '{Day}' is not a date yyyy-MM-dd")
+                : Spectre.Console.ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         using var services = CliServices.Build(settings);
         using var scratch = new ScratchFolder();
-        var files = LocalDataFiles.Open(settings.Source, scratch.Path);
+        var day = settings.Day is null ? (DateOnly?)null : DateOnly.ParseExact(settings.Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var files = LocalDataFiles.Open(settings.Source, scratch.Path, CliModels.Catalog.Get(settings.Model).Format, day);
         var uploader = services.GetRequiredService<TrainingDataUploader>();
         var (written, existing) = await Ui.WithProgressAsync(
             $"Uploading {files.Count} day(s)",

@@ -1,29 +1,30 @@
 using System.ComponentModel;
-using ServerlessMl.Models;
 using ServerlessMl.Training;
 using Spectre.Console.Cli;
 
 namespace ServerlessMl.Cli.Commands;
 
+/// <summary>Scores a model.zip on local data and prints the task's metrics as one JSON object.</summary>
 public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandOption("-m|--model <MODEL_ZIP>")]
+        [CommandOption("--model <NAME>")]
+        [Description("The model's name (bike-demand, sms-spam); needed when several are registered.")]
+        public string? ModelName { get; init; }
+
+        [CommandOption("-z|--zip <MODEL_ZIP>")]
         [Description("The model.zip to score.")]
-        public string ModelPath { get; init; } = string.Empty;
+        public string ZipPath { get; init; } = string.Empty;
 
         [CommandOption("-d|--data <PATH>")]
-        [Description("A CSV file (split by day) or a folder of daily files.")]
+        [Description("A folder of daily files, or one file (split by day when the model's data has days).")]
         public string Data { get; init; } = string.Empty;
 
-        [CommandOption("--name <NAME>")]
-        [Description("Model definition (default: bike-demand).")]
-        public string Name { get; init; } = Models.BikeDemand.BikeDemandModel.ModelName;
-
         public override Spectre.Console.ValidationResult Validate() =>
-            string.IsNullOrEmpty(ModelPath) || string.IsNullOrEmpty(Data)
-                ? Spectre.Console.ValidationResult.Error("--model and --data are required")
+            CliModels.Validate(ModelName) is { Successful: false } invalid ? invalid
+            : string.IsNullOrEmpty(ZipPath) || string.IsNullOrEmpty(Data)
+                ? Spectre.Console.ValidationResult.Error("--zip and --data are required")
                 : Spectre.Console.ValidationResult.Success();
     }
 
@@ -42,12 +43,11 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var definition = CliModels.Catalog.Get(settings.Name);
+        var definition = CliModels.Catalog.Get(CliModels.Resolve(settings.ModelName));
         using var scratch = new ScratchFolder();
         var trainer = new ModelTrainer(definition, new TrainingOptions { MinTrainingDays = 0, HoldoutDays = 0 });
-        var files = trainer.Validate(LocalDataFiles.Open(settings.Data, scratch.Path));
-        var metrics = trainer.Evaluate(LoadZip(trainer, settings.ModelPath), files);
-        Ui.WriteJson(metrics);
+        var files = trainer.Validate(LocalDataFiles.Open(settings.Data, scratch.Path, definition.Format));
+        Ui.WriteJson(trainer.Evaluate(LoadZip(trainer, settings.ZipPath), files));
         return 0;
     }
 }

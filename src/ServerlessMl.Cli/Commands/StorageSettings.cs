@@ -7,9 +7,11 @@ namespace ServerlessMl.Cli.Commands;
 public class StorageSettings : CommandSettings
 {
     [CommandOption("--model <NAME>")]
-    [Description("Model name (default: bike-demand).")]
-    [DefaultValue(Models.BikeDemand.BikeDemandModel.ModelName)]
-    public string Model { get; init; } = Models.BikeDemand.BikeDemandModel.ModelName;
+    [Description("The model's name (bike-demand, sms-spam); needed when several are registered.")]
+    public string? ModelName { get; init; }
+
+    /// <summary>The model named, or the only one registered (checked by <see cref="Validate"/>).</summary>
+    public string Model => CliModels.Resolve(ModelName);
 
     [CommandOption("--connection <CONNECTION_STRING>")]
     [Description("Storage connection string. Default: the ModelStorage environment variable.")]
@@ -19,8 +21,5 @@ public class StorageSettings : CommandSettings
     [Description("Blob endpoint for Microsoft Entra sign-in (az login), e.g. https://<account>.blob.core.windows.net.")]
     public string? BlobUri { get; init; }
 
-    public override Spectre.Console.ValidationResult Validate() =>
-        CliModels.Catalog.TryGet(Model, out _)
-            ? Spectre.Console.ValidationResult.Success()
-            : Spectre.Console.ValidationResult.Error(CliModels.Catalog.Unknown(Model));
+    public override Spectre.Console.ValidationResult Validate() => CliModels.Validate(ModelName);
 }

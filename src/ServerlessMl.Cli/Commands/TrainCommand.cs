@@ -17,7 +17,7 @@ public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
     public sealed class Settings : StorageSettings
     {
         [CommandOption("-d|--data <PATH>")]
-        [Description("Offline: a CSV file (split by day) or a folder of daily files.")]
+        [Description("Offline: a folder of daily files, or one file (split by day when the model's data has days).")]
         public string? Data { get; init; }
 
         [CommandOption("-o|--output <MODEL_ZIP>")]
@@ -74,7 +74,7 @@ public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
     {
         var definition = CliModels.Catalog.Get(settings.Model);
         using var scratch = new ScratchFolder();
-        var found = LocalDataFiles.Open(settings.Data!, scratch.Path);
+        var found = LocalDataFiles.Open(settings.Data!, scratch.Path, definition.Format);
         var options = new TrainingOptions { RefitOnAllData = !settings.NoRefit };
         options.HoldoutDays = settings.HoldoutFraction is { } fraction
             ? Math.Max(1, (int)Math.Round(found.Count * fraction))

@@ -2,11 +2,16 @@ namespace ServerlessMl.Models;
 
 /// <summary>
 /// How a model's data files are written: the blob extension (<c>&lt;model&gt;/YYYY/MM/DD.&lt;ext&gt;</c>),
-/// the separator, and the header every file must start with (null: no header row).
+/// the separator, the header every file must start with (null: no header row), and the column
+/// holding each row's day (yyyy-MM-dd), by which one big local file is split into daily drops
+/// (null: the data has no days, and a file is one drop).
 /// </summary>
-public sealed record DataFormat(string Extension, char Separator, IReadOnlyList<string>? Header, bool AllowQuoting = false)
+public sealed record DataFormat(string Extension, char Separator, IReadOnlyList<string>? Header, int? DayColumn = null, bool AllowQuoting = false)
 {
-    public static DataFormat Csv(IReadOnlyList<string> header) => new("csv", ',', header);
+    public static DataFormat Csv(IReadOnlyList<string> header, int? dayColumn = null) => new("csv", ',', header, dayColumn);
+
+    /// <summary>Tab-separated, no header: e.g. <c>label&lt;TAB&gt;text</c>.</summary>
+    public static DataFormat Tsv() => new("tsv", '\t', null);
 }
 
 /// <summary>Which rows a model is judged on before it may become champion.</summary>

@@ -1,22 +1,32 @@
 using System.Globalization;
+using ServerlessMl.Models;
 
 namespace ServerlessMl.Training;
 
 /// <summary>
-/// Daily files on local disk, for the offline CLI and tests: a folder of daily files, or one
-/// whole <c>hour.csv</c> that is split by day first (the same split <c>data upload</c> uses).
+/// Data files on local disk, for the CLI and tests: a folder of daily files, or one whole file.
+/// A whole file is split by the format's day column when it has one (the same split
+/// <c>data upload</c> uses), or is one drop on the given day when the data has no days.
 /// </summary>
 public static class LocalDataFiles
 {
     /// <summary>
-    /// Finds daily files under <paramref name="source"/> (named <c>YYYY-MM-DD.csv</c> or <c>YYYY/MM/DD.csv</c>),
-    /// or, when <paramref name="source"/> is a single CSV, splits it by day into <paramref name="scratch"/>.
+    /// Finds daily files under <paramref name="source"/> (named <c>YYYY-MM-DD.&lt;ext&gt;</c> or
+    /// <c>YYYY/MM/DD.&lt;ext&gt;</c>), or opens <paramref name="source"/> as one file: split by day into
+    /// <paramref name="scratch"/>, or taken whole as the drop of <paramref name="day"/> (default: today, UTC).
     /// </summary>
-    public static IReadOnlyList<DataFile> Open(string source, string scratch)
+    public static IReadOnlyList<DataFile> Open(string source, string scratch, DataFormat format, DateOnly? day = null)
     {
+        ArgumentNullException.ThrowIfNull(format);
         if (File.Exists(source))
         {
-            return SplitByDay(source, scratch);
+            if (format.DayColumn is not null)
+            {
+                return SplitByDay(source, scratch, format);
+            }
+
+            var drop = day ?? DateOnly.FromDateTime(DateTime.UtcNow);
+            return [new DataFile(Path.GetFileName(source), "local", drop, Path.GetFullPath(source))];
         }
 
         if (!Directory.Exists(source))
@@ -25,48 +35,56 @@ public static class LocalDataFiles
         }
 
         var files = new List<DataFile>();
-        foreach (var path in Directory.EnumerateFiles(source, "*.csv", SearchOption.AllDirectories))
+        foreach (var path in Directory.EnumerateFiles(source, "*." + format.Extension, SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(source, path).Replace('\\', '/');
-            var day = ParseDay(relative) ?? throw new DataValidationException(relative, null, "the name is not a day; expected YYYY-MM-DD.csv or YYYY/MM/DD.csv");
-            files.Add(new DataFile(relative, "local", day, path));
+            var fileDay = ParseDay(relative, format.Extension)
+                ?? throw new DataValidationException(relative, null, $"the name is not a day; expected YYYY-MM-DD.{format.Extension} or YYYY/MM/DD.{format.Extension}");
+            files.Add(new DataFile(relative, "local", fileDay, path));
         }
 
         return [.. files.OrderBy(f => f.Day)];
     }
 
-    /// <summary>Writes one file per <c>dteday</c> (the second column) with the original header; returns them oldest first.</summary>
-    public static IReadOnlyList<DataFile> SplitByDay(string csvPath, string folder)
+    /// <summary>Writes one file per day (the format's day column) with the original header; returns them oldest first.</summary>
+    public static IReadOnlyList<DataFile> SplitByDay(string path, string folder, DataFormat format)
     {
+        ArgumentNullException.ThrowIfNull(format);
+        var column = format.DayColumn ?? throw new ArgumentException("the format has no day column", nameof(format));
         Directory.CreateDirectory(folder);
-        var fileName = Path.GetFileName(csvPath);
-        using var reader = new StreamReader(csvPath);
-        var header = reader.ReadLine() ?? throw new DataValidationException(fileName, null, "the file is empty");
+        var fileName = Path.GetFileName(path);
+        using var reader = new StreamReader(path);
+        var header = format.Header is null ? null : reader.ReadLine() ?? throw new DataValidationException(fileName, null, "the file is empty");
+        var columnName = format.Header is { } names && column < names.Count ? $"column {column + 1} ({names[column]})" : $"column {column + 1}";
         var days = new SortedDictionary<DateOnly, DataFile>();
         StreamWriter? writer = null;
         DateOnly? current = null;
-        long lineNumber = 1;
+        long row = 0;
         try
         {
             for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
             {
-                lineNumber++;
                 if (line.Length == 0)
                 {
                     continue;
                 }
 
-                var day = DayField(line) ?? throw new DataValidationException(fileName, lineNumber - 1, "the second column (dteday) is not a date yyyy-MM-dd");
+                row++;
+                var day = DayField(line, format.Separator, column) ?? throw new DataValidationException(fileName, row, $"{columnName} is not a date yyyy-MM-dd");
                 if (day != current)
                 {
                     writer?.Dispose();
-                    var path = Path.Combine(folder, $"{day:yyyy-MM-dd}.csv");
+                    var dayPath = Path.Combine(folder, $"{day:yyyy-MM-dd}.{format.Extension}");
                     var existed = days.ContainsKey(day);
-                    writer = new StreamWriter(path, append: existed) { NewLine = "\n" };
+                    writer = new StreamWriter(dayPath, append: existed) { NewLine = "\n" };
                     if (!existed)
                     {
-                        writer.WriteLine(header);
-                        days[day] = new DataFile(fileName + "#" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "local", day, path);
+                        if (header is not null)
+                        {
+                            writer.WriteLine(header);
+                        }
+
+                        days[day] = new DataFile(fileName + "#" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "local", day, dayPath);
                     }
 
                     current = day;
@@ -83,23 +101,27 @@ public static class LocalDataFiles
         return [.. days.Values];
     }
 
-    private static DateOnly? DayField(string line)
+    private static DateOnly? DayField(string line, char separator, int column)
     {
-        var first = line.IndexOf(',', StringComparison.Ordinal);
-        var second = first < 0 ? -1 : line.IndexOf(',', first + 1);
-        if (second < 0)
+        var start = 0;
+        for (var i = 0; i < column; i++)
         {
-            return null;
+            start = line.IndexOf(separator, start) + 1;
+            if (start == 0)
+            {
+                return null;
+            }
         }
 
-        return DateOnly.TryParseExact(line.AsSpan(first + 1, second - first - 1), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-            ? day
-            : null;
+        var end = line.IndexOf(separator, start);
+        var field = end < 0 ? line.AsSpan(start) : line.AsSpan(start, end - start);
+        return DateOnly.TryParseExact(field, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
     }
 
-    private static DateOnly? ParseDay(string relativePath)
+    private static DateOnly? ParseDay(string relativePath, string extension)
     {
-        var text = relativePath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? relativePath[..^4] : relativePath;
+        var suffix = "." + extension;
+        var text = relativePath.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) ? relativePath[..^suffix.Length] : relativePath;
         text = text.Replace('/', '-');
         return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
     }

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ServerlessMl.Models;
 using ServerlessMl.Storage;
 
 namespace ServerlessMl.Training;
@@ -14,9 +15,11 @@ public sealed partial class TrainingDataSource
     private readonly BlobContainerClient _container;
     private readonly ILogger<TrainingDataSource> _logger;
     private readonly long _maxFileBytes;
+    private readonly ModelCatalog _catalog;
 
-    public TrainingDataSource(BlobServiceClient service, StorageOptions storage, IOptions<TrainingOptions> options, ILogger<TrainingDataSource> logger)
+    public TrainingDataSource(BlobServiceClient service, StorageOptions storage, ModelCatalog catalog, IOptions<TrainingOptions> options, ILogger<TrainingDataSource> logger)
     {
+        _catalog = catalog;
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(options);
@@ -28,24 +31,25 @@ public sealed partial class TrainingDataSource
     public BlobContainerClient Container => _container;
 
     /// <summary>
-    /// The daily files of <paramref name="model"/> as they are now (names and ETags), oldest first.
-    /// A .csv blob whose name is not a valid day fails the run; other blobs are ignored.
+    /// The drops of <paramref name="model"/> as they are now (names and ETags), oldest first. A blob
+    /// with the model's extension whose name is not a valid day fails the run; others are ignored.
     /// </summary>
     public async Task<IReadOnlyList<DataListing>> ListAsync(string model, CancellationToken cancellationToken)
     {
+        var extension = _catalog.Get(model).Format.Extension;
         var files = new List<DataListing>();
         try
         {
             await foreach (var blob in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, model + "/", cancellationToken))
             {
-                var day = DailyBlobName.TryParse(model, blob.Name);
+                var day = DailyBlobName.TryParse(model, blob.Name, extension);
                 if (day is not null)
                 {
                     files.Add(new DataListing(blob.Name, blob.Properties.ETag?.ToString() ?? string.Empty, day.Value, blob.Properties.ContentLength ?? 0));
                 }
-                else if (blob.Name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+                else if (blob.Name.EndsWith("." + extension, StringComparison.OrdinalIgnoreCase))
                 {
-                    throw new DataValidationException(blob.Name, null, $"the name is not a daily file; expected {model}/YYYY/MM/DD.csv");
+                    throw new DataValidationException(blob.Name, null, $"the name is not a daily file; expected {model}/YYYY/MM/DD.{extension}");
                 }
                 else
                 {
@@ -82,7 +86,7 @@ public sealed partial class TrainingDataSource
         var result = new List<DataFile>(files.Count);
         foreach (var (name, etag, day, _) in files)
         {
-            var localPath = Path.Combine(folder, $"{day:yyyy-MM-dd}.csv");
+            var localPath = Path.Combine(folder, $"{day:yyyy-MM-dd}{Path.GetExtension(name)}");
             try
             {
                 await _container.GetBlobClient(name).DownloadToAsync(
@@ -107,7 +111,7 @@ public sealed partial class TrainingDataSource
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
     }
 
-    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Ignoring {BlobName}: not a daily .csv file")]
+    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Ignoring {BlobName}: not a data drop")]
     private partial void LogIgnored(string blobName);
 }
 

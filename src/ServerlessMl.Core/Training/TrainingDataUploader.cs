@@ -3,8 +3,8 @@ using Azure.Storage.Blobs.Models;
 
 namespace ServerlessMl.Training;
 
-/// <summary>Uploads local daily files to <c>training-data/&lt;model&gt;/YYYY/MM/DD.csv</c>.</summary>
-public sealed class TrainingDataUploader(TrainingDataSource source)
+/// <summary>Uploads local data files to <c>training-data/&lt;model&gt;/YYYY/MM/DD.&lt;ext&gt;</c>, one drop each.</summary>
+public sealed class TrainingDataUploader(TrainingDataSource source, Models.ModelCatalog catalog)
 {
     /// <summary>Uploads each file; an existing blob is left alone unless <paramref name="overwrite"/>.</summary>
     /// <returns>How many blobs were written and how many already existed.</returns>
@@ -16,10 +16,10 @@ public sealed class TrainingDataUploader(TrainingDataSource source)
         int written = 0, existing = 0;
         foreach (var file in files)
         {
-            var name = DailyBlobName.For(model, file.Day);
+            var name = DailyBlobName.For(model, file.Day, catalog.Get(model).Format.Extension);
             var options = new BlobUploadOptions
             {
-                HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv" },
+                HttpHeaders = new BlobHttpHeaders { ContentType = catalog.Get(model).Format.Separator == '\t' ? "text/tab-separated-values" : "text/csv" },
                 Conditions = overwrite ? null : new BlobRequestConditions { IfNoneMatch = ETag.All },
             };
             try

@@ -31,7 +31,7 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
 
     public override string Description => "Hourly bike rentals from calendar and weather (UCI Bike Sharing layout).";
 
-    public override DataFormat Format { get; } = DataFormat.Csv(BikeHourRow.Columns);
+    public override DataFormat Format { get; } = DataFormat.Csv(BikeHourRow.Columns, dayColumn: 1);
 
     public override TrainerDescription Trainer { get; } = new(
         "LightGbmRegression on log(1 + rentals)",

@@ -144,7 +144,7 @@ public sealed class ReliabilityTests(ReliabilityFixture fixture) : IClassFixture
         var before = (await Registry.ListVersionsAsync(Model, default)).Count;
         var champion = await ChampionAsync();
         fixture.Data.AddDay();
-        await fixture.App.Get<Training.TrainingDataUploader>().UploadAsync(Model, Training.LocalDataFiles.Open(fixture.Data.Folder, fixture.Data.Folder), false, null, default);
+        await fixture.App.Get<Training.TrainingDataUploader>().UploadAsync(Model, Training.LocalDataFiles.Open(fixture.Data.Folder, fixture.Data.Folder, SampleData.Format), false, null, default);
 
         var logFrom = fixture.Serve.Log.Length;
         string LogSinceStart() => fixture.Serve.Log[logFrom..];

@@ -1,3 +1,4 @@
+using ServerlessMl.Testing;
 using ServerlessMl.Models.BikeDemand;
 using ServerlessMl.Training;
 
@@ -15,7 +16,7 @@ public sealed class LocalDataFilesTests : IDisposable
         var header = string.Join(',', BikeHourRow.Columns);
         File.WriteAllText(source, $"{header}\n1,2011-01-01,1,0,1,0,0,6,0,1,0.24,0.2879,0.81,0,3,13,16\n2,2011-01-01,1,0,1,1,0,6,0,1,0.22,0.2727,0.8,0,8,32,40\n3,2011-01-02,1,0,1,0,0,0,0,2,0.46,0.4545,0.88,0.2985,4,13,17");
 
-        var files = LocalDataFiles.SplitByDay(source, Path.Combine(_folder, "days"));
+        var files = LocalDataFiles.SplitByDay(source, Path.Combine(_folder, "days"), SampleData.Format);
 
         Assert.Equal([new DateOnly(2011, 1, 1), new DateOnly(2011, 1, 2)], files.Select(f => f.Day));
         Assert.Equal(3, File.ReadAllLines(files[0].LocalPath).Length);
@@ -29,7 +30,7 @@ public sealed class LocalDataFilesTests : IDisposable
         var source = Path.Combine(_folder, "hour.csv");
         File.WriteAllText(source, "instant,dteday,cnt\n1,2011-01-01,5\n2,yesterday,6\n");
 
-        var error = Assert.Throws<DataValidationException>(() => LocalDataFiles.SplitByDay(source, Path.Combine(_folder, "days")));
+        var error = Assert.Throws<DataValidationException>(() => LocalDataFiles.SplitByDay(source, Path.Combine(_folder, "days"), SampleData.Format));
 
         Assert.Equal("hour.csv, row 2: the second column (dteday) is not a date yyyy-MM-dd", error.Message);
     }
@@ -41,7 +42,7 @@ public sealed class LocalDataFilesTests : IDisposable
     [InlineData("other-model/2011/01/05.csv", null)]
     public void Daily_blob_names_parse_only_real_days_of_the_model(string name, string? expected)
     {
-        var day = DailyBlobName.TryParse("bike-demand", name);
+        var day = DailyBlobName.TryParse("bike-demand", name, "csv");
 
         Assert.Equal(expected, day?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
     }

@@ -128,7 +128,7 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
     {
         using var few = new SampleData(days: 10);
         var app = NewApp();
-        await app.Get<TrainingDataUploader>().UploadAsync(Model, LocalDataFiles.Open(few.Folder, few.Folder), false, null, default);
+        await app.Get<TrainingDataUploader>().UploadAsync(Model, LocalDataFiles.Open(few.Folder, few.Folder, SampleData.Format), false, null, default);
 
         var outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
 
@@ -189,7 +189,7 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
         // Scored on the held-out days: the model that was judged scores exactly the manifest's
         // metrics; the refit model has trained on those days and must do better on them.
         var trainer = new ModelTrainer(new BikeDemandModel(), new TrainingOptions { MinTrainingDays = 0, HoldoutDays = 0 });
-        var heldOut = trainer.Validate(LocalDataFiles.Open(_data.Folder, _data.Folder)).Where(f => f.Day >= manifest.ValidationWindow.FirstDay).ToList();
+        var heldOut = trainer.Validate(LocalDataFiles.Open(_data.Folder, _data.Folder, SampleData.Format)).Where(f => f.Day >= manifest.ValidationWindow.FirstDay).ToList();
         var published = trainer.Load((await registry.DownloadModelAsync(Model, "0001", default)).ToStream());
         var metrics = trainer.Evaluate(published, heldOut);
 
@@ -228,7 +228,7 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
     }
 
     private Task UploadAsync(TestApp app) =>
-        app.Get<TrainingDataUploader>().UploadAsync(Model, LocalDataFiles.Open(_data.Folder, _data.Folder), overwrite: false, null, default);
+        app.Get<TrainingDataUploader>().UploadAsync(Model, LocalDataFiles.Open(_data.Folder, _data.Folder, SampleData.Format), overwrite: false, null, default);
 
     /// <summary>Every blob in the models container except the lock, with its ETag.</summary>
     private async Task<string> SnapshotAsync(TestApp app)

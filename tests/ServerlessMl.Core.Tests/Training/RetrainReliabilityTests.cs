@@ -89,7 +89,7 @@ public sealed class RetrainReliabilityTests(AzuriteFixture azurite) : IClassFixt
         using var app = NewApp();
         await ChampionSetup.TrainVersionsAsync(app, _data, 1); // refit on all 21 days
         var lastDay = SampleData.FirstDay.AddDays(_data.Days - 1);
-        await app.Get<TrainingDataSource>().Container.GetBlobClient(DailyBlobName.For(Model, lastDay))
+        await app.Get<TrainingDataSource>().Container.GetBlobClient(DailyBlobName.For(Model, lastDay, "csv"))
             .UploadAsync(Path.Combine(_data.Folder, $"{lastDay:yyyy-MM-dd}.csv"), overwrite: true); // same bytes, new ETag
         await ChampionSetup.AddDayAsync(app, _data);
 

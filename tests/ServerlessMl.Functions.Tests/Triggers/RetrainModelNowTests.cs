@@ -21,7 +21,7 @@ public sealed class RetrainModelNowTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public async Task Retrains_and_returns_the_outcome_as_json()
     {
-        await _app.Get<TrainingDataUploader>().UploadAsync(BikeDemandModel.ModelName, LocalDataFiles.Open(_data.Folder, _data.Folder), false, null, default);
+        await _app.Get<TrainingDataUploader>().UploadAsync(BikeDemandModel.ModelName, LocalDataFiles.Open(_data.Folder, _data.Folder, SampleData.Format), false, null, default);
 
         var (status, body) = await InvokeAsync(BikeDemandModel.ModelName);
 
@@ -56,7 +56,7 @@ public sealed class RetrainModelNowTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public async Task A_run_while_another_holds_the_lease_is_a_409_saying_when_it_clears()
     {
-        await _app.Get<TrainingDataUploader>().UploadAsync(BikeDemandModel.ModelName, LocalDataFiles.Open(_data.Folder, _data.Folder), false, null, default);
+        await _app.Get<TrainingDataUploader>().UploadAsync(BikeDemandModel.ModelName, LocalDataFiles.Open(_data.Folder, _data.Folder, SampleData.Format), false, null, default);
         var registry = _app.Get<ModelRegistry>();
         await registry.EnsureContainerAsync(default);
         await using var held = await registry.TryAcquireRetrainLeaseAsync(BikeDemandModel.ModelName, "another instance", default);

@@ -1,0 +1,22 @@
+using Microsoft.ML.Data;
+
+namespace ServerlessMl.Models.SmsSpam;
+
+/// <summary>The classifier's input: the message text, and whether it is spam when known.</summary>
+public sealed class SmsFeatures
+{
+    public bool Label { get; set; }
+
+    public string Text { get; set; } = string.Empty;
+}
+
+/// <summary>The classifier's output.</summary>
+public sealed class SmsPrediction
+{
+    [ColumnName("PredictedLabel")]
+    public bool PredictedLabel { get; set; }
+
+    public float Score { get; set; }
+
+    public float Probability { get; set; }
+}
