@@ -34,11 +34,11 @@ public sealed class BikeDataValidationTests : IDisposable
     [InlineData("3,2011-01-03,1,0,1,2,0,1,1,1,0.22,0.2273,0.8,0.1", "the row has fewer than 17 fields")]
     [InlineData("3,2011-01-03,1,0,1,2,0,1,1,1,0.22,0.2273,0.8,0.1045,1,4,5,7", "has more than 17 fields")]
     [InlineData("3,2011-01-03,1,0,1,2,0,1,1,1,0.22,0.2273,0.8,,1,4,5", "windspeed must be a normalised value from 0 to 1, got a missing or non-numeric value")]
-    [InlineData("3,2011-01-03,1,0,1,2,0,1,1,1,0.22,0.2273,0.8,0.1045,1,4,-5", "cnt must be a whole number from 0")]
+    [InlineData("3,2011-01-03,1,0,1,2,0,1,1,1,0.22,0.2273,0.8,0.1045,1,4,-5", "cnt must be a whole number of 0 or more")]
     [InlineData("3,2011-01-03,1,0,1,2,0,1,1,1,0.22,0.2273,0.8,0.1045,1,4,6", "cnt 6 is not casual + registered")]
     [InlineData("3,2011-01-04,1,0,1,2,0,1,1,1,0.22,0.2273,0.8,0.1045,1,4,5", "date 2011-01-04 does not match the file's day 2011-01-03")]
     [InlineData("3,03/01/2011,1,0,1,2,0,1,1,1,0.22,0.2273,0.8,0.1045,1,4,5", "dteday '03/01/2011' is not a date")]
-    [InlineData("3,2011-01-03,1,0,1,1,0,1,1,1,0.22,0.2273,0.8,0.1045,1,4,5", "duplicate row for key 1")]
+    [InlineData("3,2011-01-03,1,0,1,1,0,1,1,1,0.22,0.2273,0.8,0.1045,1,4,5", "a second row for hour 1 on 2011-01-03")]
     public void A_bad_third_row_fails_naming_the_blob_the_row_and_the_problem(string badRow, string expected)
     {
         File.WriteAllText(_path, $"{Header}\n{Good1}\n{Good2}\n{badRow}\n");
