@@ -8,7 +8,7 @@ namespace ServerlessMl.Cli.Commands;
 
 public sealed class DataUploadCommand : AsyncCommand<DataUploadCommand.Settings>
 {
-    public sealed class Settings : StorageSettings
+    public sealed class Settings : ModelStorageSettings
     {
         [CommandOption("-s|--source <PATH>")]
         [Description("A folder of daily files, or one file: split by day when the model's data has days (bike's hour.csv), else stored as one drop.")]

@@ -8,9 +8,9 @@ using Spectre.Console.Cli;
 
 namespace ServerlessMl.Cli.Commands;
 
-public sealed class ModelsListCommand : AsyncCommand<StorageSettings>
+public sealed class ModelsListCommand : AsyncCommand<ModelStorageSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, StorageSettings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, ModelStorageSettings settings, CancellationToken cancellationToken)
     {
         using var services = CliServices.Build(settings);
         var registry = services.GetRequiredService<ModelRegistry>();
@@ -40,7 +40,7 @@ public sealed class ModelsListCommand : AsyncCommand<StorageSettings>
 
 public sealed class ModelsShowCommand : AsyncCommand<ModelsShowCommand.Settings>
 {
-    public sealed class Settings : StorageSettings
+    public sealed class Settings : ModelStorageSettings
     {
         [CommandOption("--version <VERSION>")]
         [Description("Version to show (default: the champion).")]
@@ -93,7 +93,7 @@ public sealed class ModelsShowCommand : AsyncCommand<ModelsShowCommand.Settings>
 
 public sealed class ModelsPromoteCommand : AsyncCommand<ModelsPromoteCommand.Settings>
 {
-    public sealed class Settings : StorageSettings
+    public sealed class Settings : ModelStorageSettings
     {
         [CommandOption("--version <VERSION>")]
         [Description("The version to make champion.")]

@@ -14,7 +14,7 @@ namespace ServerlessMl.Cli.Commands;
 /// </summary>
 public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
 {
-    public sealed class Settings : StorageSettings
+    public sealed class Settings : ModelStorageSettings
     {
         [CommandOption("-d|--data <PATH>")]
         [Description("Offline: a folder of daily files, or one file (split by day when the model's data has days).")]

@@ -9,11 +9,13 @@ using ServerlessMl.Storage;
 namespace ServerlessMl.Http;
 
 /// <summary>
-/// GET /api/health (anonymous): can this instance serve every model it offers? 200 "healthy" when
-/// it can and nothing is off; 200 "degraded" when it can but something is (storage failing while
-/// models serve from memory, a champion refused while the previous version serves, no champion
-/// set while a loaded version serves); 503 "unhealthy" with Retry-After when any model cannot be
-/// served. The body carries stable words only: the details are in the log, not for anonymous eyes.
+/// GET /api/health (anonymous): can this instance serve the models it offers? 200 "healthy" when
+/// every model serves and nothing is off; 200 "degraded" when something is (storage failing while
+/// models serve from memory, a champion refused while the previous version serves, a model with
+/// no champion set, e.g. one not trained yet); 503 "unhealthy" with Retry-After when a model that
+/// has a champion cannot be served here. A model without a champion is no fault of the instance,
+/// so it never takes the instance out of rotation. The body carries stable words only: the
+/// details are in the log, not for anonymous eyes.
 /// </summary>
 public sealed partial class HealthEndpoint(
     ModelCatalog catalog,
@@ -23,6 +25,10 @@ public sealed partial class HealthEndpoint(
     IOptions<ServingOptions> options,
     ILogger<HealthEndpoint> logger)
 {
+    // What storage last said of each model's champion, so an outage does not turn a model that
+    // has never had one into a fault of this instance.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _lastSeenWithoutChampion = new(StringComparer.Ordinal);
+
     public async Task<IResult> HandleAsync(CancellationToken cancellationToken)
     {
         string? storageProblem = null;
@@ -44,10 +50,16 @@ public sealed partial class HealthEndpoint(
                 }
             }
 
-            models.Add(Judge(pool.GetLoadedModel(definition.Name), check));
+            if (check is not null)
+            {
+                _lastSeenWithoutChampion[definition.Name] = check.Result == ChampionCheckResult.None;
+            }
+
+            var withoutChampion = check is null ? _lastSeenWithoutChampion.GetValueOrDefault(definition.Name) : check.Result == ChampionCheckResult.None;
+            models.Add(Judge(pool.GetLoadedModel(definition.Name), check, withoutChampion));
         }
 
-        var status = models.Any(m => !m.CanServe) ? "unhealthy"
+        var status = models.Any(m => !m.CanServe && !m.NoChampion) ? "unhealthy"
             : storageProblem is not null || models.Any(m => m.Problem is not null) ? "degraded"
             : "healthy";
         var body = new HealthReport(status, storageProblem is null ? "reachable" : "unreachable", storageProblem, models);
@@ -56,15 +68,14 @@ public sealed partial class HealthEndpoint(
     }
 
     /// <summary>One model's state from what this instance has loaded and what the alias says now (null: storage did not answer).</summary>
-    private static ModelHealth Judge(LoadedModelInfo loaded, ChampionCheck? check)
+    private static ModelHealth Judge(LoadedModelInfo loaded, ChampionCheck? check, bool noChampion)
     {
         var champion = check?.Alias?.Version;
-        var noChampion = check is { Result: ChampionCheckResult.None };
         var damagedAlias = check is { Result: ChampionCheckResult.Unreadable };
         var refused = loaded.FailedVersion is not null && (check is null || champion == loaded.FailedVersion);
 
         string? problem = damagedAlias ? "the champion alias is damaged"
-            : noChampion ? "no champion is set"
+            : check is { Result: ChampionCheckResult.None } ? "no champion is set"
             : refused ? $"champion version {loaded.FailedVersion} cannot be loaded"
             : check is null ? "model storage is unavailable"
             : loaded.LastCheckError is not null ? loaded.LastCheckError
@@ -73,7 +84,7 @@ public sealed partial class HealthEndpoint(
         // Loaded: it serves whatever else is wrong. Not loaded: it serves only if a first request can load a good champion.
         var canServe = loaded.Version is not null || (champion is not null && !refused);
         var state = loaded.Version is not null ? "serving" : canServe ? "ready (loads on first request)" : "cannot serve";
-        return new ModelHealth(loaded.Model, champion, loaded.Version, state, canServe, problem);
+        return new ModelHealth(loaded.Model, champion, loaded.Version, state, canServe, noChampion, problem);
     }
 
     [LoggerMessage(EventId = 720, Level = LogLevel.Warning, Message = "Health: model storage failed: {Reason}")]
@@ -81,5 +92,12 @@ public sealed partial class HealthEndpoint(
 
     public sealed record HealthReport(string Status, string Storage, string? StorageProblem, IReadOnlyList<ModelHealth> Models);
 
-    public sealed record ModelHealth(string Model, string? Champion, string? LoadedVersion, string State, [property: System.Text.Json.Serialization.JsonIgnore] bool CanServe, string? Problem);
+    public sealed record ModelHealth(
+        string Model,
+        string? Champion,
+        string? LoadedVersion,
+        string State,
+        [property: System.Text.Json.Serialization.JsonIgnore] bool CanServe,
+        [property: System.Text.Json.Serialization.JsonIgnore] bool NoChampion,
+        string? Problem);
 }
