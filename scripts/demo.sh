@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job, end to end on this machine: Azurite, synthetic daily data, a trained and gated
-# champion in the blob registry, and the HTTP API serving it (stop with Ctrl-C).
+# The main job, end to end on this machine: Azurite, data for both shipped models (synthetic bike
+# days; the SMS Spam Collection from ../shared when it is there), a trained and gated champion of
+# each in the blob registry, and the HTTP API serving them (stop with Ctrl-C).
 #
 #   scripts/demo.sh [--days N] [--port P] [--no-serve]
 set -euo pipefail
@@ -33,15 +34,29 @@ echo "== 2/5 Build the CLI"
 dotnet build src/ServerlessMl.Cli -c Release --nologo -v quiet
 cli() { dotnet src/ServerlessMl.Cli/bin/Release/net10.0/serverless-ml.dll "$@"; }
 
-echo "== 3/5 Synthetic data: $DAYS days from 2011-01-01 (seeded; not real data)"
+echo "== 3/5 Data: bike-demand, $DAYS synthetic days from 2011-01-01 (seeded; not real data)"
 rm -rf "$STATE/data"
 cli data generate --output "$STATE/data" --days "$DAYS"
-cli data upload --source "$STATE/data"
+cli data upload --model bike-demand --source "$STATE/data"
+SPAM_DATA="$ROOT/../shared/datasets/sms-spam-collection/SMSSpamCollection.train"
+SPAM=0
+if [[ -f "$SPAM_DATA" ]]; then
+  echo "-- sms-spam: $SPAM_DATA as one drop (SMS Spam Collection, Almeida et al., UCI, CC BY 4.0)"
+  cli data upload --model sms-spam --source "$SPAM_DATA"
+  SPAM=1
+else
+  echo "-- sms-spam: no data at $SPAM_DATA; going on with bike-demand only."
+  echo "   Get the collection from https://archive.ics.uci.edu/dataset/228/sms+spam+collection and run:"
+  echo "   serverless-ml data upload --model sms-spam --source SMSSpamCollection"
+fi
 
-echo "== 4/5 Retrain job: validate, train with the newest 14 days held out, gate, publish, promote"
-cli train
-echo "-- champion manifest"
-cli models show
+echo "== 4/5 Retrain job per model: validate, train with rows held out, gate, publish, promote"
+cli train --model bike-demand
+cli models list --model bike-demand
+if (( SPAM == 1 )); then
+  cli train --model sms-spam
+  cli models list --model sms-spam
+fi
 
 if (( SERVE == 0 )); then
   echo "Done (--no-serve). Azurite stops now; its data was in $STATE/azurite."
@@ -55,6 +70,10 @@ Try, from another terminal:
   curl -s -X POST http://127.0.0.1:$PORT/api/models/bike-demand/predict \\
     -H 'Content-Type: application/json' \\
     -d '{"timestamp":"2011-05-02T08:00:00","weather":1,"temperatureC":18,"feelsLikeC":18,"humidity":55,"windSpeedKmh":12}'
+
+  curl -s -X POST http://127.0.0.1:$PORT/api/models/sms-spam/predict \\
+    -H 'Content-Type: application/json' \\
+    -d '{"text":"URGENT! You have won a 1 week FREE membership. Call 09061701461 to claim"}'
 
 CURL
 cli serve --port "$PORT"

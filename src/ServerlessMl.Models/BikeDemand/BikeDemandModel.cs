@@ -16,8 +16,8 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
     // weather), which carries over to seasons and levels the training window has not combined yet.
     private static LightGbmRegressionTrainer.Options TrainerOptions() => new()
     {
-        // 200 rounds of 16 leaves at 0.2 scored as well over five time splits as 750 of 8 at 0.1
-        // (mean RMSE 68.4 against 68.8) and predict in a quarter of the time (README, "The model").
+        // As accurate over several time splits as a larger budget of smaller trees, at a fraction
+        // of the cost per prediction (docs/benchmarks.md; README, "The models").
         NumberOfIterations = 200,
         NumberOfLeaves = 16,
         MinimumExampleCountPerLeaf = 20,
