@@ -32,7 +32,26 @@ public sealed class LocalDataFilesTests : IDisposable
 
         var error = Assert.Throws<DataValidationException>(() => LocalDataFiles.SplitByDay(source, Path.Combine(_folder, "days"), SampleData.Format));
 
-        Assert.Equal("hour.csv, row 2: the second column (dteday) is not a date yyyy-MM-dd", error.Message);
+        Assert.Equal("hour.csv, row 2: column 2 (dteday) is not a date yyyy-MM-dd", error.Message);
+    }
+
+    [Fact]
+    public void A_file_of_data_without_days_is_one_drop_on_the_given_day_and_a_folder_is_read_by_the_formats_extension()
+    {
+        Directory.CreateDirectory(Path.Combine(_folder, "2026", "01"));
+        var single = Path.Combine(_folder, "messages.tsv");
+        File.WriteAllText(single, "ham\thello\n");
+        File.WriteAllText(Path.Combine(_folder, "2026", "01", "05.tsv"), "spam\tWIN\n");
+        File.WriteAllText(Path.Combine(_folder, "2026-01-04.tsv"), "ham\thi\n");
+        File.WriteAllText(Path.Combine(_folder, "2026-01-03.csv"), "not,this,format\n");
+
+        var drop = Assert.Single(LocalDataFiles.Open(single, _folder, ServerlessMl.Models.DataFormat.Tsv(), new DateOnly(2026, 1, 2)));
+        File.Delete(single);
+        var folder = LocalDataFiles.Open(_folder, _folder, ServerlessMl.Models.DataFormat.Tsv());
+
+        Assert.Equal(new DateOnly(2026, 1, 2), drop.Day);
+        Assert.Equal(Path.GetFullPath(single), drop.LocalPath);
+        Assert.Equal([new DateOnly(2026, 1, 4), new DateOnly(2026, 1, 5)], folder.Select(f => f.Day));
     }
 
     [Theory]
