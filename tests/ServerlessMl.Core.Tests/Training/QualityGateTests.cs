@@ -70,5 +70,32 @@ public sealed class QualityGateTests
         Assert.False(QualityGate.Decide(Metrics(0.9, 10), comparison, Thresholds).Passed);
     }
 
+    [Theory]
+    [InlineData(0.05, 0.9801, true)] // log-loss under its ceiling; AUC exactly 1 % under the champion's 0.99
+    [InlineData(0.20, 0.99, false)] // log-loss over its ceiling
+    [InlineData(0.05, 0.9700, false)] // AUC more than 1 % under the champion's
+    public void A_metric_that_is_better_low_floors_from_above_and_one_better_high_compares_from_below(double logLoss, double candidateAuc, bool passes)
+    {
+        var thresholds = new GateThresholds { FloorMetric = MetricNames.LogLoss, Floor = 0.1, ComparisonMetric = MetricNames.Auc, MaxRegression = 0.01 };
+        var comparison = new ChampionComparison("0002", Window, Binary(candidateAuc, 0.05), Binary(0.99, 0.05));
+
+        var decision = QualityGate.Decide(Binary(0.99, logLoss), comparison, thresholds);
+
+        Assert.Equal(passes, decision.Passed);
+        Assert.Contains(decision.Reasons, r => r.Contains(logLoss <= 0.1 ? "meets the floor 0.1000" : "is above the floor 0.1000", StringComparison.Ordinal));
+        Assert.Contains(decision.Reasons, r => r.Contains("allowed 0.9801", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_champion_metric_that_is_not_a_number_fails_the_comparison()
+    {
+        var comparison = new ChampionComparison("0002", Window, Metrics(0.9, 10), Metrics(0.9, double.NaN));
+
+        Assert.False(QualityGate.Decide(Metrics(0.9, 10), comparison, Thresholds).Passed);
+    }
+
+    private static QualityMetrics Binary(double auc, double logLoss) =>
+        new(new Dictionary<string, double> { [MetricNames.Auc] = auc, [MetricNames.LogLoss] = logLoss }, 100);
+
     private static QualityMetrics Metrics(double r2, double rmse) => RegressionMetrics.Of(r2, rmse, rmse / 2, 100);
 }
