@@ -38,7 +38,7 @@ internal static class SpamExperiments
             double cost = 0;
             for (var seed = 1; seed <= splits; seed++)
             {
-                var (train, test) = Split(all, seed);
+                var (train, test) = StratifiedSplit.Of(all, m => m.Label, seed);
                 var trained = model.CreatePipeline(ml).Fit(ml.Data.LoadFromEnumerable(train));
                 results.Add(model.Evaluate(ml, trained, ml.Data.LoadFromEnumerable(test)));
                 cost += MicrosecondsPerPrediction(ml, model, trained, test) / splits;
@@ -55,23 +55,6 @@ internal static class SpamExperiments
         }
 
         return 0;
-    }
-
-    /// <summary>A fifth of each class to test, by a seeded shuffle.</summary>
-    private static (List<SmsFeatures> Train, List<SmsFeatures> Test) Split(List<SmsFeatures> all, int seed)
-    {
-        var random = new Random(seed);
-        var train = new List<SmsFeatures>();
-        var test = new List<SmsFeatures>();
-        foreach (var group in all.GroupBy(m => m.Label))
-        {
-            var shuffled = group.OrderBy(_ => random.Next()).ToList();
-            var testCount = (int)Math.Round(shuffled.Count * 0.2);
-            test.AddRange(shuffled.Take(testCount));
-            train.AddRange(shuffled.Skip(testCount));
-        }
-
-        return (train, test);
     }
 
     private static double MicrosecondsPerPrediction(MLContext ml, SmsSpamModel model, ITransformer trained, List<SmsFeatures> test)

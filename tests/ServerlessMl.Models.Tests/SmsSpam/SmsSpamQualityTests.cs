@@ -51,17 +51,7 @@ public sealed class SmsSpamQualityTests(ITestOutputHelper output)
         const int Splits = 3;
         for (var seed = 1; seed <= Splits; seed++)
         {
-            var random = new Random(seed);
-            var test = new List<SmsFeatures>();
-            var train = new List<SmsFeatures>();
-            foreach (var group in all.GroupBy(m => m.Label))
-            {
-                var shuffled = group.OrderBy(_ => random.Next()).ToList();
-                var n = (int)Math.Round(shuffled.Count * 0.2);
-                test.AddRange(shuffled.Take(n));
-                train.AddRange(shuffled.Skip(n));
-            }
-
+            var (train, test) = StratifiedSplit.Of(all, m => m.Label, seed);
             var metrics = model.Evaluate(ml, model.CreatePipeline(ml).Fit(ml.Data.LoadFromEnumerable(train)), ml.Data.LoadFromEnumerable(test));
             auc += metrics[MetricNames.Auc] / Splits;
             mcc += metrics[MetricNames.Mcc] / Splits;
