@@ -52,6 +52,13 @@ public sealed partial class RetrainJob(
             LogStorageFailed(run.Model, run.Step, ex.Message);
             return Finish(run.Failed(RetrainFailure.Storage, $"{StorageFailure.Reason(ex)} while the run was at step '{run.Step}'"), clock);
         }
+        catch (Exception ex) when (run.InTrainer && ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // ML.NET reports data it cannot fit (weights gone non-finite, a column it cannot
+            // featurize) as argument or operation exceptions: the data's fault, not a crash.
+            LogTrainerFailed(run.Model, run.Step, ex);
+            return Finish(run.Failed(RetrainFailure.Training, $"the trainer failed at step '{run.Step}': {ex.GetType().Name}: {ex.Message}"), clock);
+        }
     }
 
     /// <summary>The README's steps, in order.</summary>
@@ -93,14 +100,19 @@ public sealed partial class RetrainJob(
         var files = trainer.Validate(await data.DownloadAsync(listing, scratch.Path, cancellationToken));
 
         run.Step = "train and evaluate";
+        run.InTrainer = true;
         var holdout = trainer.TrainOnHoldoutSplit(files);
 
         run.Step = "compare with the champion";
         var comparison = await CompareWithChampionAsync(run, trainer, files, holdout, cancellationToken);
         var gate = QualityGate.Decide(holdout.Metrics, comparison, Thresholds(run.Definition), run.ComparisonNote);
 
+        run.Step = "refit and save";
+        var (zip, refit) = SaveCandidate(trainer, files, holdout, gate);
+        run.InTrainer = false;
+
         run.Step = "publish";
-        var version = await PublishAsync(run, trainer, files, holdout, comparison, gate, cancellationToken);
+        var version = await PublishAsync(run, files, holdout, comparison, gate, zip, refit, cancellationToken);
 
         var status = RetrainStatus.Rejected;
         var reasons = gate.Reasons.ToList();
@@ -180,14 +192,20 @@ public sealed partial class RetrainJob(
         return run.Skipped($"no new data since version {latest.Version} was trained ({what})");
     }
 
-    private async Task<string> PublishAsync(
-        Run run, ModelTrainer trainer, IReadOnlyList<DataFile> files, HoldoutResult holdout, ChampionComparison? comparison, GateDecision gate, CancellationToken cancellationToken)
+    /// <summary>The model to publish, as zip bytes: refit on every day if it passed and refitting is on.</summary>
+    private (MemoryStream Zip, bool Refit) SaveCandidate(ModelTrainer trainer, IReadOnlyList<DataFile> files, HoldoutResult holdout, GateDecision gate)
     {
         var refit = gate.Passed && _options.RefitOnAllData;
         var published = refit ? trainer.Fit(files) : holdout.Model;
-        using var zip = new MemoryStream();
+        var zip = new MemoryStream();
         trainer.Save(published, zip, files);
+        return (zip, refit);
+    }
 
+    private async Task<string> PublishAsync(
+        Run run, IReadOnlyList<DataFile> files, HoldoutResult holdout, ChampionComparison? comparison, GateDecision gate, MemoryStream zip, bool refit, CancellationToken cancellationToken)
+    {
+        using var owned = zip;
         var version = await registry.NextVersionAsync(run.Model, cancellationToken);
         var manifest = ManifestFactory.Create(run.Definition, version, holdout, comparison, gate, refit, files, zip);
         zip.Position = 0;
@@ -320,6 +338,9 @@ public sealed partial class RetrainJob(
         public string Model => Definition.Name;
         public string Trigger { get; } = trigger;
         public string Step { get; set; } = "start";
+
+        /// <summary>Whether the run is in the steps where ML.NET fits or scores the data.</summary>
+        public bool InTrainer { get; set; }
         public ChampionAlias? Champion { get; set; }
         public Azure.ETag? ChampionETag { get; set; }
         public string? ComparisonNote { get; set; }
@@ -353,6 +374,9 @@ public sealed partial class RetrainJob(
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Retrain of {Model}: model storage failed at step '{Step}': {Reason}")]
     private partial void LogStorageFailed(string model, string step, string reason);
+
+    [LoggerMessage(EventId = 305, Level = LogLevel.Error, Message = "Retrain of {Model}: the trainer failed at step '{Step}'")]
+    private partial void LogTrainerFailed(string model, string step, Exception exception);
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Retrain of {Model}: retention failed ({Reason}); it runs again after the next publish")]
     private partial void LogRetentionFailed(string model, string reason);

@@ -17,7 +17,7 @@ public enum RetrainStatus
     /// <summary>Another run of the same model holds the retrain lease; this one did nothing.</summary>
     Busy,
 
-    /// <summary>The data or the registry stopped the run; nothing was promoted.</summary>
+    /// <summary>The data, the trainer or the registry stopped the run; nothing was promoted.</summary>
     Failed,
 }
 
@@ -35,6 +35,12 @@ public enum RetrainFailure
 
     /// <summary>The champion moved while the run decided; nothing was promoted.</summary>
     Conflict,
+
+    /// <summary>
+    /// The trainer could not fit or score the data (e.g. it diverged on extreme values); the
+    /// reason names the step and what the trainer said. Usually the data's to fix.
+    /// </summary>
+    Training,
 }
 
 /// <summary>What one retrain run did, for logs, the admin endpoint and the CLI.</summary>

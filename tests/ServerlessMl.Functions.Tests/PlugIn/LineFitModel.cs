@@ -12,7 +12,7 @@ namespace ServerlessMl.Functions.Tests.PlugIn;
 /// <c>day,x,y</c> with y close to 3x + 7, a request <c>{"x": …}</c>, a linear regression.
 /// Nothing in Core or the shipped models knows it.
 /// </summary>
-public sealed class LineFitModel : RegressionModelDefinition<LineRow, LineRequest, LineFeatures, LinePrediction>
+public class LineFitModel : RegressionModelDefinition<LineRow, LineRequest, LineFeatures, LinePrediction>
 {
     public const string ModelName = "line-fit";
 
@@ -78,6 +78,32 @@ public sealed class LineFitModel : RegressionModelDefinition<LineRow, LineReques
 
             File.WriteAllLines(Path.Combine(folder, $"{day:yyyy-MM-dd}.csv"), lines);
         }
+    }
+}
+
+/// <summary>
+/// The same model with a trainer that cannot fit a row whose x is <see cref="Poison"/>, standing in
+/// for data ML.NET throws on (a diverging optimizer, a column it cannot featurize).
+/// </summary>
+public sealed class UnfittableLineModel : LineFitModel
+{
+    public const string UnfittableName = "line-unfittable";
+
+    public const float Poison = 666f;
+
+    public override string Name => UnfittableName;
+
+    public override IEstimator<ITransformer> CreatePipeline(MLContext ml)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        var refuse = ml.Transforms.CustomMapping<LineFeatures, LineFeatures>(
+            static (input, output) =>
+            {
+                output.X = input.X == Poison ? throw new ArgumentOutOfRangeException(nameof(input), "The weights contain non-finite values.") : input.X;
+                output.Label = input.Label;
+            },
+            contractName: null);
+        return refuse.Append(base.CreatePipeline(ml));
     }
 }
 

@@ -56,6 +56,27 @@ public sealed class PlugInModelTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal("0001", body.GetProperty("champion").GetProperty("version").GetString());
     }
 
+    [Fact]
+    public async Task A_drop_the_trainer_cannot_fit_fails_the_run_as_a_422_naming_the_step_and_stores_nothing()
+    {
+        using var app = TestApp.Create(azurite, models: m => m.AddModel<UnfittableLineModel>());
+        LineFitModel.WriteDays(_folder, new DateOnly(2026, 1, 1), days: 21);
+        var last = Path.Combine(_folder, "2026-01-21.csv");
+        File.WriteAllLines(last, File.ReadAllLines(last).Select((line, i) => i == 0 ? line : line[..line.IndexOf(',', StringComparison.Ordinal)] + ",666,2005"));
+        const string model = UnfittableLineModel.UnfittableName;
+        var definition = app.Get<ServerlessMl.Models.ModelCatalog>().Get(model);
+        await app.Get<TrainingDataUploader>().UploadAsync(model, LocalDataFiles.Open(_folder, _folder, definition.Format), false, null, default);
+
+        var (status, body) = await FunctionInvoker.InvokeAsync(app.Services, r => new RetrainModelNow(app.Get<RetrainEndpoint>()).Run(r, model, default), null);
+
+        Assert.True(status == 422, body.ToString());
+        Assert.Equal("training", body.GetProperty("failure").GetString());
+        Assert.Contains("the trainer failed at step 'train and evaluate'", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var registry = app.Get<ModelRegistry>();
+        Assert.Null(await registry.GetChampionAsync(model, default));
+        Assert.Null(await registry.GetLatestVersionAsync(model, default));
+    }
+
     private Task<FunctionResponse> InvokeAsync(Func<HttpRequest, Task<IActionResult>> function, string? json, string method = "POST") =>
         FunctionInvoker.InvokeAsync(_app.Services, function, json, "application/json", method);
 
