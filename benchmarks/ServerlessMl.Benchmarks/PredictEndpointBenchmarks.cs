@@ -45,7 +45,7 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
 
     protected override async Task PrepareAsync()
     {
-        _endpoint = new PredictEndpoint(new ModelCatalog([new ServerlessMl.Models.BikeDemand.BikeDemandModel()]), Pool, Options.Create(new ServingOptions()));
+        _endpoint = new PredictEndpoint(new ModelCatalog([new ServerlessMl.Models.BikeDemand.BikeDemandModel()]), Pool, Options.Create(new ServingOptions()), Options.Create(new ModelSettingsMap()));
         _services = new ServiceCollection().AddLogging().BuildServiceProvider();
         _element = JsonDocument.Parse(Fixed).RootElement.Clone();
 

@@ -52,6 +52,11 @@ public sealed class FunctionAppCompositionTests
     [InlineData("Registry:KeepVersions", "0", "Registry__KeepVersions")]
     [InlineData("ModelStorage:TimeoutSeconds", "0", "ModelStorage__TimeoutSeconds")]
     [InlineData("ModelStorage", "not a connection string", "ModelStorage")]
+    [InlineData("Models:bike-demand:MaxBatch", "0", "Models__bike-demand__MaxBatch")]
+    [InlineData("Models:bike-demand:MaxBodyBytes", "100", "Models__bike-demand__MaxBodyBytes")]
+    [InlineData("Models:sms-spam:MaxEnginesPerModel", "5000", "Models__sms-spam__MaxEnginesPerModel")]
+    [InlineData("Models:sms_spam:MaxTextLength", "0", "Models__sms_spam__MaxTextLength")]
+    [InlineData("Models:no-such-model:MaxBatch", "5", "not registered")]
     public async Task A_wrong_setting_stops_the_app_at_start_with_a_message_naming_it(string key, string value, string named)
     {
         using var host = Build(new Dictionary<string, string?>(Valid) { [key] = value });

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ServerlessMl.Http;
 using ServerlessMl.Testing;
 
 namespace ServerlessMl.Functions.Tests;
@@ -21,28 +22,26 @@ public sealed class FunctionsMetadataTests
         Assert.False(binding.TryGetProperty("runOnStartup", out var run) && run.GetBoolean(), "RunOnStartup must stay off in production");
     }
 
+    public static TheoryData<string> RouteFunctions() => [.. Routes.All.Select(r => r.Function)];
+
     [Theory]
-    [InlineData("RetrainModelNow", "post", "models/{model}/retrain", "Admin")]
-    [InlineData("Predict", "post", "models/{model}/predict", "Function")]
-    [InlineData("ListModels", "get", "models", "Function")]
-    [InlineData("GetModel", "get", "models/{model}", "Function")]
-    [InlineData("PromoteModel", "post", "models/{model}/promote", "Admin")]
-    [InlineData("Health", "get", "health", "Anonymous")]
-    public void Http_functions_have_the_documented_route_method_and_auth_level(string name, string method, string route, string authLevel)
+    [MemberData(nameof(RouteFunctions))]
+    public void Http_functions_have_the_route_method_and_auth_level_of_the_route_table(string function)
     {
-        var binding = Trigger(name);
+        var route = Routes.All.Single(r => r.Function == function);
+        var binding = Trigger(function);
 
         Assert.Equal("httpTrigger", binding.GetProperty("type").GetString());
-        Assert.Equal(route, binding.GetProperty("route").GetString());
-        Assert.Equal(authLevel, binding.GetProperty("authLevel").GetString());
-        Assert.Equal([method], binding.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(route.Template, binding.GetProperty("route").GetString());
+        Assert.Equal(route.Access.ToString(), binding.GetProperty("authLevel").GetString());
+        Assert.Equal([route.Method.ToLowerInvariant()], binding.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
     }
 
     [Fact]
-    public void Exactly_the_documented_functions_are_exposed()
+    public void Every_http_function_is_in_the_route_table_and_the_timer_is_the_only_other()
     {
         Assert.Equal(
-            ["GetModel", "Health", "ListModels", "Predict", "PromoteModel", "RetrainModel", "RetrainModelNow"],
+            [.. Routes.All.Select(r => r.Function).Append("RetrainModel").Order(StringComparer.Ordinal)],
             Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
     }
 

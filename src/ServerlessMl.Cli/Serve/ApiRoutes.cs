@@ -6,24 +6,25 @@ using ServerlessMl.Http;
 namespace ServerlessMl.Cli.Serve;
 
 /// <summary>
-/// The Functions app's routes on plain Kestrel, bound to the same handlers, with the same key
-/// levels: function-key routes accept the API key or the admin key, admin routes only the admin key.
+/// The Functions app's routes (<see cref="Routes"/>) on plain Kestrel, bound to the same handlers,
+/// with the same key levels: function-key routes accept the API key or the admin key, admin routes
+/// only the admin key. A known path called with another method is a 405 naming the allowed ones.
 /// </summary>
 public static class ApiRoutes
 {
     public static void Map(WebApplication app, ApiKeys keys, bool benchmarkEndpoints)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var api = app.MapGroup("/api");
+        var api = app.MapGroup("/" + Routes.Prefix);
         var function = api.MapGroup(string.Empty).AddEndpointFilter(keys.RequireFunctionKey);
         var admin = api.MapGroup(string.Empty).AddEndpointFilter(keys.RequireAdminKey);
 
-        function.MapPost("/models/{model}/predict", (HttpRequest request, string model, PredictEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, model, ct));
-        function.MapGet("/models", (ModelsEndpoint endpoint, CancellationToken ct) => endpoint.ListAsync(ct));
-        function.MapGet("/models/{model}", (string model, ModelsEndpoint endpoint, CancellationToken ct) => endpoint.GetAsync(model, ct));
-        admin.MapPost("/models/{model}/retrain", (string model, RetrainEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(model, ct));
-        admin.MapPost("/models/{model}/promote", (HttpRequest request, string model, PromoteEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, model, ct));
-        api.MapGet("/health", (HealthEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(ct));
+        function.MapPost(Routes.Predict, (HttpRequest request, string model, PredictEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, model, ct));
+        function.MapGet(Routes.List, (ModelsEndpoint endpoint, CancellationToken ct) => endpoint.ListAsync(ct));
+        function.MapGet(Routes.Model, (string model, ModelsEndpoint endpoint, CancellationToken ct) => endpoint.GetAsync(model, ct));
+        admin.MapPost(Routes.Retrain, (string model, RetrainEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(model, ct));
+        admin.MapPost(Routes.Promote, (HttpRequest request, string model, PromoteEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, model, ct));
+        api.MapGet(Routes.Health, (HealthEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(ct));
 
         if (benchmarkEndpoints)
         {
@@ -41,6 +42,17 @@ public static class ApiRoutes
             bench.MapPost("/by-hand/{model}/predict", (HttpRequest request, string model, ByHandPredictEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, model, ct));
         }
 
-        app.MapFallback(() => Problems.NotFound("No such route. See README: /api/models/{model}/predict, /api/models, /api/health."));
+        app.MapFallback((HttpRequest request) => NoSuchRoute(request));
+    }
+
+    private static IResult NoSuchRoute(HttpRequest request)
+    {
+        var allowed = Routes.MethodsFor(request.Path.Value ?? string.Empty);
+        if (allowed.Count > 0)
+        {
+            return Problems.MethodNotAllowed($"{request.Method} is not allowed on {request.Path}; use {string.Join(" or ", allowed)}.", allowed);
+        }
+
+        return Problems.NotFound($"No such route. The routes are: {string.Join(", ", Routes.All.Select(r => $"{r.Method} {r.Path}"))}.");
     }
 }

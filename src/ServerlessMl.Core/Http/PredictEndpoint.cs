@@ -11,9 +11,10 @@ namespace ServerlessMl.Http;
 /// <c>{model, version, prediction}</c>, classification <c>{model, version, label, probability}</c>);
 /// a JSON array of 1..MaxBatch objects gives <c>{model, version, predictions}</c>.
 /// </summary>
-public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptions<ServingOptions> options)
+public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptions<ServingOptions> options, IOptions<ModelSettingsMap> modelSettings)
 {
     private readonly ServingOptions _options = options.Value;
+    private readonly Dictionary<string, RequestLimits> _limits = RequestLimits.ForEach(catalog, options.Value, modelSettings.Value);
 
     public async Task<IResult> HandleAsync(HttpRequest request, string model, CancellationToken cancellationToken)
     {
@@ -23,7 +24,8 @@ public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptio
         }
 
         pool.BeginLoad(definition.Name);
-        var (document, problem) = await JsonBody.ReadAsync(request, _options.MaxBodyBytes, cancellationToken);
+        var limits = _limits[definition.Name];
+        var (document, problem) = await JsonBody.ReadAsync(request, limits.MaxBodyBytes, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -36,26 +38,26 @@ public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptio
             var count = batch ? root.GetArrayLength() : 1;
             if (count == 0)
             {
-                return Problems.BadRequest("The batch is empty; send 1 to " + _options.MaxBatch + " objects.");
+                return Problems.BadRequest("The batch is empty; send 1 to " + limits.MaxBatch + " objects.");
             }
 
-            if (count > _options.MaxBatch)
+            if (count > limits.MaxBatch)
             {
-                return Problems.PayloadTooLarge($"The batch has {count} items; the limit is {_options.MaxBatch}.");
+                return Problems.PayloadTooLarge($"The batch has {count} items; the limit is {limits.MaxBatch}.");
             }
 
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
             var requests = new object[count];
             if (!batch)
             {
-                requests[0] = RequestBinder.Bind(root, definition.RequestType, string.Empty, errors)!;
+                requests[0] = RequestBinder.Bind(root, definition.RequestType, string.Empty, errors, limits.MaxTextLength)!;
             }
             else
             {
                 var i = 0;
                 foreach (var item in root.EnumerateArray())
                 {
-                    requests[i] = RequestBinder.Bind(item, definition.RequestType, $"[{i}]", errors)!;
+                    requests[i] = RequestBinder.Bind(item, definition.RequestType, $"[{i}]", errors, limits.MaxTextLength)!;
                     i++;
                 }
             }
@@ -93,5 +95,4 @@ public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptio
             }
         }
     }
-
 }

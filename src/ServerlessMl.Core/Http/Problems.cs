@@ -21,6 +21,13 @@ public static class Problems
         return NotFound(catalog.Unknown(model));
     }
 
+    /// <summary>405 for a known path called with a method it does not take, with Allow naming those it does.</summary>
+    public static IResult MethodNotAllowed(string detail, IEnumerable<string> allowed) =>
+        new WithHeader(
+            Results.Problem(detail: detail, statusCode: StatusCodes.Status405MethodNotAllowed, title: "Method not allowed"),
+            "Allow",
+            string.Join(", ", allowed));
+
     public static IResult Conflict(string detail, IDictionary<string, object?>? extensions = null) =>
         Results.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict", extensions: extensions);
 

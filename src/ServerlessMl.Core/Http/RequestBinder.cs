@@ -23,7 +23,8 @@ public static class RequestBinder
         MaxDepth = 32,
     };
 
-    public static object? Bind(JsonElement element, Type requestType, string prefix, Dictionary<string, string[]> errors)
+    /// <param name="maxTextLength">A limit on every string field on top of the type's own rules (a model's <c>MaxTextLength</c> setting).</param>
+    public static object? Bind(JsonElement element, Type requestType, string prefix, Dictionary<string, string[]> errors, int? maxTextLength = null)
     {
         ArgumentNullException.ThrowIfNull(errors);
         if (element.ValueKind != JsonValueKind.Object)
@@ -54,6 +55,12 @@ public static class RequestBinder
         foreach (var rule in Rules.GetOrAdd(requestType, BuildRules))
         {
             var value = rule.Property.GetValue(request);
+            if (maxTextLength is { } most && value is string text && text.Length > most)
+            {
+                errors[Key(prefix, rule.JsonName)] = [$"The field {rule.JsonName} must be at most {most} characters long."];
+                continue;
+            }
+
             foreach (var attribute in rule.Attributes)
             {
                 if (!attribute.IsValid(value))
@@ -86,7 +93,7 @@ public static class RequestBinder
     [
         .. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Select(p => new FieldRule(p, JsonName(type, p.Name), [.. p.GetCustomAttributes<ValidationAttribute>(inherit: true)]))
-            .Where(r => r.Attributes.Length > 0),
+            .Where(r => r.Attributes.Length > 0 || r.Property.PropertyType == typeof(string)),
     ];
 
     private sealed record FieldRule(PropertyInfo Property, string JsonName, ValidationAttribute[] Attributes);

@@ -17,6 +17,21 @@ public sealed class ModelSettings
     /// <summary>Overrides <c>Training__HoldoutDays</c> for a model that holds out its newest days.</summary>
     public int? HoldoutDays { get; set; }
 
+    /// <summary>Overrides <c>Serving__MaxBatch</c>.</summary>
+    public int? MaxBatch { get; set; }
+
+    /// <summary>Overrides <c>Serving__MaxBodyBytes</c>.</summary>
+    public int? MaxBodyBytes { get; set; }
+
+    /// <summary>Overrides <c>Serving__MaxEnginesPerModel</c>.</summary>
+    public int? MaxEnginesPerModel { get; set; }
+
+    /// <summary>
+    /// The longest text any string field of a request may hold, in characters; can only tighten
+    /// what the request type itself allows (e.g. <c>[StringLength]</c>). Unset: the type's own rules.
+    /// </summary>
+    public int? MaxTextLength { get; set; }
+
     public sealed class GateSettings
     {
         public double? Floor { get; set; }
@@ -78,12 +93,21 @@ internal sealed class ModelSettingsValidator(ModelCatalog catalog) : IValidateOp
                 failures.Add($"Setting '{prefix}__Gate__Floor' must be a finite number.");
             }
 
-            if (settings.HoldoutDays is < 1 or > 365)
-            {
-                failures.Add(string.Create(CultureInfo.InvariantCulture, $"Setting '{prefix}__HoldoutDays' is {settings.HoldoutDays}: it must be from 1 to 365."));
-            }
+            Range(failures, $"{prefix}__HoldoutDays", settings.HoldoutDays, 1, 365);
+            Range(failures, $"{prefix}__MaxBatch", settings.MaxBatch, 1, 10_000);
+            Range(failures, $"{prefix}__MaxBodyBytes", settings.MaxBodyBytes, 1_024, 104_857_600);
+            Range(failures, $"{prefix}__MaxEnginesPerModel", settings.MaxEnginesPerModel, 1, 1_024);
+            Range(failures, $"{prefix}__MaxTextLength", settings.MaxTextLength, 1, 1_000_000);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Range(List<string> failures, string setting, int? value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"Setting '{setting}' is {value}: it must be from {min:N0} to {max:N0}."));
+        }
     }
 }

@@ -33,7 +33,8 @@ public sealed partial class ModelRegistry
         _logger = logger;
     }
 
-    public BlobContainerClient Container => _container;
+    // Tests damage blobs through it; callers of the library go through the registry's methods.
+    internal BlobContainerClient Container => _container;
 
     public static string FormatVersion(int number) => number.ToString("D4", CultureInfo.InvariantCulture);
 
@@ -103,16 +104,16 @@ public sealed partial class ModelRegistry
     }
 
     /// <summary>
-    /// The champion alias and its ETag, or null when the model has no champion yet.
+    /// The champion alias and the tag of the state it was read in, or null when the model has no champion yet.
     /// </summary>
     /// <exception cref="InvalidDataException">The alias blob exists but is not a valid alias.</exception>
-    public async Task<(ChampionAlias Alias, ETag ETag)?> GetChampionAsync(string model, CancellationToken cancellationToken)
+    public async Task<(ChampionAlias Alias, ChampionTag Tag)?> GetChampionAsync(string model, CancellationToken cancellationToken)
     {
         var check = await CheckChampionAsync(model, known: null, cancellationToken);
         return check.Result switch
         {
             ChampionCheckResult.Unreadable => throw new InvalidDataException($"The champion alias {ChampionBlobName(model)} is not valid JSON naming a version of {model}; promote a version to rewrite it."),
-            _ => check.Alias is null ? null : (check.Alias, check.ETag!.Value),
+            _ => check.Alias is null ? null : (check.Alias, check.Tag!.Value),
         };
     }
 
@@ -121,14 +122,14 @@ public sealed partial class ModelRegistry
         IsVersion(version) && (await _container.GetBlobClient(ManifestBlobName(model, version)).ExistsAsync(cancellationToken)).Value;
 
     /// <summary>
-    /// Reads the champion alias only if its ETag differs from <paramref name="known"/>: an unchanged
+    /// Reads the champion alias only if it changed since it was read as <paramref name="known"/>: an unchanged
     /// champion costs one conditional request answered with 304 and no body.
     /// </summary>
-    public async Task<ChampionCheck> CheckChampionAsync(string model, ETag? known, CancellationToken cancellationToken)
+    public async Task<ChampionCheck> CheckChampionAsync(string model, ChampionTag? known, CancellationToken cancellationToken)
     {
         var options = new BlobDownloadOptions
         {
-            Conditions = known is null ? null : new BlobRequestConditions { IfNoneMatch = known },
+            Conditions = known is null ? null : new BlobRequestConditions { IfNoneMatch = known.Value.ETag },
         };
         try
         {
@@ -138,7 +139,7 @@ public sealed partial class ModelRegistry
                 return ChampionCheck.Unchanged;
             }
 
-            var etag = response.Value.Details.ETag;
+            var etag = new ChampionTag(response.Value.Details.ETag);
             ChampionAlias? alias;
             try
             {
@@ -224,7 +225,7 @@ public sealed partial class ModelRegistry
     /// <summary>
     /// Points the champion alias at <paramref name="version"/>, without checking that it can serve
     /// (<see cref="Serving.ChampionPromoter"/> does). With <paramref name="expected"/>, the write
-    /// happens only if the alias is still as it was read (a null ETag: only if there is none yet).
+    /// happens only if the alias is still as it was read (a null tag: only if there is none yet).
     /// </summary>
     public async Task<ChampionAlias> PromoteAsync(string model, string version, string reason, ExpectedChampion? expected, CancellationToken cancellationToken)
     {
@@ -236,7 +237,7 @@ public sealed partial class ModelRegistry
         var alias = new ChampionAlias(model, version, DateTimeOffset.UtcNow, reason);
         var conditions = expected is null
             ? null
-            : new BlobRequestConditions { IfMatch = expected.ETag, IfNoneMatch = expected.ETag is null ? ETag.All : null };
+            : new BlobRequestConditions { IfMatch = expected.Tag?.ETag, IfNoneMatch = expected.Tag is null ? ETag.All : null };
         try
         {
             await _container.GetBlobClient(ChampionBlobName(model)).UploadAsync(
@@ -350,14 +351,26 @@ public enum ChampionCheckResult
 }
 
 /// <summary>The answer of <see cref="ModelRegistry.CheckChampionAsync"/>.</summary>
-public sealed record ChampionCheck(ChampionCheckResult Result, ChampionAlias? Alias, ETag? ETag)
+public sealed record ChampionCheck(ChampionCheckResult Result, ChampionAlias? Alias, ChampionTag? Tag)
 {
     public static readonly ChampionCheck Unchanged = new(ChampionCheckResult.Unchanged, null, null);
     public static readonly ChampionCheck None = new(ChampionCheckResult.None, null, null);
 }
 
-/// <summary>The champion alias as last read: its ETag, or null for "there was none".</summary>
-public sealed record ExpectedChampion(ETag? ETag);
+/// <summary>The champion alias as last read: its tag, or null for "there was none".</summary>
+public sealed record ExpectedChampion(ChampionTag? Tag);
+
+/// <summary>
+/// The state the champion alias was read in, opaque to callers: handed back, it makes a read
+/// conditional (nothing is sent if the alias has not moved) or a promotion conditional (it
+/// happens only if the alias has not moved).
+/// </summary>
+public readonly record struct ChampionTag
+{
+    internal ChampionTag(ETag etag) => ETag = etag;
+
+    internal ETag ETag { get; }
+}
 
 public sealed class VersionNotFoundException(string model, string version)
     : Exception($"Model '{model}' has no version '{version}'.")

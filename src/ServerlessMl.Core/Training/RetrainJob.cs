@@ -122,7 +122,7 @@ public sealed partial class RetrainJob(
             run.Step = "promote";
             try
             {
-                await registry.PromoteAsync(run.Model, version, $"retrain ({run.Trigger}) passed the gate", new ExpectedChampion(run.ChampionETag), cancellationToken);
+                await registry.PromoteAsync(run.Model, version, $"retrain ({run.Trigger}) passed the gate", new ExpectedChampion(run.ChampionTag), cancellationToken);
                 status = RetrainStatus.Promoted;
                 champion = version;
             }
@@ -162,14 +162,14 @@ public sealed partial class RetrainJob(
     }
 
     /// <summary>
-    /// The champion alias and its ETag (the promotion is conditional on it). A damaged alias is
+    /// The champion alias and its tag (the promotion is conditional on it). A damaged alias is
     /// not the end of retraining: the floor alone judges, and a passing candidate replaces it.
     /// </summary>
     private async Task ReadChampionAsync(Run run, CancellationToken cancellationToken)
     {
         var check = await registry.CheckChampionAsync(run.Model, known: null, cancellationToken);
         run.Champion = check.Alias;
-        run.ChampionETag = check.ETag;
+        run.ChampionTag = check.Tag;
         if (check.Result == ChampionCheckResult.Unreadable)
         {
             run.ComparisonNote = $"the champion alias {ModelRegistry.ChampionBlobName(run.Model)} is damaged: the floor alone decides, and a passing candidate replaces it";
@@ -342,7 +342,7 @@ public sealed partial class RetrainJob(
         /// <summary>Whether the run is in the steps where ML.NET fits or scores the data.</summary>
         public bool InTrainer { get; set; }
         public ChampionAlias? Champion { get; set; }
-        public Azure.ETag? ChampionETag { get; set; }
+        public ChampionTag? ChampionTag { get; set; }
         public string? ComparisonNote { get; set; }
 
         public RetrainOutcome Skipped(string reason) => new()

@@ -28,7 +28,7 @@ public sealed partial class TrainingDataSource
         _maxFileBytes = options.Value.MaxFileBytes;
     }
 
-    public BlobContainerClient Container => _container;
+    internal BlobContainerClient Container => _container;
 
     /// <summary>
     /// The drops of <paramref name="model"/> as they are now (names and ETags), oldest first. A blob

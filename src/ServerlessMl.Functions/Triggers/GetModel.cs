@@ -10,7 +10,7 @@ public sealed class GetModel(ModelsEndpoint endpoint)
 {
     [Function(nameof(GetModel))]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{model}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Model)] HttpRequest request,
         string model,
         CancellationToken cancellationToken) =>
         endpoint.GetAsync(model, cancellationToken).AsActionResult();

@@ -10,7 +10,7 @@ public sealed class Health(HealthEndpoint endpoint)
 {
     [Function(nameof(Health))]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest request,
         CancellationToken cancellationToken) =>
         endpoint.HandleAsync(cancellationToken).AsActionResult();
 }

@@ -10,7 +10,7 @@ public sealed class ListModels(ModelsEndpoint endpoint)
 {
     [Function(nameof(ListModels))]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.List)] HttpRequest request,
         CancellationToken cancellationToken) =>
         endpoint.ListAsync(cancellationToken).AsActionResult();
 }

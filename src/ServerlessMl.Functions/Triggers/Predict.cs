@@ -10,7 +10,7 @@ public sealed class Predict(PredictEndpoint endpoint)
 {
     [Function(nameof(Predict))]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{model}/predict")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.Predict)] HttpRequest request,
         string model,
         CancellationToken cancellationToken) =>
         endpoint.HandleAsync(request, model, cancellationToken).AsActionResult();

@@ -10,7 +10,7 @@ public sealed class PromoteModel(PromoteEndpoint endpoint)
 {
     [Function(nameof(PromoteModel))]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "models/{model}/promote")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = Routes.Promote)] HttpRequest request,
         string model,
         CancellationToken cancellationToken) =>
         endpoint.HandleAsync(request, model, cancellationToken).AsActionResult();

@@ -10,7 +10,7 @@ public sealed class RetrainModelNow(RetrainEndpoint endpoint)
 {
     [Function(nameof(RetrainModelNow))]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "models/{model}/retrain")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = Routes.Retrain)] HttpRequest request,
         string model,
         CancellationToken cancellationToken) =>
         endpoint.HandleAsync(model, cancellationToken).AsActionResult();

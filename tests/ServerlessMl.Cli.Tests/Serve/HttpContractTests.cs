@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using ServerlessMl.Http;
 
 namespace ServerlessMl.Cli.Tests.Serve;
 
@@ -128,6 +129,47 @@ public sealed class HttpContractTests(ServeFixture fixture) : IClassFixture<Serv
         using var response = await SendAsync(HttpMethod.Post, path, Valid, ServeFixture.ApiKey);
 
         await AssertProblemAsync(response, HttpStatusCode.NotFound, expected);
+    }
+
+    [Fact]
+    public async Task Every_route_of_the_table_is_served_with_its_key_level()
+    {
+        foreach (var route in Routes.All)
+        {
+            var path = route.Path.Replace("{model}", "bike-demand", StringComparison.Ordinal);
+            var method = new HttpMethod(route.Method);
+            using var noKey = await SendAsync(method, path, null, key: null);
+            using var functionKey = await SendAsync(method, path, route.Method == "POST" && route.Access == RouteAccess.Function ? Valid : null, ServeFixture.ApiKey);
+            switch (route.Access)
+            {
+                case RouteAccess.Anonymous:
+                    Assert.Equal(HttpStatusCode.OK, noKey.StatusCode);
+                    break;
+                case RouteAccess.Function:
+                    Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
+                    Assert.Equal(HttpStatusCode.OK, functionKey.StatusCode);
+                    break;
+                default:
+                    // The fallback takes no key: a 401 means the route matched and its filter refused.
+                    Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
+                    Assert.Equal(HttpStatusCode.Unauthorized, functionKey.StatusCode);
+                    break;
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("DELETE", "/api/models/bike-demand/predict", "POST")]
+    [InlineData("GET", "/api/models/bike-demand/predict", "POST")]
+    [InlineData("PUT", "/api/health", "GET")]
+    [InlineData("POST", "/api/models/bike-demand", "GET")]
+    [InlineData("GET", "/api/models/bike-demand/retrain", "POST")]
+    public async Task A_known_path_with_another_method_is_a_405_naming_the_allowed_ones(string method, string path, string allowed)
+    {
+        using var response = await SendAsync(new HttpMethod(method), path, null, ServeFixture.ApiKey);
+
+        await AssertProblemAsync(response, HttpStatusCode.MethodNotAllowed, $"use {allowed}");
+        Assert.Equal([allowed], response.Content.Headers.Allow);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class ModelRegistryTests(AzuriteFixture azurite) : IDisposable
         await registry.PromoteAsync(Model, "0001", "operator rollback", null, default);
 
         await Assert.ThrowsAsync<RegistryConflictException>(() =>
-            registry.PromoteAsync(Model, "0002", "stale run", new ExpectedChampion(seen.ETag), default));
+            registry.PromoteAsync(Model, "0002", "stale run", new ExpectedChampion(seen.Tag), default));
         Assert.Equal("0001", (await registry.GetChampionAsync(Model, default))?.Alias.Version);
     }
 

@@ -20,6 +20,25 @@ public sealed class ModelPoolTests(AzuriteFixture azurite) : IDisposable
     private ModelRegistry Registry => _app.Get<ModelRegistry>();
 
     [Fact]
+    public async Task A_models_own_MaxEnginesPerModel_bounds_its_idle_engines_over_the_global_one()
+    {
+        using var app = TestApp.Create(azurite, ChampionSetup.LenientGate(new() { ["Serving:MaxEnginesPerModel"] = "6", ["Models:bike-demand:MaxEnginesPerModel"] = "2" }));
+        await ChampionSetup.TrainVersionsAsync(app, _data, 1);
+        var pool = app.Get<ModelPool>();
+
+        var leases = new List<EngineLease>();
+        for (var i = 0; i < 5; i++)
+        {
+            leases.Add(await pool.RentAsync(Model, default));
+        }
+
+        var generation = leases[0].Generation;
+        leases.ForEach(l => l.Dispose());
+
+        Assert.Equal(2, generation.IdleEngines); // 5 with the global setting alone; the other 3 were disposed
+    }
+
+    [Fact]
     public async Task An_engine_rented_before_a_swap_goes_back_to_its_own_generation_never_into_the_new_one()
     {
         await ChampionSetup.TrainVersionsAsync(_app, _data, 2);

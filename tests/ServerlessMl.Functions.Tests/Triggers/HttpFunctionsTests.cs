@@ -50,6 +50,34 @@ public sealed class HttpFunctionsTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task A_models_own_request_limits_replace_the_global_ones_for_it_alone()
+    {
+        using var app = TestApp.Create(azurite, new Dictionary<string, string?>
+        {
+            ["Serving:MaxBatch"] = "5",
+            ["Models:bike-demand:MaxBatch"] = "2",
+            ["Models:bike-demand:MaxBodyBytes"] = "2048",
+            ["Models:sms-spam:MaxTextLength"] = "20",
+        }, models: m => m.AddModel<ServerlessMl.Models.SmsSpam.SmsSpamModel>());
+        var predict = new Predict(app.Get<PredictEndpoint>());
+        Task<FunctionResponse> Send(string model, string json) => FunctionInvoker.InvokeAsync(app.Services, r => predict.Run(r, model, default), json, "application/json");
+
+        var (status, body) = await Send("bike-demand", $"[{Valid},{Valid},{Valid}]");
+        Assert.Equal(413, status);
+        Assert.Contains("the limit is 2", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        (status, _) = await Send("bike-demand", new string(' ', 2100) + Valid);
+        Assert.Equal(413, status);
+
+        // Validation comes before the model is needed: with no spam champion, valid input is a 503.
+        (status, body) = await Send("sms-spam", "{\"text\":\"twenty-one characters\"}");
+        Assert.Equal(400, status);
+        Assert.Contains("at most 20 characters", body.GetProperty("errors").GetProperty("text")[0].GetString(), StringComparison.Ordinal);
+        var four = string.Join(',', Enumerable.Repeat("{\"text\":\"win a prize now\"}", 4));
+        (status, _) = await Send("sms-spam", $"[{four}]");
+        Assert.Equal(503, status); // four items pass the global MaxBatch of 5; bike's 2 is bike's alone
+    }
+
+    [Fact]
     public async Task Predict_answers_in_rentals_each_item_as_the_champion_scores_it()
     {
         await ChampionSetup.TrainVersionsAsync(_app, _data, 1);

@@ -1,0 +1,199 @@
+using Microsoft.Extensions.Logging;
+using ServerlessMl.Models;
+using ServerlessMl.Registry;
+using ServerlessMl.Storage;
+
+namespace ServerlessMl.Serving;
+
+/// <summary>
+/// Keeps each model's slot on its champion: re-checks the alias when due (one conditional request),
+/// loads and verifies a new champion through <see cref="ModelLoader"/>, and swaps generations
+/// atomically. One check per model at a time; callers that arrive meanwhile share it. Whatever
+/// storage or the bytes do, a check ends by recording what it found on the slot, never by throwing.
+/// </summary>
+internal sealed partial class ChampionRefresher(
+    ModelRegistry registry,
+    ModelLoader loader,
+    ServingOptions options,
+    PoolCounters counters,
+    Func<IModelDefinition, LoadedModel, int, ModelGeneration> createGeneration,
+    ILogger logger)
+{
+    private readonly long _refreshTicks = options.ModelRefreshSeconds * 1000L;
+
+    /// <summary>Starts the champion check if it is due and no other caller started it; null otherwise.</summary>
+    public Task? RefreshIfDue(ModelSlot slot)
+    {
+        var now = Environment.TickCount64;
+        var due = Volatile.Read(ref slot.NextCheckTicks);
+        if (now < due || Interlocked.CompareExchange(ref slot.NextCheckTicks, now + _refreshTicks, due) != due)
+        {
+            return null;
+        }
+
+        return RefreshOnceAsync(slot, firstLoad: false);
+    }
+
+    /// <summary>Single flight: callers that arrive while a check runs share it.</summary>
+    public Task RefreshOnceAsync(ModelSlot slot, bool firstLoad)
+    {
+        lock (slot.Gate)
+        {
+            if (slot.Refreshing is { IsCompleted: false } running)
+            {
+                return running;
+            }
+
+            if (firstLoad && slot.Current is null && slot.RecentlyFailed(options.RetryAfterSeconds))
+            {
+                // Do not hammer storage that just failed; callers get 503 with Retry-After.
+                return Task.CompletedTask;
+            }
+
+            var refresh = Task.Run(() => RefreshCoreAsync(slot));
+            slot.Refreshing = refresh;
+
+            // A finished check is dropped: kept, its task would hold the generation it retired.
+            _ = refresh.ContinueWith(
+                static (done, state) => ((ModelSlot)state!).Forget(done),
+                slot,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            return refresh;
+        }
+    }
+
+    /// <summary>
+    /// Checks now, after any check already running (which may have read the alias before the
+    /// caller's write), taking <paramref name="verified"/> instead of downloading it again if the
+    /// alias names its version.
+    /// </summary>
+    public async Task RefreshNowAsync(ModelSlot slot, LoadedModel? verified, CancellationToken cancellationToken)
+    {
+        Task? running;
+        lock (slot.Gate)
+        {
+            running = slot.Refreshing is { IsCompleted: false } task ? task : null;
+        }
+
+        if (running is not null)
+        {
+            await running.WaitAsync(cancellationToken);
+        }
+
+        Volatile.Write(ref slot.Verified, verified);
+        try
+        {
+            await RefreshOnceAsync(slot, firstLoad: false).WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            // Not taken (the alias had moved on, or the check failed): nothing else will use it.
+            Discard(Interlocked.Exchange(ref slot.Verified, null));
+        }
+    }
+
+    private async Task RefreshCoreAsync(ModelSlot slot)
+    {
+        var name = slot.Definition.Name;
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(options.LoadTimeoutSeconds));
+        ChampionCheck check;
+        try
+        {
+            // Null until a version was loaded or refused: the first check then reads the alias in full.
+            check = await registry.CheckChampionAsync(name, slot.AliasTag, budget.Token);
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex))
+        {
+            slot.CheckFailed(StorageFailure.Reason(ex));
+            LogCheckFailed(name, ex.Message);
+            return;
+        }
+
+        Volatile.Write(ref slot.NextCheckTicks, Environment.TickCount64 + _refreshTicks);
+        switch (check.Result)
+        {
+            case ChampionCheckResult.Unchanged:
+                slot.CheckSucceeded();
+                return;
+            case ChampionCheckResult.None:
+                slot.CheckSucceeded();
+                slot.NoChampion = true;
+                return;
+            case ChampionCheckResult.Unreadable:
+                // Not an outage: retried at the next interval, when an operator may have re-promoted.
+                slot.CheckFailed("the champion alias is damaged");
+                return;
+        }
+
+        slot.NoChampion = false;
+        var alias = check.Alias!;
+        if (slot.Current?.Version == alias.Version)
+        {
+            // Re-pointed at what is already loaded (e.g. a rollback from a version that failed).
+            slot.Settled(check.Tag, failedVersion: null, failureReason: null);
+            return;
+        }
+
+        await LoadAndSwapAsync(slot, alias.Version, check.Tag, budget.Token);
+    }
+
+    private async Task LoadAndSwapAsync(ModelSlot slot, string version, ChampionTag? tag, CancellationToken cancellationToken)
+    {
+        var name = slot.Definition.Name;
+        try
+        {
+            var offered = Interlocked.Exchange(ref slot.Verified, null);
+            LoadedModel loaded;
+            if (offered?.Manifest.Version == version)
+            {
+                loaded = offered;
+            }
+            else
+            {
+                Discard(offered);
+                loaded = await loader.LoadAsync(slot.Definition, version, cancellationToken, counters.ModelDownloaded);
+            }
+
+            var generation = createGeneration(slot.Definition, loaded, slot.MaxEngines);
+            var previous = Interlocked.Exchange(ref slot.Current, generation);
+            previous?.Retire();
+            slot.Settled(tag, failedVersion: null, failureReason: null);
+            LogSwapped(name, previous?.Version ?? "none", generation.Version);
+        }
+        catch (ModelRefusedException ex)
+        {
+            // The bytes are wrong, not the network: remember the alias so this version is not
+            // downloaded again until the champion moves.
+            slot.Settled(tag, version, ex.Reason);
+            LogLoadRefused(name, version, ex.Reason, slot.Current?.Version ?? "none");
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex))
+        {
+            slot.CheckFailed(StorageFailure.Reason(ex));
+            LogCheckFailed(name, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            // Anything this code did not foresee: keep serving what is loaded, back off like for a
+            // failed check, and never fail callers with an exception.
+            slot.CheckFailed("loading the champion failed unexpectedly");
+            LogLoadFailed(name, version, ex);
+        }
+    }
+
+    private static void Discard(LoadedModel? unused) => (unused?.Transformer as IDisposable)?.Dispose();
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Model {Model}: now serving version {Version} (was {Previous})")]
+    private partial void LogSwapped(string model, string previous, string version);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Error, Message = "Model {Model}: refused to load champion version {Version}: {Reason}; still serving {Current}")]
+    private partial void LogLoadRefused(string model, string version, string reason, string current);
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "Model {Model}: checking the champion failed: {Reason}; serving what is loaded")]
+    private partial void LogCheckFailed(string model, string reason);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Error, Message = "Model {Model}: loading version {Version} failed unexpectedly; serving what is loaded")]
+    private partial void LogLoadFailed(string model, string version, Exception exception);
+}

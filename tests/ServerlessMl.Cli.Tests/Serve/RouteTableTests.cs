@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using ServerlessMl.Cli.Serve;
+using ServerlessMl.Http;
+
+namespace ServerlessMl.Cli.Tests.Serve;
+
+/// <summary>What serve maps, read from its endpoint table: the route table's routes and nothing else.</summary>
+public sealed class RouteTableTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Serve_maps_exactly_the_route_table_plus_the_benchmark_routes_when_asked(bool benchmarkEndpoints)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ModelStorage"] = "UseDevelopmentStorage=true" });
+        builder.Services.AddServerlessMl(builder.Configuration).AddShippedModels();
+        builder.Services.AddSingleton<ByHandPredictEndpoint>();
+        await using var app = builder.Build();
+        ApiRoutes.Map(app, new ApiKeys("k", "a"), benchmarkEndpoints);
+
+        var mapped = ((IEndpointRouteBuilder)app).DataSources
+            .SelectMany(d => d.Endpoints)
+            .OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>() is not null)
+            .Select(e => $"{e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Single()} {e.RoutePattern.RawText}")
+            .Order(StringComparer.Ordinal);
+
+        string[] bench = ["POST /bench/constant", "POST /bench/by-hand/{model}/predict"];
+        Assert.Equal(
+            Routes.All.Select(r => $"{r.Method} {r.Path}").Concat(benchmarkEndpoints ? bench : []).Order(StringComparer.Ordinal),
+            mapped);
+    }
+
+    [Theory]
+    [InlineData("/api/models/bike-demand/predict", "POST")]
+    [InlineData("/api/models/x", "GET")]
+    [InlineData("/API/Models", "GET")]
+    [InlineData("/api/health/", "GET")]
+    [InlineData("/api/models/x/y", "")]
+    [InlineData("/api/models//predict", "")]
+    [InlineData("/health", "")]
+    [InlineData("/", "")]
+    public void The_table_says_which_methods_a_path_takes(string path, string methods)
+    {
+        Assert.Equal(methods, string.Join(",", Routes.MethodsFor(path)));
+    }
+}
