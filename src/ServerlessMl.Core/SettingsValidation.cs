@@ -12,7 +12,7 @@ namespace ServerlessMl;
 /// host starts, with messages that name the setting as users write it (<c>Serving__MaxBatch</c>),
 /// its value and the rule, so a wrong value stops the app with a message that says what to fix.
 /// </summary>
-public static class SettingsValidation
+internal static class SettingsValidation
 {
     public static OptionsBuilder<T> AddValidatedSettings<T>(this IServiceCollection services, IConfiguration configuration, string section)
         where T : class

@@ -64,7 +64,7 @@ public interface IModelDefinition
 }
 
 /// <summary>The tasks ServerlessMl can train, judge and serve.</summary>
-public static class ModelTasks
+internal static class ModelTasks
 {
     public const string Regression = "regression";
     public const string BinaryClassification = "binaryClassification";

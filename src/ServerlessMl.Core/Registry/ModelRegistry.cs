@@ -276,11 +276,11 @@ public sealed partial class ModelRegistry
 
     /// <summary>Takes the per-model retrain lease, or returns null if another run holds it.</summary>
     /// <param name="holder">Who takes it (host and trigger), told to runs that find it held.</param>
-    public Task<RetrainLease?> TryAcquireRetrainLeaseAsync(string model, string holder, CancellationToken cancellationToken) =>
+    internal Task<RetrainLease?> TryAcquireRetrainLeaseAsync(string model, string holder, CancellationToken cancellationToken) =>
         RetrainLease.TryAcquireAsync(LockBlob(model), holder, _logger, cancellationToken);
 
     /// <summary>Who holds the retrain lease and when it clears at the latest; null if unknown.</summary>
-    public Task<LeaseHolder?> DescribeRetrainLeaseAsync(string model, CancellationToken cancellationToken) =>
+    internal Task<LeaseHolder?> DescribeRetrainLeaseAsync(string model, CancellationToken cancellationToken) =>
         RetrainLease.DescribeAsync(LockBlob(model), cancellationToken);
 
     private BlobClient LockBlob(string model) => _container.GetBlobClient($"{model}/retrain.lock");

@@ -13,7 +13,7 @@ namespace ServerlessMl.Registry;
 /// passing storage errors; a holder that dies loses it at most <see cref="Duration"/> after its
 /// last renewal, which the lock blob records so a refused run can say when the lease clears.
 /// </summary>
-public sealed partial class RetrainLease : IAsyncDisposable
+internal sealed partial class RetrainLease : IAsyncDisposable
 {
     public static readonly TimeSpan Duration = LeaseTiming.Default.Duration;
 
@@ -169,4 +169,4 @@ internal sealed record LeaseTiming(TimeSpan Duration, TimeSpan RenewEvery, TimeS
 }
 
 /// <summary>The run holding a retrain lease: who, when it last renewed, and when it clears at the latest if it died.</summary>
-public sealed record LeaseHolder(string Holder, DateTimeOffset RenewedUtc, DateTimeOffset ClearsByUtc);
+internal sealed record LeaseHolder(string Holder, DateTimeOffset RenewedUtc, DateTimeOffset ClearsByUtc);

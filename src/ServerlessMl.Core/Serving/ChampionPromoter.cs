@@ -38,7 +38,7 @@ public sealed class ChampionPromoter(ModelCatalog catalog, ModelRegistry registr
             refused is null ? reason : $"{reason}, forced although it cannot serve: {refused}",
             null,
             cancellationToken);
-        return new Promotion(alias, refused, verified);
+        return new Promotion(alias, refused) { Verified = verified };
     }
 }
 
@@ -46,4 +46,7 @@ public sealed class ChampionPromoter(ModelCatalog catalog, ModelRegistry registr
 /// The alias as written; for a forced promotion, why the version could not serve; otherwise the
 /// verified model, which a serving instance can take instead of loading the version again.
 /// </summary>
-public sealed record Promotion(ChampionAlias Alias, string? ForcedPast, LoadedModel? Verified);
+public sealed record Promotion(ChampionAlias Alias, string? ForcedPast)
+{
+    internal LoadedModel? Verified { get; init; }
+}

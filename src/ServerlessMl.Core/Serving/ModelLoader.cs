@@ -14,7 +14,7 @@ public sealed class ModelLoader(ModelRegistry registry)
 {
     /// <exception cref="ModelRefusedException">The version exists in some form but cannot serve.</exception>
     /// <remarks>Storage failures propagate as they are (see <see cref="Storage.StorageFailure"/>).</remarks>
-    public async Task<LoadedModel> LoadAsync(IModelDefinition definition, string version, CancellationToken cancellationToken, Action? downloaded = null)
+    internal async Task<LoadedModel> LoadAsync(IModelDefinition definition, string version, CancellationToken cancellationToken, Action? downloaded = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
 
@@ -92,7 +92,7 @@ public sealed class ModelLoader(ModelRegistry registry)
 }
 
 /// <summary>A verified version, ready for prediction engines.</summary>
-public sealed record LoadedModel(ModelManifest Manifest, ITransformer Transformer, MLContext Context);
+internal sealed record LoadedModel(ModelManifest Manifest, ITransformer Transformer, MLContext Context);
 
 /// <summary>A version that exists but cannot serve: its bytes or manifest are wrong, not the network.</summary>
 public sealed class ModelRefusedException(string version, string reason) : Exception($"Version {version} cannot serve: {reason}.")

@@ -182,9 +182,15 @@ public sealed class ModelPool : IDisposable
     /// already running may have read the alias before the caller's write, so this one waits for
     /// it and then checks again.
     /// </summary>
-    /// <param name="verified">A model the caller has just loaded and verified (a promotion): taken
-    /// instead of downloading and loading it again if the alias names its version.</param>
-    public Task RefreshAsync(string model, CancellationToken cancellationToken, LoadedModel? verified = null) =>
+    public Task RefreshAsync(string model, CancellationToken cancellationToken) =>
+        _refresher.RefreshNowAsync(Slot(model), verified: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="RefreshAsync(string, CancellationToken)"/> after a promotion on this instance:
+    /// <paramref name="verified"/>, just loaded and verified, is taken instead of downloading and
+    /// loading it again if the alias names its version.
+    /// </summary>
+    internal Task RefreshAsync(string model, LoadedModel verified, CancellationToken cancellationToken) =>
         _refresher.RefreshNowAsync(Slot(model), verified, cancellationToken);
 
     /// <summary>Whether the model exists in the catalog.</summary>

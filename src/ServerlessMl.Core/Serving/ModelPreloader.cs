@@ -9,7 +9,7 @@ namespace ServerlessMl.Serving;
 /// still starting, so the first request finds the model ready. Never delays start-up or fails it:
 /// a failed preload is retried by the first request, as without preloading.
 /// </summary>
-public sealed class ModelPreloader(IServiceProvider services, IOptions<ServingOptions> options) : IHostedService
+internal sealed class ModelPreloader(IServiceProvider services, IOptions<ServingOptions> options) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {

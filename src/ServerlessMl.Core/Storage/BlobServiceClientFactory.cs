@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 namespace ServerlessMl.Storage;
 
 /// <summary>Builds the one <see cref="BlobServiceClient"/> the app uses, from <see cref="StorageOptions"/>.</summary>
-public static class BlobServiceClientFactory
+internal static class BlobServiceClientFactory
 {
     /// <summary>Reads the <c>ModelStorage</c> setting in either of its shapes.</summary>
     public static void Bind(IConfiguration configuration, StorageOptions options)

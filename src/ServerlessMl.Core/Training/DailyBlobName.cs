@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace ServerlessMl.Training;
 
 /// <summary>Data drops are named <c>&lt;model&gt;/YYYY/MM/DD.&lt;ext&gt;</c>, the extension the model's format gives.</summary>
-public static partial class DailyBlobName
+internal static partial class DailyBlobName
 {
     public static string For(string model, DateOnly day, string extension) =>
         string.Create(CultureInfo.InvariantCulture, $"{model}/{day:yyyy}/{day:MM}/{day:dd}.{extension}");

@@ -34,7 +34,7 @@ public sealed partial class TrainingDataSource
     /// The drops of <paramref name="model"/> as they are now (names and ETags), oldest first. A blob
     /// with the model's extension whose name is not a valid day fails the run; others are ignored.
     /// </summary>
-    public async Task<IReadOnlyList<DataListing>> ListAsync(string model, CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<DataListing>> ListAsync(string model, CancellationToken cancellationToken)
     {
         var extension = _catalog.Get(model).Format.Extension;
         var files = new List<DataListing>();
@@ -70,7 +70,7 @@ public sealed partial class TrainingDataSource
     /// snapshot even while new drops arrive. Every size is checked against
     /// <see cref="TrainingOptions.MaxFileBytes"/> before anything is downloaded.
     /// </summary>
-    public async Task<IReadOnlyList<DataFile>> DownloadAsync(
+    internal async Task<IReadOnlyList<DataFile>> DownloadAsync(
         IReadOnlyList<DataListing> files, string folder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(files);
@@ -116,7 +116,7 @@ public sealed partial class TrainingDataSource
 }
 
 /// <summary>One daily file as listed: name, ETag, day and size.</summary>
-public sealed record DataListing(string Name, string ETag, DateOnly Day, long SizeBytes);
+internal sealed record DataListing(string Name, string ETag, DateOnly Day, long SizeBytes);
 
 /// <summary>The training data changed under a running job; nothing was published.</summary>
-public sealed class DataChangedException(string message, Exception inner) : Exception(message, inner);
+internal sealed class DataChangedException(string message, Exception inner) : Exception(message, inner);

@@ -35,6 +35,20 @@ public sealed class RouteTableTests
             mapped);
     }
 
+    [Fact]
+    public void The_READMEs_route_table_is_the_route_table()
+    {
+        var rows = File.ReadAllLines(Path.Combine(ServerlessMl.Testing.RepoPaths.Root, "README.md"))
+            .Select(line => System.Text.RegularExpressions.Regex.Match(line, @"^\| `(GET|POST|PUT|DELETE|PATCH) (/api/[^`]*)` \| (\w+) \|"))
+            .Where(m => m.Success)
+            .Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value} {m.Groups[3].Value}")
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(
+            Routes.All.Select(r => $"{r.Method} {r.Path} {(r.Access == RouteAccess.Anonymous ? "none" : r.Access.ToString().ToLowerInvariant())}").Order(StringComparer.Ordinal),
+            rows);
+    }
+
     [Theory]
     [InlineData("/api/models/bike-demand/predict", "POST")]
     [InlineData("/api/models/x", "GET")]
