@@ -38,7 +38,9 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
         Assert.True(manifest.Gate.Passed);
         Assert.True(manifest.RefitOnAllData);
         Assert.Equal(new BikeDemandModel().InputSchemaHash, manifest.InputSchemaHash);
-        Assert.StartsWith("5.", manifest.MlNetVersion, StringComparison.Ordinal);
+        var loaded = typeof(Microsoft.ML.MLContext).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false).OfType<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
+        Assert.Matches(@"^\d+\.\d+\.\d+", manifest.MlNetVersion);
+        Assert.StartsWith(manifest.MlNetVersion, loaded, StringComparison.Ordinal); // the package that trained it, e.g. "6.0.0"
         Assert.InRange(manifest.Metrics.RSquared, 0.8, 1.0);
 
         var zip = await registry.DownloadModelAsync(Model, "0001", default);
