@@ -3,6 +3,8 @@
 #
 #   scripts/azurite.sh start [STATE_DIR]   start; writes STATE_DIR/azurite.env (ports, pid, connection strings)
 #   scripts/azurite.sh stop  [STATE_DIR]   stop the Azurite started with that STATE_DIR and delete its data
+#   scripts/azurite.sh halt  [STATE_DIR]   stop it and keep its data: `start` with the same STATE_DIR
+#                                          serves that data again (on new free ports)
 #
 # STATE_DIR defaults to .azurite/ in the repository. `source STATE_DIR/azurite.env` gives:
 #   ModelStorage, AzureWebJobsStorage   connection strings for the app and the Functions host
@@ -71,7 +73,7 @@ export AzureWebJobsStorage='$conn'
 ENV
     echo "Azurite started (pid $pid): blob 127.0.0.1:$blob, queue :$queue, table :$table. Settings in $STATE/azurite.env" >&2
     ;;
-  stop)
+  stop|halt)
     if [[ -f "$STATE/azurite.env" ]]; then
       # shellcheck disable=SC1091
       source "$STATE/azurite.env"
@@ -79,12 +81,18 @@ ENV
         for _ in $(seq 50); do kill -0 "$AZURITE_PID" 2>/dev/null || break; sleep 0.1; done
         kill -9 "$AZURITE_PID" 2>/dev/null || true
       fi
-      rm -rf "$STATE"
-      echo "Azurite stopped." >&2
+      if [[ "$cmd" == stop ]]; then
+        rm -rf "$STATE"
+        echo "Azurite stopped; its data is deleted." >&2
+      else
+        # Its ports are free again; `start` writes a new azurite.env.
+        rm -f "$STATE/azurite.env"
+        echo "Azurite stopped; its data stays in $STATE." >&2
+      fi
     fi
     ;;
   *)
-    echo "usage: scripts/azurite.sh start|stop [STATE_DIR]" >&2
+    echo "usage: scripts/azurite.sh start|stop|halt [STATE_DIR]" >&2
     exit 2
     ;;
 esac

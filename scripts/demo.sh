@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, end to end on this machine: Azurite, data for both shipped models (synthetic bike
 # days; the SMS Spam Collection from ../shared when it is there), a trained and gated champion of
-# each in the blob registry, and the HTTP API serving them (stop with Ctrl-C).
+# each in the blob registry, and the HTTP API serving them (stop with Ctrl-C). Azurite stops with it;
+# its data stays in .demo/azurite, so the README's follow-up commands keep working.
 #
 #   scripts/demo.sh [--days N] [--port P] [--no-serve]
 set -euo pipefail
@@ -23,12 +24,23 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 STATE="$ROOT/.demo"
 
 echo "== 1/5 Azurite (npm package pinned in package-lock.json)"
-[[ -x node_modules/.bin/azurite ]] || npm ci --no-audit --no-fund --loglevel=error
+if [[ ! -x node_modules/.bin/azurite ]]; then
+  echo "-- installing Azurite and its dependencies with npm ci (first run only; about a minute, quiet meanwhile)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
 scripts/azurite.sh start "$STATE/azurite"
 # shellcheck disable=SC1091
 source "$STATE/azurite/azurite.env"
-stop_azurite() { scripts/azurite.sh stop "$STATE/azurite"; }
-trap stop_azurite EXIT
+halt_azurite() {
+  scripts/azurite.sh halt "$STATE/azurite"
+  cat <<KEPT
+Azurite is stopped; its data (the drops and the model registry) is kept in .demo/azurite.
+  Start it again on that data:  scripts/azurite.sh start .demo/azurite && source .demo/azurite/azurite.env
+  Then, e.g.:                   dotnet src/ServerlessMl.Cli/bin/Release/net10.0/serverless-ml.dll models list --model bike-demand
+  Remove it:                    scripts/azurite.sh stop .demo/azurite   (or rm -rf .demo)
+KEPT
+}
+trap halt_azurite EXIT
 
 echo "== 2/5 Build the CLI"
 dotnet build src/ServerlessMl.Cli -c Release --nologo -v quiet
@@ -51,15 +63,17 @@ else
 fi
 
 echo "== 4/5 Retrain job per model: validate, train with rows held out, gate, publish, promote"
-cli train --model bike-demand
-cli models list --model bike-demand
-if (( SPAM == 1 )); then
-  cli train --model sms-spam
-  cli models list --model sms-spam
-fi
+MODELS=(bike-demand)
+if (( SPAM == 1 )); then MODELS+=(sms-spam); fi
+for model in "${MODELS[@]}"; do
+  # The outcome's JSON goes to a file; the CLI prints a short summary of it.
+  cli train --model "$model" > "$STATE/$model.retrain.json"
+  echo "   (the run's outcome as JSON: .demo/$model.retrain.json)"
+  cli models list --model "$model" > /dev/null
+done
 
 if (( SERVE == 0 )); then
-  echo "Done (--no-serve). Azurite stops now; its data was in $STATE/azurite."
+  echo "Done (--no-serve)."
   exit 0
 fi
 

@@ -17,22 +17,35 @@ public static class CliApp
             config.AddBranch("data", data =>
             {
                 data.SetDescription("Make and upload daily training files.");
-                data.AddCommand<DataGenerateCommand>("generate").WithDescription("Write synthetic daily files (UCI hour.csv layout).");
-                data.AddCommand<DataUploadCommand>("upload").WithDescription("Upload a folder of daily files, or split a whole hour.csv by day and upload it.");
+                data.AddCommand<DataGenerateCommand>("generate")
+                    .WithDescription("Write synthetic bike-demand daily files (UCI hour.csv layout) into a local folder.")
+                    .WithExample("data", "generate", "--output", "data/synthetic", "--days", "120");
+                data.AddCommand<DataUploadCommand>("upload")
+                    .WithDescription("Upload a local folder of daily files, or one file (split by day when the model's data has days), as drops into the training container.")
+                    .WithExample("data", "upload", "--model", "bike-demand", "--source", "data/synthetic")
+                    .WithExample("data", "upload", "--model", "sms-spam", "--source", "SMSSpamCollection", "--day", "2026-12-01");
             });
             config.AddCommand<TrainCommand>("train")
-                .WithDescription("Run the retrain job against blob storage, or with --data train offline into a model.zip.");
+                .WithDescription("Run the retrain job against blob storage, or with --data train offline into a model.zip.")
+                .WithExample("train", "--model", "bike-demand")
+                .WithExample("train", "--model", "bike-demand", "--data", "hour.csv", "--output", "m/model.zip", "--holdout-fraction", "0.2");
             config.AddCommand<EvaluateCommand>("evaluate")
-                .WithDescription("Score a model.zip on a CSV file or folder; prints one JSON object.");
+                .WithDescription("Score a model.zip on a data file or folder; prints one JSON object.")
+                .WithExample("evaluate", "--model", "bike-demand", "--zip", "m/model.zip", "--data", "hour.csv");
             config.AddBranch("models", models =>
             {
                 models.SetDescription("Read and move the model registry.");
-                models.AddCommand<ModelsListCommand>("list").WithDescription("List a model's versions.");
-                models.AddCommand<ModelsShowCommand>("show").WithDescription("Print a version's manifest (default: the champion).");
-                models.AddCommand<ModelsPromoteCommand>("promote").WithDescription("Make a version the champion (rollback).");
+                models.AddCommand<ModelsListCommand>("list").WithDescription("List a model's versions.")
+                    .WithExample("models", "list", "--model", "bike-demand");
+                models.AddCommand<ModelsShowCommand>("show").WithDescription("Print a version's manifest (default: the champion).")
+                    .WithExample("models", "show", "--model", "bike-demand", "--version", "0003");
+                models.AddCommand<ModelsPromoteCommand>("promote").WithDescription("Make a version the champion (rollback).")
+                    .WithExample("models", "promote", "--model", "bike-demand", "--version", "0002");
             });
             config.AddCommand<ServeCommand>("serve")
-                .WithDescription("Serve the HTTP API (the Functions app's routes) on Kestrel, for machines without Core Tools.");
+                .WithDescription("Serve the HTTP API (the Functions app's routes) on Kestrel, for machines without Core Tools.")
+                .WithExample("serve", "--port", "7071")
+                .WithExample("serve", "--host", "0.0.0.0", "--api-key", "<key>", "--admin-key", "<admin key>");
         });
         return app;
     }

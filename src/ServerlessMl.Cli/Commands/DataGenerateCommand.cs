@@ -11,7 +11,8 @@ public sealed class DataGenerateCommand : Command<DataGenerateCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("-o|--output <FOLDER>")]
-        [Description("Folder for the daily files (YYYY-MM-DD.csv).")]
+        [Description("Local folder for the daily files (yyyy-MM-dd.csv); created if missing.")]
+        [DefaultValue("data/synthetic")]
         public string Output { get; init; } = "data/synthetic";
 
         [CommandOption("--start <DATE>")]
@@ -20,10 +21,12 @@ public sealed class DataGenerateCommand : Command<DataGenerateCommand.Settings>
         public string Start { get; init; } = "2011-01-01";
 
         [CommandOption("--days <N>")]
+        [Description("How many days, one file each (1-36500).")]
         [DefaultValue(120)]
         public int Days { get; init; } = 120;
 
         [CommandOption("--seed <N>")]
+        [Description("Random seed: the same seed writes the same files.")]
         [DefaultValue(42)]
         public int Seed { get; init; } = 42;
 

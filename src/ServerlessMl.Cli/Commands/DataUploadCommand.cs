@@ -40,7 +40,8 @@ public sealed class DataUploadCommand : AsyncCommand<DataUploadCommand.Settings>
             $"Uploading {files.Count} day(s)",
             files.Count,
             progress => uploader.UploadAsync(settings.Model, files, settings.Overwrite, progress, cancellationToken));
-        Ui.Err.MarkupLineInterpolated($"[green]Uploaded {written} day(s)[/]; {existing} already there and kept{(settings.Overwrite ? string.Empty : " (use --overwrite to replace)")}.");
+        var container = services.GetRequiredService<Storage.StorageOptions>().TrainingContainer;
+        Ui.Err.MarkupLineInterpolated($"[green]Uploaded {written} day(s)[/] from {Path.GetFullPath(settings.Source)} to {container}/{settings.Model}/yyyy/MM/dd.*; {existing} already there and kept{(settings.Overwrite ? string.Empty : " (use --overwrite to replace)")}.");
         return 0;
     }
 }

@@ -21,11 +21,13 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
     public sealed class Settings : StorageSettings
     {
         [CommandOption("--host <ADDRESS>")]
-        [Description("Address to bind (default 127.0.0.1: this machine only). Any other address needs --api-key and --admin-key.")]
+        [Description("Address to bind: 127.0.0.1 is this machine only; 0.0.0.0 (or another address) serves the network and then needs --api-key and --admin-key.")]
+        [DefaultValue("127.0.0.1")]
         public string Host { get; init; } = "127.0.0.1";
 
         [CommandOption("-p|--port <PORT>")]
-        [Description("Port (default 7071, as Core Tools).")]
+        [Description("Port (7071, as Core Tools; 0 picks a free one).")]
+        [DefaultValue(7071)]
         public int Port { get; init; } = 7071;
 
         [CommandOption("--api-key <KEY>")]

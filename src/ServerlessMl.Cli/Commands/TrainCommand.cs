@@ -25,7 +25,7 @@ public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
         public string? Output { get; init; }
 
         [CommandOption("--holdout-days <N>")]
-        [Description("Most recent days held out to validate on (default 14).")]
+        [Description("Most recent days held out to validate on (default: the model's or Training__HoldoutDays, 14).")]
         public int? HoldoutDays { get; init; }
 
         [CommandOption("--holdout-fraction <F>")]
@@ -59,6 +59,10 @@ public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
         if (outcome.Status is RetrainStatus.Failed or RetrainStatus.Busy)
         {
             Ui.Err.MarkupLineInterpolated($"[red]{outcome.Status.ToString().ToLowerInvariant()}:[/] {string.Join(" ", outcome.Reasons)}");
+        }
+        else
+        {
+            Ui.Err.WriteLine(Summary(outcome));
         }
 
         // A data error is the sender's to fix (2); a busy lease, a storage outage or a conflict may pass (1).
@@ -106,6 +110,24 @@ public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
             refitOnAllData = options.RefitOnAllData,
         });
         return 0;
+    }
+
+    /// <summary>One readable paragraph of an outcome for stderr: what happened, the metrics, the gate, and where the rest is.</summary>
+    internal static string Summary(RetrainOutcome outcome)
+    {
+        var lines = new List<string> { $"{outcome.Model}: {outcome.Status.ToString().ToLowerInvariant()}" + (outcome.Version is null ? string.Empty : $", version {outcome.Version}") + $"; champion {outcome.Champion ?? "none"}" };
+        if (outcome.Metrics is { } metrics)
+        {
+            lines.Add("  held out: " + string.Join(", ", metrics.Values.Select(m => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G4}"))) + $" on {metrics.Rows:N0} rows");
+        }
+
+        lines.AddRange(outcome.Reasons.Select(r => "  " + r));
+        if (outcome.Version is not null)
+        {
+            lines.Add($"  the whole manifest: serverless-ml models show --model {outcome.Model} --version {outcome.Version}");
+        }
+
+        return string.Join(Environment.NewLine, lines);
     }
 
     internal static string ManifestPath(string modelZip) =>
