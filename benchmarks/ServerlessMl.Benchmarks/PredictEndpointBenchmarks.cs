@@ -45,7 +45,7 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
 
     protected override async Task PrepareAsync()
     {
-        _endpoint = new PredictEndpoint(new ModelCatalog([new ServerlessMl.Models.BikeDemand.BikeDemandModel()]), Pool, Options.Create(new ServingOptions()), Options.Create(new ModelSettingsMap()));
+        _endpoint = new PredictEndpoint(new ModelCatalog([new ServerlessMl.Models.BikeDemand.BikeDemandModel()]), Pool, Options.Create(new ServingOptions()), Options.Create(new ModelSettingsMap()), new ServerlessMl.Telemetry.ServerlessMlMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         _services = new ServiceCollection().AddLogging().BuildServiceProvider();
         _element = JsonDocument.Parse(Fixed).RootElement.Clone();
 

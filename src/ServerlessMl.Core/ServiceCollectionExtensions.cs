@@ -40,6 +40,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value);
         services.AddSingleton(sp => BlobServiceClientFactory.Create(sp.GetRequiredService<StorageOptions>()));
         services.TryAddSingleton<ModelCatalog>();
+        services.AddMetrics();
+        services.TryAddSingleton<Telemetry.ServerlessMlMetrics>();
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<Serving.ModelLoader>();
         services.AddSingleton<Serving.ChampionPromoter>();
@@ -65,6 +67,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Http.ModelsEndpoint>();
         services.AddSingleton<Http.PromoteEndpoint>();
         services.AddSingleton<Http.HealthEndpoint>();
+        services.AddSingleton<Http.OpenApiEndpoint>();
         return services;
     }
 }

@@ -14,5 +14,6 @@ public static class FunctionAppServices
             .AddModel<BikeDemandModel>()
             .AddModel<SmsSpamModel>()
             .Services
-            .AddRetrainSchedule(configuration);
+            .AddRetrainSchedule(configuration)
+            .AddFunctionAppTelemetry(configuration);
 }

@@ -4,6 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using ServerlessMl.Functions.Triggers;
 
 namespace ServerlessMl.Functions.Tests;
@@ -37,7 +40,7 @@ public sealed class FunctionAppCompositionTests
             .Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null))
             .ToArray();
 
-        Assert.Equal(7, functions.Length);
+        Assert.Equal(8, functions.Length);
         foreach (var type in functions)
         {
             Assert.NotNull(ActivatorUtilities.CreateInstance(host.Services, type));
@@ -72,6 +75,65 @@ public sealed class FunctionAppCompositionTests
         // Preloading would reach for storage that is not there; everything else starts as in Azure.
         using var host = Build(new Dictionary<string, string?>(Valid) { ["Serving:PreloadOnStart"] = "false" });
 
+        await host.StartAsync();
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task The_apps_spans_and_metrics_reach_an_OpenTelemetry_exporter()
+    {
+        var spans = new List<System.Diagnostics.Activity>();
+        var metrics = new List<OpenTelemetry.Metrics.Metric>();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(Valid)
+        {
+            // Nothing listens there: the request is a 503, and telemetry says why.
+            ["ModelStorage"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;",
+            ["ModelStorage:TimeoutSeconds"] = "1",
+        });
+        builder.Services.AddFunctionApp(builder.Configuration);
+        builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans));
+        builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(metrics));
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = host.Services };
+        context.Request.Method = "POST";
+        context.Request.ContentType = "application/json";
+        context.Request.Body = new MemoryStream("""{"timestamp":"2011-01-24T08:00:00","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}"""u8.ToArray());
+        var result = await host.Services.GetRequiredService<Http.PredictEndpoint>().HandleAsync(context.Request, "bike-demand", default);
+        host.Services.GetRequiredService<OpenTelemetry.Trace.TracerProvider>().ForceFlush();
+        host.Services.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>().ForceFlush();
+        await host.StopAsync();
+
+        Assert.Equal(503, (result as Microsoft.AspNetCore.Http.IStatusCodeHttpResult)?.StatusCode);
+        Assert.Contains(spans, s => s.OperationName == "predict" && (string?)s.GetTagItem("serverlessml.model") == "bike-demand");
+        Assert.Contains(metrics, m => m.Name == "serverlessml.predictions");
+        Assert.Contains(metrics, m => m.Name == "serverlessml.prediction.duration");
+    }
+
+    [Theory]
+    [InlineData("ClientId=11111111-2222-3333-4444-555555555555;Authorization=AAD", true)]
+    [InlineData("Authorization=AAD", true)]
+    [InlineData("Authorization=Key", false)]
+    public async Task With_Application_Insights_configured_the_app_starts_with_the_Entra_authentication_it_names(string authentication, bool valid)
+    {
+        var settings = new Dictionary<string, string?>(Valid)
+        {
+            [AzureMonitorTelemetry.ConnectionStringSetting] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/",
+            [AzureMonitorTelemetry.AuthenticationSetting] = authentication,
+            ["Serving:PreloadOnStart"] = "false",
+        };
+
+        if (!valid)
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => Build(settings));
+            Assert.Contains(AzureMonitorTelemetry.AuthenticationSetting, error.Message, StringComparison.Ordinal);
+            return;
+        }
+
+        Assert.IsType<Azure.Identity.ManagedIdentityCredential>(AzureMonitorTelemetry.Credential(authentication));
+        using var host = Build(settings);
         await host.StartAsync();
         await host.StopAsync();
     }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ServerlessMl.Cli.Serve;
 using ServerlessMl.Http;
+using ServerlessMl.Telemetry;
 using Spectre.Console.Cli;
 
 namespace ServerlessMl.Cli.Commands;
@@ -77,6 +78,7 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Azure", LogLevel.Warning);
         builder.Services.AddProblemDetails();
         builder.Services.AddServerlessMl(builder.Configuration).AddShippedModels();
+        builder.Services.AddServerlessMlTelemetry(builder.Configuration);
         if (settings.BenchmarkEndpoints)
         {
             builder.Services.AddSingleton<ByHandPredictEndpoint>();

@@ -25,6 +25,7 @@ public static class ApiRoutes
         admin.MapPost(Routes.Retrain, (string model, RetrainEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(model, ct));
         admin.MapPost(Routes.Promote, (HttpRequest request, string model, PromoteEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, model, ct));
         api.MapGet(Routes.Health, (HealthEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(ct));
+        api.MapGet(Routes.OpenApi, (OpenApiEndpoint endpoint) => endpoint.Handle());
 
         if (benchmarkEndpoints)
         {

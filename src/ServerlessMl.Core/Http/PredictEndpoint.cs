@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using ServerlessMl.Models;
 using ServerlessMl.Serving;
+using ServerlessMl.Telemetry;
+using Tags = ServerlessMl.Telemetry.ServerlessMlTelemetry.Tags;
 
 namespace ServerlessMl.Http;
 
@@ -11,7 +14,7 @@ namespace ServerlessMl.Http;
 /// <c>{model, version, prediction}</c>, classification <c>{model, version, label, probability}</c>);
 /// a JSON array of 1..MaxBatch objects gives <c>{model, version, predictions}</c>.
 /// </summary>
-public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptions<ServingOptions> options, IOptions<ModelSettingsMap> modelSettings)
+public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptions<ServingOptions> options, IOptions<ModelSettingsMap> modelSettings, ServerlessMlMetrics metrics)
 {
     private readonly ServingOptions _options = options.Value;
     private readonly Dictionary<string, RequestLimits> _limits = RequestLimits.ForEach(catalog, options.Value, modelSettings.Value);
@@ -23,12 +26,50 @@ public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptio
             return Problems.UnknownModel(model, catalog);
         }
 
+        var started = Stopwatch.GetTimestamp();
+        using var span = ServerlessMlTelemetry.Start("predict", definition.Name, ActivityKind.Server);
+        var (result, version, items) = await PredictAsync(request, definition, cancellationToken);
+        Record(span, definition.Name, version, items, result, started);
+        return result;
+    }
+
+    private void Record(Activity? span, string model, string? version, int items, IResult result, long started)
+    {
+        var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
+        span?.SetTag(Tags.Version, version);
+        span?.SetTag(Tags.StatusCode, status);
+        if (status >= 400)
+        {
+            span?.SetStatus(ActivityStatusCode.Error);
+        }
+
+        var modelTag = new KeyValuePair<string, object?>(Tags.Model, model);
+        var statusTag = new KeyValuePair<string, object?>(Tags.StatusCode, status);
+        if (metrics.Predictions.Enabled)
+        {
+            metrics.Predictions.Add(status == StatusCodes.Status200OK ? items : 1, modelTag, new KeyValuePair<string, object?>(Tags.Version, version), statusTag);
+        }
+
+        if (metrics.PredictionDuration.Enabled)
+        {
+            metrics.PredictionDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, modelTag, statusTag);
+        }
+
+        if (status == StatusCodes.Status200OK && metrics.BatchSize.Enabled)
+        {
+            metrics.BatchSize.Record(items, modelTag);
+        }
+    }
+
+    /// <summary>The answer, and for a 200 the version and the number of items answered.</summary>
+    private async Task<(IResult Result, string? Version, int Items)> PredictAsync(HttpRequest request, IModelDefinition definition, CancellationToken cancellationToken)
+    {
         pool.BeginLoad(definition.Name);
         var limits = _limits[definition.Name];
         var (document, problem) = await JsonBody.ReadAsync(request, limits.MaxBodyBytes, cancellationToken);
         if (problem is not null)
         {
-            return problem;
+            return (problem, null, 0);
         }
 
         using (document)
@@ -38,12 +79,12 @@ public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptio
             var count = batch ? root.GetArrayLength() : 1;
             if (count == 0)
             {
-                return Problems.BadRequest("The batch is empty; send 1 to " + limits.MaxBatch + " objects.");
+                return (Problems.BadRequest("The batch is empty; send 1 to " + limits.MaxBatch + " objects."), null, 0);
             }
 
             if (count > limits.MaxBatch)
             {
-                return Problems.PayloadTooLarge($"The batch has {count} items; the limit is {limits.MaxBatch}.");
+                return (Problems.PayloadTooLarge($"The batch has {count} items; the limit is {limits.MaxBatch}."), null, 0);
             }
 
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -64,7 +105,7 @@ public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptio
 
             if (errors.Count > 0)
             {
-                return Problems.BadRequest($"{errors.Count} field(s) are invalid.", errors);
+                return (Problems.BadRequest($"{errors.Count} field(s) are invalid.", errors), null, 0);
             }
 
             EngineLease lease;
@@ -74,7 +115,7 @@ public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptio
             }
             catch (ModelUnavailableException ex)
             {
-                return Problems.Unavailable(ex.Message, _options.RetryAfterSeconds);
+                return (Problems.Unavailable(ex.Message, _options.RetryAfterSeconds), null, 0);
             }
 
             using (lease)
@@ -82,7 +123,7 @@ public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptio
                 var version = lease.Generation.Version;
                 if (!batch)
                 {
-                    return Results.Ok(definition.Answer(version, lease.Predict(requests[0])));
+                    return (Results.Ok(definition.Answer(version, lease.Predict(requests[0]))), version, 1);
                 }
 
                 var predictions = new object[requests.Length];
@@ -91,7 +132,7 @@ public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptio
                     predictions[i] = lease.Predict(requests[i]);
                 }
 
-                return Results.Ok(definition.Answer(version, predictions));
+                return (Results.Ok(definition.Answer(version, predictions)), version, predictions.Length);
             }
         }
     }

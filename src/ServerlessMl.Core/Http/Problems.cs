@@ -56,8 +56,10 @@ public static class Problems
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
-    private sealed class WithHeader(IResult inner, string name, string value) : IResult
+    private sealed class WithHeader(IResult inner, string name, string value) : IResult, IStatusCodeHttpResult
     {
+        public int? StatusCode => (inner as IStatusCodeHttpResult)?.StatusCode;
+
         public Task ExecuteAsync(HttpContext httpContext)
         {
             ArgumentNullException.ThrowIfNull(httpContext);

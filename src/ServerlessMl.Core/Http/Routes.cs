@@ -16,6 +16,7 @@ public static class Routes
     public const string Retrain = "models/{model}/retrain";
     public const string Promote = "models/{model}/promote";
     public const string Health = "health";
+    public const string OpenApi = "openapi.json";
 
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
@@ -25,6 +26,7 @@ public static class Routes
         new("RetrainModelNow", "POST", Retrain, RouteAccess.Admin, "Run the retrain job for the model now and answer its outcome."),
         new("PromoteModel", "POST", Promote, RouteAccess.Admin, "Make a stored version the champion, after proving it loads and serves."),
         new("Health", "GET", Health, RouteAccess.Anonymous, "Whether each model can serve: healthy, degraded or unhealthy."),
+        new("OpenApi", "GET", OpenApi, RouteAccess.Anonymous, "This API described in OpenAPI 3.0: every route, each model's request and answer, the keys."),
     ];
 
     /// <summary>

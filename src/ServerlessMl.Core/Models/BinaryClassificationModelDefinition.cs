@@ -30,6 +30,8 @@ public abstract class BinaryClassificationModelDefinition<TRow, TRequest, TFeatu
     /// <summary>The answer for the positive class (e.g. "spam").</summary>
     public abstract string PositiveLabel { get; }
 
+    public override (Type Single, Type Batch) AnswerTypes => (typeof(BinaryClassificationAnswer), typeof(BinaryClassificationBatchAnswer));
+
     /// <summary>The answer for the negative class (e.g. "ham").</summary>
     public abstract string NegativeLabel { get; }
 

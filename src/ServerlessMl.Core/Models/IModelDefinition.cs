@@ -35,6 +35,12 @@ public interface IModelDefinition
     /// <summary>Type of the JSON request body a caller sends for one prediction.</summary>
     Type RequestType { get; }
 
+    /// <summary>Types of the response bodies for one prediction and for a batch (the task's; in the OpenAPI document).</summary>
+    (Type Single, Type Batch) AnswerTypes { get; }
+
+    /// <summary>A request that passes validation, shown as the example in the OpenAPI document; null for none.</summary>
+    object? ExampleRequest { get; }
+
     /// <summary>
     /// Reads one data file with ML.NET's text loader and checks every row; throws
     /// <see cref="Training.DataValidationException"/> naming the row on the first problem.

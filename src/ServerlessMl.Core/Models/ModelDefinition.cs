@@ -41,6 +41,11 @@ public abstract class ModelDefinition<TRow, TRequest, TFeatures, TPrediction> : 
 
     public Type RequestType => typeof(TRequest);
 
+    public abstract (Type Single, Type Batch) AnswerTypes { get; }
+
+    /// <inheritdoc/>
+    public virtual object? ExampleRequest => null;
+
     /// <summary>Bump when the featurizer's meaning changes without its columns changing.</summary>
     protected virtual int FeaturizerVersion => 1;
 

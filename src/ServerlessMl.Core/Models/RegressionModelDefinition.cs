@@ -23,6 +23,8 @@ public abstract class RegressionModelDefinition<TRow, TRequest, TFeatures, TPred
     /// <summary>Maps a raw model score back to the label's units (inverse of any label transform).</summary>
     public virtual double ToLabelUnits(float value) => value;
 
+    public override (Type Single, Type Batch) AnswerTypes => (typeof(RegressionAnswer), typeof(RegressionBatchAnswer));
+
     /// <summary>The raw score of a prediction, before <see cref="ToLabelUnits"/>.</summary>
     protected abstract float Score(TPrediction prediction);
 

@@ -1,7 +1,11 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using ServerlessMl.Models;
 using ServerlessMl.Registry;
 using ServerlessMl.Storage;
+using ServerlessMl.Telemetry;
+using static ServerlessMl.Telemetry.ServerlessMlMetrics;
+using Tags = ServerlessMl.Telemetry.ServerlessMlTelemetry.Tags;
 
 namespace ServerlessMl.Serving;
 
@@ -16,6 +20,7 @@ internal sealed partial class ChampionRefresher(
     ModelLoader loader,
     ServingOptions options,
     PoolCounters counters,
+    ServerlessMlMetrics metrics,
     Func<IModelDefinition, LoadedModel, int, ModelGeneration> createGeneration,
     ILogger logger)
 {
@@ -97,6 +102,7 @@ internal sealed partial class ChampionRefresher(
     private async Task RefreshCoreAsync(ModelSlot slot)
     {
         var name = slot.Definition.Name;
+        using var span = ServerlessMlTelemetry.Start("refresh champion", name);
         using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(options.LoadTimeoutSeconds));
         ChampionCheck check;
         try
@@ -108,10 +114,13 @@ internal sealed partial class ChampionRefresher(
         {
             slot.CheckFailed(StorageFailure.Reason(ex));
             LogCheckFailed(name, ex.Message);
+            Refreshed(span, name, "failed");
+            metrics.StorageFailures.Add(1, Tag(Tags.Model, name), Tag(Tags.Step, "champion check"), Tag(Tags.Cause, StorageFailure.Reason(ex)));
             return;
         }
 
         Volatile.Write(ref slot.NextCheckTicks, Environment.TickCount64 + _refreshTicks);
+        Refreshed(span, name, check.Result.ToString().ToLowerInvariant());
         switch (check.Result)
         {
             case ChampionCheckResult.Unchanged:
@@ -142,6 +151,8 @@ internal sealed partial class ChampionRefresher(
     private async Task LoadAndSwapAsync(ModelSlot slot, string version, ChampionTag? tag, CancellationToken cancellationToken)
     {
         var name = slot.Definition.Name;
+        using var span = ServerlessMlTelemetry.Start("load model", name);
+        span?.SetTag(Tags.Version, version);
         try
         {
             var offered = Interlocked.Exchange(ref slot.Verified, null);
@@ -161,6 +172,7 @@ internal sealed partial class ChampionRefresher(
             previous?.Retire();
             slot.Settled(tag, failedVersion: null, failureReason: null);
             LogSwapped(name, previous?.Version ?? "none", generation.Version);
+            Loaded(span, name, version, "loaded", null);
         }
         catch (ModelRefusedException ex)
         {
@@ -168,11 +180,14 @@ internal sealed partial class ChampionRefresher(
             // downloaded again until the champion moves.
             slot.Settled(tag, version, ex.Reason);
             LogLoadRefused(name, version, ex.Reason, slot.Current?.Version ?? "none");
+            Loaded(span, name, version, "refused", ex.Reason);
         }
         catch (Exception ex) when (StorageFailure.Is(ex))
         {
             slot.CheckFailed(StorageFailure.Reason(ex));
             LogCheckFailed(name, ex.Message);
+            Loaded(span, name, version, "failed", StorageFailure.Reason(ex));
+            metrics.StorageFailures.Add(1, Tag(Tags.Model, name), Tag(Tags.Step, "model load"), Tag(Tags.Cause, StorageFailure.Reason(ex)));
         }
         catch (Exception ex)
         {
@@ -180,7 +195,26 @@ internal sealed partial class ChampionRefresher(
             // failed check, and never fail callers with an exception.
             slot.CheckFailed("loading the champion failed unexpectedly");
             LogLoadFailed(name, version, ex);
+            Loaded(span, name, version, "failed", ex.GetType().Name);
         }
+    }
+
+    private void Refreshed(Activity? span, string model, string outcome)
+    {
+        span?.SetTag(Tags.Outcome, outcome);
+        metrics.Refreshes.Add(1, Tag(Tags.Model, model), Tag(Tags.Outcome, outcome));
+    }
+
+    private void Loaded(Activity? span, string model, string version, string outcome, string? cause)
+    {
+        span?.SetTag(Tags.Outcome, outcome);
+        span?.SetTag(Tags.Cause, cause);
+        if (outcome != "loaded")
+        {
+            span?.SetStatus(ActivityStatusCode.Error, cause);
+        }
+
+        metrics.Loads.Add(1, Tag(Tags.Model, model), Tag(Tags.Version, version), Tag(Tags.Outcome, outcome), Tag(Tags.Cause, cause));
     }
 
     private static void Discard(LoadedModel? unused) => (unused?.Transformer as IDisposable)?.Dispose();

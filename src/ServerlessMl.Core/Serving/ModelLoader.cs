@@ -20,56 +20,66 @@ public sealed class ModelLoader(ModelRegistry registry)
 
         // Both reads at once: on a cold instance this is on the first request's time. Each is
         // awaited again below, so their failures are reported in the order that explains them best.
-        var manifestRead = registry.GetManifestAsync(definition.Name, version, cancellationToken);
-        var download = registry.DownloadModelAsync(definition.Name, version, cancellationToken);
-        await Task.WhenAll(manifestRead, download).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        Task<ModelManifest?> manifestRead;
+        Task<BinaryData> download;
+        using (Telemetry.ServerlessMlTelemetry.Start("download", definition.Name))
+        {
+            manifestRead = registry.GetManifestAsync(definition.Name, version, cancellationToken);
+            download = registry.DownloadModelAsync(definition.Name, version, cancellationToken);
+            await Task.WhenAll(manifestRead, download).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         if (download.IsCompletedSuccessfully)
         {
             downloaded?.Invoke();
         }
 
         ModelManifest manifest;
-        try
-        {
-            manifest = await manifestRead ?? throw new ModelRefusedException(version, "it has no manifest");
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            throw new ModelRefusedException(version, $"its manifest ({ModelRegistry.ManifestBlobName(definition.Name, version)}) is not valid JSON");
-        }
-
-        if (manifest.Defect(definition.Name, version) is { } defect)
-        {
-            throw new ModelRefusedException(version, $"its manifest is malformed: {defect}");
-        }
-
-        if (manifest.InputSchemaHash != definition.InputSchemaHash)
-        {
-            throw new ModelRefusedException(version, $"it was built for another input schema ({manifest.InputSchemaHash[..12]}…; this app has {definition.InputSchemaHash[..12]}…)");
-        }
-
         BinaryData bytes;
-        try
+        using (Telemetry.ServerlessMlTelemetry.Start("verify", definition.Name))
         {
-            bytes = await download;
-        }
-        catch (VersionNotFoundException)
-        {
-            throw new ModelRefusedException(version, "it has no model.zip");
+            try
+            {
+                manifest = await manifestRead ?? throw new ModelRefusedException(version, "it has no manifest");
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                throw new ModelRefusedException(version, $"its manifest ({ModelRegistry.ManifestBlobName(definition.Name, version)}) is not valid JSON");
+            }
+
+            if (manifest.Defect(definition.Name, version) is { } defect)
+            {
+                throw new ModelRefusedException(version, $"its manifest is malformed: {defect}");
+            }
+
+            if (manifest.InputSchemaHash != definition.InputSchemaHash)
+            {
+                throw new ModelRefusedException(version, $"it was built for another input schema ({manifest.InputSchemaHash[..12]}…; this app has {definition.InputSchemaHash[..12]}…)");
+            }
+
+            try
+            {
+                bytes = await download;
+            }
+            catch (VersionNotFoundException)
+            {
+                throw new ModelRefusedException(version, "it has no model.zip");
+            }
+
+            var content = bytes.ToMemory();
+            if (content.Length != manifest.ModelFile.SizeBytes)
+            {
+                throw new ModelRefusedException(version, $"its model.zip is {content.Length} bytes, the manifest says {manifest.ModelFile.SizeBytes}");
+            }
+
+            var hash = Convert.ToHexStringLower(SHA256.HashData(content.Span));
+            if (!string.Equals(hash, manifest.ModelFile.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ModelRefusedException(version, $"its model.zip has sha256 {hash[..12]}…, the manifest says {manifest.ModelFile.Sha256[..12]}…");
+            }
         }
 
-        var content = bytes.ToMemory();
-        if (content.Length != manifest.ModelFile.SizeBytes)
-        {
-            throw new ModelRefusedException(version, $"its model.zip is {content.Length} bytes, the manifest says {manifest.ModelFile.SizeBytes}");
-        }
-
-        var hash = Convert.ToHexStringLower(SHA256.HashData(content.Span));
-        if (!string.Equals(hash, manifest.ModelFile.Sha256, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ModelRefusedException(version, $"its model.zip has sha256 {hash[..12]}…, the manifest says {manifest.ModelFile.Sha256[..12]}…");
-        }
-
+        using var load = Telemetry.ServerlessMlTelemetry.Start("load", definition.Name);
         var ml = new MLContext();
         try
         {

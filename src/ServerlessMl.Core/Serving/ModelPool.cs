@@ -26,6 +26,7 @@ public sealed class ModelPool : IDisposable
     // Each engine's generation, recorded once when the engine is created (not per rental).
     private readonly ConditionalWeakTable<object, ModelGeneration> _createdBy = [];
     private readonly TimeSpan _callerDeadline;
+    private readonly Telemetry.ServerlessMlMetrics _metrics;
 
     public ModelPool(
         ModelCatalog catalog,
@@ -34,6 +35,7 @@ public sealed class ModelPool : IDisposable
         StorageOptions storage,
         IOptions<ServingOptions> options,
         IOptions<ModelSettingsMap> modelSettings,
+        Telemetry.ServerlessMlMetrics metrics,
         ILogger<ModelPool> logger)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -41,7 +43,8 @@ public sealed class ModelPool : IDisposable
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(modelSettings);
         _callerDeadline = storage.Timeout;
-        _refresher = new ChampionRefresher(registry, loader, options.Value, Counters, CreateGeneration, logger);
+        _metrics = metrics;
+        _refresher = new ChampionRefresher(registry, loader, options.Value, Counters, metrics, CreateGeneration, logger);
         _slots = catalog.All.ToDictionary(
             d => d.Name,
             d => new ModelSlot(d, modelSettings.Value.For(d.Name).MaxEnginesPerModel ?? options.Value.MaxEnginesPerModel),
@@ -149,6 +152,7 @@ public sealed class ModelPool : IDisposable
             var engine = generation.TryRent();
             if (engine is not null)
             {
+                CountRental(slot);
                 return new EngineLease(slot.Definition, generation, engine);
             }
 
@@ -224,6 +228,7 @@ public sealed class ModelPool : IDisposable
             var engine = generation.TryRent();
             if (engine is not null)
             {
+                CountRental(slot);
                 return (generation, engine);
             }
 
@@ -232,14 +237,29 @@ public sealed class ModelPool : IDisposable
     }
 
     private ModelSlot Slot(string model) =>
-        _slots.TryGetValue(model, out var slot) ? slot : throw new KeyNotFoundException($"Unknown model '{model}'.");
+        _slots.TryGetValue(model, out var slot) ? slot : throw new KeyNotFoundException($"Unknown model '{model}'. Known: {string.Join(", ", _slots.Keys)}.");
+
+    private void CountRental(ModelSlot slot)
+    {
+        if (_metrics.Rentals.Enabled)
+        {
+            _metrics.Rentals.Add(1, new KeyValuePair<string, object?>(Telemetry.ServerlessMlTelemetry.Tags.Model, slot.Definition.Name));
+        }
+    }
 
     private ModelGeneration CreateGeneration(IModelDefinition definition, LoadedModel loaded, int maxEngines)
     {
         var ml = loaded.Context;
         var generation = new ModelGeneration(loaded.Manifest, loaded.Transformer, t => definition.CreateEngine(ml, t), maxEngines, Counters, DateTimeOffset.UtcNow)
         {
-            EngineCreated = (engine, owner) => _createdBy.AddOrUpdate(engine, owner),
+            EngineCreated = (engine, owner) =>
+            {
+                _createdBy.AddOrUpdate(engine, owner);
+                _metrics.EnginesCreated.Add(
+                    1,
+                    new KeyValuePair<string, object?>(Telemetry.ServerlessMlTelemetry.Tags.Model, definition.Name),
+                    new KeyValuePair<string, object?>(Telemetry.ServerlessMlTelemetry.Tags.Version, owner.Version));
+            },
         };
 
         // Warm one engine so the first request after a swap does not pay for building it.

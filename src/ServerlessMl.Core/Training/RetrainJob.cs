@@ -6,6 +6,8 @@ using Microsoft.ML;
 using ServerlessMl.Models;
 using ServerlessMl.Registry;
 using ServerlessMl.Storage;
+using ServerlessMl.Telemetry;
+using Tags = ServerlessMl.Telemetry.ServerlessMlTelemetry.Tags;
 
 namespace ServerlessMl.Training;
 
@@ -23,6 +25,7 @@ public sealed partial class RetrainJob(
     StorageOptions storage,
     IOptions<TrainingOptions> options,
     IOptions<ModelSettingsMap> modelSettings,
+    ServerlessMlMetrics metrics,
     ILogger<RetrainJob> logger)
 {
     private readonly TrainingOptions _options = options.Value;
@@ -32,39 +35,41 @@ public sealed partial class RetrainJob(
     public async Task<RetrainOutcome> RunAsync(string modelName, string trigger, CancellationToken cancellationToken)
     {
         var definition = catalog.Get(modelName);
-        var run = new Run(definition, trigger);
+        using var span = ServerlessMlTelemetry.Start("retrain", definition.Name);
+        span?.SetTag(Tags.Trigger, trigger);
+        using var run = new Run(definition, trigger, span);
         var clock = Stopwatch.StartNew();
         LogStarted(run.Model, trigger);
         try
         {
-            return Finish(await RunStepsAsync(run, cancellationToken), clock);
+            return Finish(await RunStepsAsync(run, cancellationToken), clock, run);
         }
         catch (Exception ex) when (ex is DataValidationException or DataChangedException)
         {
-            return Finish(run.Failed(ex is DataValidationException ? RetrainFailure.Data : RetrainFailure.DataChanged, ex.Message), clock);
+            return Finish(run.Failed(ex is DataValidationException ? RetrainFailure.Data : RetrainFailure.DataChanged, ex.Message), clock, run);
         }
         catch (RegistryConflictException ex)
         {
-            return Finish(run.Failed(RetrainFailure.Conflict, ex.Message), clock);
+            return Finish(run.Failed(RetrainFailure.Conflict, ex.Message), clock, run);
         }
         catch (Exception ex) when (StorageFailure.Is(ex) && !cancellationToken.IsCancellationRequested)
         {
             LogStorageFailed(run.Model, run.Step, ex.Message);
-            return Finish(run.Failed(RetrainFailure.Storage, $"{StorageFailure.Reason(ex)} while the run was at step '{run.Step}'"), clock);
+            return Finish(run.Failed(RetrainFailure.Storage, $"{StorageFailure.Reason(ex)} while the run was at step '{run.Step}'"), clock, run);
         }
         catch (Exception ex) when (run.InTrainer && ex is not OperationCanceledException and not OutOfMemoryException)
         {
             // ML.NET reports data it cannot fit (weights gone non-finite, a column it cannot
             // featurize) as argument or operation exceptions: the data's fault, not a crash.
             LogTrainerFailed(run.Model, run.Step, ex);
-            return Finish(run.Failed(RetrainFailure.Training, $"the trainer failed at step '{run.Step}': {ex.GetType().Name}: {ex.Message}"), clock);
+            return Finish(run.Failed(RetrainFailure.Training, $"the trainer failed at step '{run.Step}': {ex.GetType().Name}: {ex.Message}"), clock, run);
         }
     }
 
     /// <summary>The README's steps, in order.</summary>
     private async Task<RetrainOutcome> RunStepsAsync(Run run, CancellationToken cancellationToken)
     {
-        run.Step = "reach storage";
+        run.Enter("reach storage");
         using (var deadline = storage.Deadline(cancellationToken))
         {
             // The first contact is bounded tightly: a hung storage account fails the run in
@@ -72,17 +77,17 @@ public sealed partial class RetrainJob(
             await registry.EnsureContainerAsync(deadline.Token);
         }
 
-        run.Step = "take the lease";
+        run.Enter("take the lease");
         await using var lease = await registry.TryAcquireRetrainLeaseAsync(run.Model, $"{Environment.MachineName}, {run.Trigger}", cancellationToken);
         if (lease is null)
         {
             return await BusyAsync(run, cancellationToken);
         }
 
-        run.Step = "read the champion";
+        run.Enter("read the champion");
         await ReadChampionAsync(run, cancellationToken);
 
-        run.Step = "snapshot the data";
+        run.Enter("snapshot the data");
         var listing = await data.ListAsync(run.Model, cancellationToken);
         if (listing.Count == 0)
         {
@@ -94,24 +99,25 @@ public sealed partial class RetrainJob(
             return skipped;
         }
 
-        run.Step = "download and validate";
+        run.Enter("download and validate");
         using var scratch = new ScratchFolder();
         var trainer = new ModelTrainer(run.Definition, OptionsFor(run.Definition));
         var files = trainer.Validate(await data.DownloadAsync(listing, scratch.Path, cancellationToken));
+        run.TrainingRows = files.Sum(f => f.Rows);
 
-        run.Step = "train and evaluate";
+        run.Enter("train and evaluate");
         run.InTrainer = true;
         var holdout = trainer.TrainOnHoldoutSplit(files);
 
-        run.Step = "compare with the champion";
+        run.Enter("compare with the champion");
         var comparison = await CompareWithChampionAsync(run, trainer, files, holdout, cancellationToken);
         var gate = QualityGate.Decide(holdout.Metrics, comparison, Thresholds(run.Definition), run.ComparisonNote);
 
-        run.Step = "refit and save";
+        run.Enter("refit and save");
         var (zip, refit) = SaveCandidate(trainer, files, holdout, gate);
         run.InTrainer = false;
 
-        run.Step = "publish";
+        run.Enter("publish");
         var version = await PublishAsync(run, files, holdout, comparison, gate, zip, refit, cancellationToken);
 
         var status = RetrainStatus.Rejected;
@@ -119,7 +125,7 @@ public sealed partial class RetrainJob(
         var champion = run.Champion?.Version;
         if (gate.Passed)
         {
-            run.Step = "promote";
+            run.Enter("promote");
             try
             {
                 await registry.PromoteAsync(run.Model, version, $"retrain ({run.Trigger}) passed the gate", new ExpectedChampion(run.ChampionTag), cancellationToken);
@@ -132,7 +138,7 @@ public sealed partial class RetrainJob(
             }
         }
 
-        run.Step = "retention";
+        run.Enter("retention");
         await ApplyRetentionAsync(run.Model, cancellationToken);
         return new RetrainOutcome
         {
@@ -316,9 +322,24 @@ public sealed partial class RetrainJob(
     private static string ContentKey(string name, string sha256, string etag) =>
         string.IsNullOrEmpty(sha256) ? $"{name}|etag:{etag}" : $"{name}|sha256:{sha256}";
 
-    private RetrainOutcome Finish(RetrainOutcome outcome, Stopwatch clock)
+    private RetrainOutcome Finish(RetrainOutcome outcome, Stopwatch clock, Run run)
     {
         var done = outcome with { DurationSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2) };
+        run.Finished(done);
+        var model = new KeyValuePair<string, object?>(Tags.Model, done.Model);
+        var status = new KeyValuePair<string, object?>(Tags.Outcome, done.Status.ToString().ToLowerInvariant());
+        metrics.RetrainRuns.Add(1, model, status, new KeyValuePair<string, object?>(Tags.Cause, done.Failure?.ToString().ToLowerInvariant()));
+        metrics.RetrainDuration.Record(clock.Elapsed.TotalSeconds, model, status);
+        if (run.TrainingRows > 0)
+        {
+            metrics.RetrainRows.Record(run.TrainingRows, model);
+        }
+
+        if (done.Failure == RetrainFailure.Storage)
+        {
+            metrics.StorageFailures.Add(1, model, new KeyValuePair<string, object?>(Tags.Step, run.Step), new KeyValuePair<string, object?>(Tags.Cause, "retrain"));
+        }
+
         if (done.Status == RetrainStatus.Failed)
         {
             LogFailed(done.Model, string.Join("; ", done.Reasons));
@@ -331,13 +352,48 @@ public sealed partial class RetrainJob(
         return done;
     }
 
-    /// <summary>What one run knows as it goes: which step it is at, and the champion it started from.</summary>
-    private sealed class Run(IModelDefinition definition, string trigger)
+    /// <summary>What one run knows as it goes: which step it is at (a span each), and the champion it started from.</summary>
+    private sealed class Run(IModelDefinition definition, string trigger, Activity? span) : IDisposable
     {
+        private Activity? _stepSpan;
+
         public IModelDefinition Definition { get; } = definition;
         public string Model => Definition.Name;
         public string Trigger { get; } = trigger;
-        public string Step { get; set; } = "start";
+        public string Step { get; private set; } = "start";
+
+        public long TrainingRows { get; set; }
+
+        public void Enter(string step)
+        {
+            _stepSpan?.Dispose();
+            Step = step;
+            _stepSpan = ServerlessMlTelemetry.Start(step, Model);
+        }
+
+        /// <summary>Ends the last step's span and tags the run's own with the outcome.</summary>
+        public void Finished(RetrainOutcome outcome)
+        {
+            if (_stepSpan is { } step && outcome.Status == RetrainStatus.Failed)
+            {
+                step.SetStatus(ActivityStatusCode.Error, outcome.Failure?.ToString());
+            }
+
+            _stepSpan?.Dispose();
+            _stepSpan = null;
+            if (span is not null)
+            {
+                span.SetTag(Tags.Outcome, outcome.Status.ToString().ToLowerInvariant());
+                span.SetTag(Tags.Version, outcome.Version);
+                span.SetTag(Tags.Cause, outcome.Failure?.ToString().ToLowerInvariant());
+                if (outcome.Status == RetrainStatus.Failed)
+                {
+                    span.SetStatus(ActivityStatusCode.Error, string.Join("; ", outcome.Reasons));
+                }
+            }
+        }
+
+        public void Dispose() => _stepSpan?.Dispose();
 
         /// <summary>Whether the run is in the steps where ML.NET fits or scores the data.</summary>
         public bool InTrainer { get; set; }

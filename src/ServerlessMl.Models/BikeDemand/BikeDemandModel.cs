@@ -29,6 +29,17 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
 
     public override string Name => ModelName;
 
+    /// <summary>A spring working-day morning inside the demo's data (2011-01-01 on).</summary>
+    public override object? ExampleRequest => new BikeDemandRequest
+    {
+        Timestamp = new DateTimeOffset(2011, 4, 18, 8, 0, 0, TimeSpan.Zero),
+        Weather = 1,
+        TemperatureC = 16,
+        FeelsLikeC = 16,
+        Humidity = 55,
+        WindSpeedKmh = 12,
+    };
+
     public override string Description => "Hourly bike rentals from calendar and weather (UCI Bike Sharing layout).";
 
     public override DataFormat Format { get; } = DataFormat.Csv(BikeHourRow.Columns, dayColumn: 1);

@@ -23,6 +23,8 @@ public sealed class SmsSpamModel(SmsSpamRecipe recipe) : BinaryClassificationMod
 
     public override string Name => ModelName;
 
+    public override object? ExampleRequest => new SmsSpamRequest { Text = "URGENT! You have won a 1 week FREE membership. Call 09061701461 to claim" };
+
     public override string Description => "Spam or ham for one SMS text (SMS Spam Collection layout).";
 
     public override DataFormat Format { get; } = DataFormat.Tsv();

@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using ServerlessMl.Http;
+
+namespace ServerlessMl.Functions.Triggers;
+
+/// <summary>GET /api/openapi.json (anonymous): the API's OpenAPI document.</summary>
+public sealed class OpenApi(OpenApiEndpoint endpoint)
+{
+    [Function(nameof(OpenApi))]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OpenApi)] HttpRequest request) =>
+        Task.FromResult(endpoint.Handle()).AsActionResult();
+}
