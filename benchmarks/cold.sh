@@ -35,6 +35,7 @@ require_tools
 cd "$ROOT"
 prepare_run cold
 say "two versions: $DAYS days, then $((DAYS + 7)) days"
+[[ $MODEL == bike-demand ]] || die "cold.sh measures bike-demand only (its bare-process baselines load that model)"
 first=$(train_champion "$WORK/data" "$DAYS")
 [[ $(jq -r ".status | ascii_downcase" <<<"$first") == promoted ]] || die "first training did not promote a champion: $first"
 second=$(train_champion "$WORK/data" "$((DAYS + 7))")

@@ -15,7 +15,9 @@
 #   DURATION=10        seconds per measurement
 #   ROUNDS=2           rounds per concurrency (the table shows the mean over rounds)
 #   CONCURRENCY="1 16 64"
-#   DAYS=120           synthetic days to train on
+#   DAYS=120           synthetic days to train on (bike)
+#   MODEL=bike-demand  or sms-spam: the spam champion trained on ../shared's SMS collection, bodies
+#                      of 100 of its messages; report in http-sms-spam.md
 #   WRK_THREADS=1      wrk threads (1: the load generator takes at most one of the cores)
 #   BENCH_LOCK=/tmp/serverlessml-build.lock   held by every build, dotnet run and measurement
 #   SKIP_BUILD=1       use the existing Release builds
@@ -45,7 +47,7 @@ WRK_BANNER=$(wrk -v 2>&1 | head -n 1 || true)  # wrk -v exits 1
 [[ $WRK_BANNER == *"$WRK_VERSION"* ]] || die "expected wrk $WRK_VERSION (got: $WRK_BANNER)"
 
 prepare_run http
-say "data ($DAYS synthetic days) and the retrain job"
+say "data and the retrain job ($MODEL)"
 outcome=$(train_champion "$WORK/data" "$DAYS")
 [[ $(jq -r ".status | ascii_downcase" <<<"$outcome") == promoted ]] || die "training did not promote a champion: $outcome"
 VERSION=$(jq -r .version <<<"$outcome")
@@ -65,7 +67,8 @@ curl -sf -H 'Content-Type: application/json' --data @"$WORK/fixed.json" "$CONSTA
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVE_PID/stat"; }
 TICKS=$(getconf CLK_TCK)
 
-TSV=$OUT_DIR/http.tsv
+SUFFIX=; [[ $MODEL == bike-demand ]] || SUFFIX=-$MODEL
+TSV=$OUT_DIR/http$SUFFIX.tsv
 printf 'round\tbody\tconnections\tendpoint\trequests\tseconds\treq_per_s\tp50_ms\tp90_ms\tp99_ms\tmax_ms\tnon2xx\tsocket_errors\tserver_cpu_cores\n' >"$TSV"
 
 # measure ROUND BODY C NAME URL: one wrk run holding the lock; appends a TSV row.
@@ -131,12 +134,12 @@ row() { # LABEL BODY C NAME [RATIO]
 }
 
 R16=$(ratio single 16)
-REPORT=$OUT_DIR/http.md
+REPORT=$OUT_DIR/http$SUFFIX.md
 {
   echo "### HTTP benchmark ($(date -u +%Y-%m-%dT%H:%MZ))"
   echo
   echo "Machine: $(machine_line). $(awk '{ print $1, $2 }' <<<"$WRK_BANNER") with $WRK_THREADS thread on the same machine (it shares the 2 cores with the server)."
-  echo "Source: $(source_line). Model: $MODEL_LINE; trained on $DAYS synthetic days."
+  echo "Source: $(source_line). Model: $MODEL_LINE; trained on $([[ $MODEL == sms-spam ]] && echo "the shared SMS Spam Collection (train file)" || echo "$DAYS synthetic days")."
   echo "Each run ${DURATION} s, $ROUNDS round(s);"
   echo "req/s and percentiles are means over the rounds; the last column gives the ratio of the means and, in brackets, the per-round ratios."
   echo "Server CPU is the serve process's user+system time over the run, in cores (2 = the whole machine)."

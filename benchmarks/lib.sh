@@ -8,7 +8,9 @@ LOCK=${BENCH_LOCK:-/tmp/serverlessml-build.lock}
 CLI=$ROOT/src/ServerlessMl.Cli/bin/Release/net10.0/serverless-ml.dll
 BENCH_DLL=$ROOT/benchmarks/ServerlessMl.Benchmarks/bin/Release/net10.0/ServerlessMl.Benchmarks.dll
 OUT_DIR=$ROOT/artifacts/benchmarks
-MODEL=bike-demand
+# MODEL=sms-spam measures the spam model (http.sh; needs ../shared's SMS collection); cold.sh is bike only.
+MODEL=${MODEL:-bike-demand}
+SPAM_DATA=$ROOT/../shared/datasets/sms-spam-collection/SMSSpamCollection.train
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 die() { echo "$(basename "$0"): $*" >&2; exit 2; }
@@ -58,13 +60,18 @@ stop_azurite() {
 
 cli() { locked dotnet "$CLI" "$@"; }
 
-# train_champion DATA_DIR DAYS: generate DAYS synthetic days (seeded), upload the new ones, run the
-# retrain job; prints the job's JSON outcome.
+# train_champion DATA_DIR DAYS: bike: generate DAYS synthetic days (seeded) and upload the new ones;
+# spam: upload ../shared's SMS collection as one drop; then run the retrain job; prints its JSON outcome.
 train_champion() {
   local dir=$1 days=$2
-  cli data generate -o "$dir" --start 2011-01-01 --days "$days" --seed "${SEED:-7}" >/dev/null 2>&1 || die "data generate failed"
-  cli data upload --source "$dir" >/dev/null 2>&1 || die "data upload failed"
-  cli train 2>/dev/null || die "train failed: run 'dotnet $CLI train' with ModelStorage set to see why"
+  if [[ $MODEL == sms-spam ]]; then
+    [[ -f $SPAM_DATA ]] || die "MODEL=sms-spam needs $SPAM_DATA"
+    cli data upload --model "$MODEL" --source "$SPAM_DATA" --day 2026-01-01 >/dev/null 2>&1 || die "data upload failed"
+  else
+    cli data generate -o "$dir" --start 2011-01-01 --days "$days" --seed "${SEED:-7}" >/dev/null 2>&1 || die "data generate failed"
+    cli data upload --model "$MODEL" --source "$dir" >/dev/null 2>&1 || die "data upload failed"
+  fi
+  cli train --model "$MODEL" 2>/dev/null || die "train failed: run 'dotnet $CLI train --model $MODEL' with ModelStorage set to see why"
 }
 
 SERVE_PIDS=()
@@ -101,10 +108,17 @@ stop_serves() {
   SERVE_PIDS=()
 }
 
-# Request bodies: fixed.json (one request), batch100.json (100 different hours and weathers) and
-# single.jsonl (the same 100, one request per line; post.lua cycles through them).
+# Request bodies: fixed.json (one request), batch100.json (100 different requests: hours and
+# weathers for bike, messages of the collection for spam) and single.jsonl (the same 100, one
+# request per line; post.lua cycles through them).
 write_bodies() {
   local dir=$1
+  if [[ $MODEL == sms-spam ]]; then
+    echo '{"text":"URGENT! You have won a 1 week FREE membership. Call 09061701461 to claim"}' >"$dir/fixed.json"
+    head -n 100 "$SPAM_DATA" | cut -f2- | jq -Rc '{text: .}' | jq -sc . >"$dir/batch100.json"
+    jq -c ".[]" "$dir/batch100.json" >"$dir/single.jsonl"
+    return
+  fi
   echo '{"timestamp":"2011-05-02T08:00:00","weather":1,"temperatureC":18,"feelsLikeC":18,"humidity":55,"windSpeedKmh":12}' >"$dir/fixed.json"
   jq -cn '[range(100) as $i | {
       timestamp: ("2011-05-\(2 + ($i / 24 | floor) | tostring | if length == 1 then "0" + . else . end)T\($i % 24 | tostring | if length == 1 then "0" + . else . end):00:00"),
@@ -122,7 +136,7 @@ machine_line() {
 
 # model_line VERSION: what was measured, from the version's manifest (the model definition changes over time).
 model_line() {
-  cli models show --version "$1" 2>/dev/null | jq -r '"\(.model) version \(.version): \(.trainer.name), \(.trainer.parameters.numberOfIterations // "?") trees of \(.trainer.parameters.numberOfLeaves // "?") leaves, model.zip \(.modelFile.sizeBytes) bytes, ML.NET \(.mlNetVersion)"'
+  cli models show --model "$MODEL" --version "$1" 2>/dev/null | jq -r '"\(.model) version \(.version): \(.trainer.name) (\(.trainer.parameters | to_entries | map("\(.key)=\(.value)") | join(", ") | .[0:120])), model.zip \(.modelFile.sizeBytes) bytes, ML.NET \(.mlNetVersion)"'
 }
 
 source_line() {

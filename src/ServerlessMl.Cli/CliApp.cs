@@ -41,6 +41,8 @@ public static class CliApp
                     .WithExample("models", "show", "--model", "bike-demand", "--version", "0003");
                 models.AddCommand<ModelsPromoteCommand>("promote").WithDescription("Make a version the champion (rollback).")
                     .WithExample("models", "promote", "--model", "bike-demand", "--version", "0002");
+                models.AddCommand<ModelsReportCommand>("report").WithDescription("Write an HTML report of a version: gate, metrics against the other versions, data, plots.")
+                    .WithExample("models", "report", "--model", "bike-demand", "--output", "report");
             });
             config.AddCommand<ServeCommand>("serve")
                 .WithDescription("Serve the HTTP API (the Functions app's routes) on Kestrel, for machines without Core Tools.")

@@ -11,7 +11,7 @@ namespace ServerlessMl.Models;
 /// <typeparam name="TRequest">One JSON prediction request.</typeparam>
 /// <typeparam name="TFeatures">The model's input; must have a bool <c>Label</c> column (true: positive).</typeparam>
 /// <typeparam name="TPrediction">The model's output; must have float <c>Score</c> and <c>Probability</c> columns.</typeparam>
-public abstract class BinaryClassificationModelDefinition<TRow, TRequest, TFeatures, TPrediction> : ModelDefinition<TRow, TRequest, TFeatures, TPrediction>
+public abstract class BinaryClassificationModelDefinition<TRow, TRequest, TFeatures, TPrediction> : ModelDefinition<TRow, TRequest, TFeatures, TPrediction>, IBinaryClassifier
     where TRow : class, new()
     where TRequest : class
     where TFeatures : class, new()
@@ -64,6 +64,12 @@ public abstract class BinaryClassificationModelDefinition<TRow, TRequest, TFeatu
         return BinaryClassificationMetrics.From(pairs, Threshold);
     }
 
+    public override Reporting.ScoredRows Score(MLContext ml, ITransformer model, IDataView features) =>
+        ScoreColumns<bool>(ml, model, features, "Probability", l => l ? 1 : 0, p => p);
+
+    public override Reporting.FeatureImportances Importance(MLContext ml, ITransformer model, IDataView features) =>
+        Reporting.FeatureImportanceCalculator.Compute(ml, model, features, binary: true);
+
     public override object Predict(object engine, object request)
     {
         var probability = Probability(PredictRaw(engine, request));
@@ -89,3 +95,13 @@ public sealed record BinaryAnswer(string Label, double Probability);
 public sealed record BinaryClassificationAnswer(string Model, string Version, string Label, double Probability);
 
 public sealed record BinaryClassificationBatchAnswer(string Model, string Version, IReadOnlyList<BinaryAnswer> Predictions);
+
+/// <summary>What a binary classifier answers with: its two labels and the threshold between them.</summary>
+public interface IBinaryClassifier
+{
+    string PositiveLabel { get; }
+
+    string NegativeLabel { get; }
+
+    double Threshold { get; }
+}

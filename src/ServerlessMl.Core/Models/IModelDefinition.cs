@@ -56,6 +56,16 @@ public interface IModelDefinition
     /// <summary>Scores <paramref name="features"/> and compares against the label, in the label's own units.</summary>
     QualityMetrics Evaluate(MLContext ml, ITransformer model, IDataView features);
 
+    /// <summary>The model's predictions on <paramref name="features"/>, with each row's report groups (for plots).</summary>
+    Reporting.ScoredRows Score(MLContext ml, ITransformer model, IDataView features);
+
+    /// <summary>
+    /// How much the model relies on each feature, measured on <paramref name="features"/>: ML.NET's
+    /// permutation feature importance where the features are few enough, else the linear model's
+    /// largest weights; <see cref="Reporting.FeatureImportances.None"/> when neither applies.
+    /// </summary>
+    Reporting.FeatureImportances Importance(MLContext ml, ITransformer model, IDataView features);
+
     /// <summary>A prediction engine for a loaded model, typed by the definition.</summary>
     object CreateEngine(MLContext ml, ITransformer model);
 

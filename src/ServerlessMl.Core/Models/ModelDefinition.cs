@@ -74,6 +74,59 @@ public abstract class ModelDefinition<TRow, TRequest, TFeatures, TPrediction> : 
 
     public abstract QualityMetrics Evaluate(MLContext ml, ITransformer model, IDataView features);
 
+    public abstract Reporting.ScoredRows Score(MLContext ml, ITransformer model, IDataView features);
+
+    public abstract Reporting.FeatureImportances Importance(MLContext ml, ITransformer model, IDataView features);
+
+    /// <summary>Groups a report breaks errors down by (e.g. hour of day), each with how to read it off a row's features.</summary>
+    protected virtual IReadOnlyList<(string Name, Func<TFeatures, string> Of)> ReportGroups => [];
+
+    /// <summary>
+    /// Scores <paramref name="features"/> and reads each row's label and prediction from the named
+    /// columns (one cursor), with the row's report groups, mapped to the report's numbers.
+    /// </summary>
+    protected Reporting.ScoredRows ScoreColumns<TLabel>(MLContext ml, ITransformer model, IDataView features, string predictionColumn, Func<TLabel, double> actual, Func<float, double> predicted)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(actual);
+        ArgumentNullException.ThrowIfNull(predicted);
+        var scored = model.Transform(features);
+        var labelColumn = scored.Schema["Label"];
+        var scoreColumn = scored.Schema[predictionColumn];
+        var rows = new List<Reporting.ScoredRow>();
+        using var groups = GroupsOf(ml, features).GetEnumerator();
+        using var cursor = scored.GetRowCursor([labelColumn, scoreColumn]);
+        var label = cursor.GetGetter<TLabel>(labelColumn);
+        var score = cursor.GetGetter<float>(scoreColumn);
+        TLabel l = default!;
+        float s = 0;
+        while (cursor.MoveNext() && groups.MoveNext())
+        {
+            label(ref l);
+            score(ref s);
+            rows.Add(new Reporting.ScoredRow(actual(l), predicted(s), groups.Current));
+        }
+
+        return new Reporting.ScoredRows([.. ReportGroups.Select(g => g.Name)], rows);
+    }
+
+    /// <summary>Each row's report groups, in the order the rows of <paramref name="features"/> come.</summary>
+    private IEnumerable<string[]> GroupsOf(MLContext ml, IDataView features)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        var groups = ReportGroups;
+        foreach (var row in ml.Data.CreateEnumerable<TFeatures>(features, reuseRowObject: true))
+        {
+            var values = new string[groups.Count];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = groups[i].Of(row);
+            }
+
+            yield return values;
+        }
+    }
+
     public abstract object Predict(object engine, object request);
 
     public abstract object Answer(string version, object prediction);

@@ -52,6 +52,12 @@ public abstract class RegressionModelDefinition<TRow, TRequest, TFeatures, TPred
         }
     }
 
+    public override Reporting.ScoredRows Score(MLContext ml, ITransformer model, IDataView features) =>
+        ScoreColumns<float>(ml, model, features, "Score", l => ToLabelUnits(l), ToLabelUnits);
+
+    public override Reporting.FeatureImportances Importance(MLContext ml, ITransformer model, IDataView features) =>
+        Reporting.FeatureImportanceCalculator.Compute(ml, model, features, binary: false);
+
     public override object Predict(object engine, object request) => ToLabelUnits(Score(PredictRaw(engine, request)));
 
     public override object Answer(string version, object prediction) =>

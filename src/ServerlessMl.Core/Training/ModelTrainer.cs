@@ -85,6 +85,21 @@ public sealed class ModelTrainer(IModelDefinition definition, TrainingOptions op
 
     public ITransformer Load(Stream modelZip) => _ml.Model.Load(modelZip, out _);
 
+    /// <summary>The held-out rows' predictions by the model trained without them, with their report groups.</summary>
+    public Reporting.ScoredRows ScoreHoldout(HoldoutResult holdout, IReadOnlyList<DataFile> files) =>
+        definition.Score(_ml, Held(holdout).Model, HoldoutFeatures(holdout, files));
+
+    /// <summary>Feature importance of the model trained without the held-out rows, measured on them.</summary>
+    public Reporting.FeatureImportances ImportanceOnHoldout(HoldoutResult holdout, IReadOnlyList<DataFile> files) =>
+        definition.Importance(_ml, Held(holdout).Model, HoldoutFeatures(holdout, files));
+
+    private static HoldoutResult Held(HoldoutResult holdout) => holdout ?? throw new ArgumentNullException(nameof(holdout));
+
+    private IDataView HoldoutFeatures(HoldoutResult holdout, IReadOnlyList<DataFile> files) =>
+        definition.Split is HashedRowsSplit
+            ? definition.LoadFeatures(_ml, [.. files.Select(f => f.LocalPath)], RowSelection.Holdout)
+            : Features(holdout.HoldoutFiles);
+
     public static DayRange Window(IReadOnlyList<DataFile> files) =>
         new(files.Min(f => f.Day), files.Max(f => f.Day), files.Count);
 

@@ -105,6 +105,25 @@ public sealed partial class TrainingDataSource
         return result;
     }
 
+    /// <summary>
+    /// Downloads the drops a version was trained on, exactly as they were (same ETags), e.g. to
+    /// rebuild its held-out scores for a report.
+    /// </summary>
+    /// <exception cref="SnapshotChangedException">A drop changed or was deleted since.</exception>
+    public async Task<IReadOnlyList<DataFile>> DownloadSnapshotAsync(Registry.DataSnapshot snapshot, string folder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        try
+        {
+            return await DownloadAsync([.. snapshot.Blobs.Select(b => new DataListing(b.Name, b.ETag, b.Day, 0))], folder, cancellationToken);
+        }
+        catch (DataChangedException ex)
+        {
+            var what = ex.InnerException is RequestFailedException { Status: 404 } ? "was deleted" : "changed";
+            throw new SnapshotChangedException($"The drop {ex.Message.Split(' ')[0]} {what} since this version was trained; the version's own numbers are in its manifest (models show).", ex);
+        }
+    }
+
     internal static async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
     {
         await using var stream = File.OpenRead(path);
@@ -117,6 +136,9 @@ public sealed partial class TrainingDataSource
 
 /// <summary>One daily file as listed: name, ETag, day and size.</summary>
 internal sealed record DataListing(string Name, string ETag, DateOnly Day, long SizeBytes);
+
+/// <summary>The drops a version was trained on are no longer as they were.</summary>
+public sealed class SnapshotChangedException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>The training data changed under a running job; nothing was published.</summary>
 internal sealed class DataChangedException(string message, Exception inner) : Exception(message, inner);

@@ -29,6 +29,12 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
 
     public override string Name => ModelName;
 
+    protected override IReadOnlyList<(string Name, Func<BikeFeatures, string> Of)> ReportGroups { get; } =
+    [
+        ("hour of day", f => ((int)f.Hour).ToString("00", CultureInfo.InvariantCulture)),
+        ("day type", f => f.Holiday > 0 ? "holiday" : f.WorkingDay > 0 ? "working day" : "weekend"),
+    ];
+
     /// <summary>A spring working-day morning inside the demo's data (2011-01-01 on).</summary>
     public override object? ExampleRequest => new BikeDemandRequest
     {
