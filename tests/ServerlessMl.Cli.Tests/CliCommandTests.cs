@@ -110,6 +110,7 @@ public sealed class CliCommandTests(AzuriteFixture azurite) : IDisposable
         var kept = await CliRunner.RunAsync(env, "data", "upload", "--model", "bike-demand", "--source", data);
         Assert.True(kept.ExitCode == 0, kept.StdErr);
         Assert.Contains("Uploaded 0 day(s); 3 already there and kept", kept.StdErr, StringComparison.Ordinal);
+        Assert.Contains($"to the container {env["ModelStorage__TrainingContainer"]}, as bike-demand/yyyy/MM/dd", kept.StdErr.ReplaceLineEndings(" "), StringComparison.Ordinal);
         Assert.Equal(original, (await blob.DownloadContentAsync()).Value.Content.ToString());
 
         var replaced = await CliRunner.RunAsync(env, "data", "upload", "--model", "bike-demand", "--source", data, "--overwrite");

@@ -41,7 +41,8 @@ public sealed class DataUploadCommand : AsyncCommand<DataUploadCommand.Settings>
             files.Count,
             progress => uploader.UploadAsync(settings.Model, files, settings.Overwrite, progress, cancellationToken));
         var container = services.GetRequiredService<Storage.StorageOptions>().TrainingContainer;
-        Ui.Err.MarkupLineInterpolated($"[green]Uploaded {written} day(s)[/] from {Path.GetFullPath(settings.Source)} to {container}/{settings.Model}/yyyy/MM/dd.*; {existing} already there and kept{(settings.Overwrite ? string.Empty : " (use --overwrite to replace)")}.");
+        Ui.Err.MarkupLineInterpolated($"[green]Uploaded {written} day(s)[/]; {existing} already there and kept{(settings.Overwrite ? string.Empty : " (use --overwrite to replace)")}.");
+        Ui.Err.WriteLine($"From {Path.GetFullPath(settings.Source)} to the container {container}, as {settings.Model}/yyyy/MM/dd files.");
         return 0;
     }
 }
