@@ -20,12 +20,19 @@ public static class AzureMonitorTelemetry
     /// <summary>"Authorization=AAD;ClientId=&lt;client id&gt;": the identity that may publish (Microsoft's documented format).</summary>
     public const string AuthenticationSetting = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
 
+    /// <summary>Exports when Application Insights or an OTLP collector is configured; otherwise subscribes nothing (no cost per request).</summary>
     public static IServiceCollection AddFunctionAppTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var telemetry = services.AddServerlessMlTelemetry(configuration).UseFunctionsWorkerDefaults();
         var connectionString = configuration[ConnectionStringSetting];
-        if (!string.IsNullOrWhiteSpace(connectionString))
+        var applicationInsights = !string.IsNullOrWhiteSpace(connectionString);
+        if (!applicationInsights && !TelemetryExport.OtlpConfigured(configuration))
+        {
+            return services;
+        }
+
+        var telemetry = services.AddServerlessMlTelemetry(configuration).UseFunctionsWorkerDefaults();
+        if (applicationInsights)
         {
             var credential = Credential(configuration[AuthenticationSetting]);
             telemetry.UseAzureMonitorExporter(options =>

@@ -90,6 +90,9 @@ public sealed class FunctionAppCompositionTests
             // Nothing listens there: the request is a 503, and telemetry says why.
             ["ModelStorage"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;",
             ["ModelStorage:TimeoutSeconds"] = "1",
+
+            // An exporter is configured (nothing listens there either): without one, nothing subscribes.
+            [ServerlessMl.Telemetry.TelemetryExport.OtlpEndpointSetting] = "http://127.0.0.1:9",
         });
         builder.Services.AddFunctionApp(builder.Configuration);
         builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans));
@@ -110,6 +113,15 @@ public sealed class FunctionAppCompositionTests
         Assert.Contains(spans, s => s.OperationName == "predict" && (string?)s.GetTagItem("serverlessml.model") == "bike-demand");
         Assert.Contains(metrics, m => m.Name == "serverlessml.predictions");
         Assert.Contains(metrics, m => m.Name == "serverlessml.prediction.duration");
+    }
+
+    [Fact]
+    public void With_no_exporter_configured_nothing_subscribes_to_the_apps_telemetry()
+    {
+        using var host = Build(Valid);
+
+        Assert.Null(host.Services.GetService<TracerProvider>());
+        Assert.Null(host.Services.GetService<MeterProvider>());
     }
 
     [Theory]

@@ -78,7 +78,10 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Azure", LogLevel.Warning);
         builder.Services.AddProblemDetails();
         builder.Services.AddServerlessMl(builder.Configuration).AddShippedModels();
-        builder.Services.AddServerlessMlTelemetry(builder.Configuration);
+        if (TelemetryExport.OtlpConfigured(builder.Configuration))
+        {
+            builder.Services.AddServerlessMlTelemetry(builder.Configuration);
+        }
         if (settings.BenchmarkEndpoints)
         {
             builder.Services.AddSingleton<ByHandPredictEndpoint>();

@@ -12,16 +12,21 @@ public static class TelemetryExport
     /// <summary>The OpenTelemetry setting that names a collector (e.g. http://localhost:4317).</summary>
     public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>Whether an OTLP collector is configured.</summary>
+    public static bool OtlpConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration?[OtlpEndpointSetting]);
+
     /// <summary>
     /// Subscribes OpenTelemetry to <see cref="ServerlessMlTelemetry.Name"/> and, when
     /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, exports to that collector (the other
-    /// <c>OTEL_EXPORTER_OTLP_*</c> settings apply as OpenTelemetry documents them). With no endpoint
-    /// and no exporter added by the host, nothing leaves the process.
+    /// <c>OTEL_EXPORTER_OTLP_*</c> settings apply as OpenTelemetry documents them). Call it only
+    /// when something will export: a subscribed SDK records every span and measurement, which
+    /// costs each request time even if nothing is sent.
     /// </summary>
     public static IOpenTelemetryBuilder AddServerlessMlTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointSetting]);
+        var otlp = OtlpConfigured(configuration);
         return services.AddOpenTelemetry()
             .WithTracing(tracing =>
             {
