@@ -32,6 +32,9 @@ public static class CliApp
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Score a model.zip on a data file or folder; prints one JSON object.")
                 .WithExample("evaluate", "--model", "bike-demand", "--zip", "m/model.zip", "--data", "hour.csv");
+            config.AddCommand<BacktestCommand>("backtest")
+                .WithDescription("Walk forward through local data: retrain at each origin on the days before it, score the next block; compare recipes and cadences.")
+                .WithExample("backtest", "--model", "bike-demand", "--data", "hour.csv", "--every", "7d", "--every", "28d");
             config.AddBranch("models", models =>
             {
                 models.SetDescription("Read and move the model registry.");

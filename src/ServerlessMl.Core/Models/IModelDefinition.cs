@@ -66,6 +66,12 @@ public interface IModelDefinition
     /// </summary>
     Reporting.FeatureImportances Importance(MLContext ml, ITransformer model, IDataView features);
 
+    /// <summary>
+    /// What a backtest compares: the model's own pipeline first, then any references it must
+    /// beat and candidates worth trying (<c>serverless-ml backtest --recipe</c> picks among them).
+    /// </summary>
+    IReadOnlyList<Backtesting.IBacktestRecipe> BacktestRecipes { get; }
+
     /// <summary>A prediction engine for a loaded model, typed by the definition.</summary>
     object CreateEngine(MLContext ml, ITransformer model);
 

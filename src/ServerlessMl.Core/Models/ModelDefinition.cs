@@ -46,6 +46,9 @@ public abstract class ModelDefinition<TRow, TRequest, TFeatures, TPrediction> : 
     /// <inheritdoc/>
     public virtual object? ExampleRequest => null;
 
+    /// <inheritdoc/>
+    public virtual IReadOnlyList<Backtesting.IBacktestRecipe> BacktestRecipes => [new Backtesting.PipelineRecipe(this, "shipped", "the model's own pipeline")];
+
     /// <summary>Bump when the featurizer's meaning changes without its columns changing.</summary>
     protected virtual int FeaturizerVersion => 1;
 

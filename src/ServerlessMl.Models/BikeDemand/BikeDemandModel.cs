@@ -29,6 +29,13 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
 
     public override string Name => ModelName;
 
+    public override IReadOnlyList<Backtesting.IBacktestRecipe> BacktestRecipes =>
+    [
+        new Backtesting.PipelineRecipe(this, "shipped", $"{Trainer.Name}: 200 rounds of 16-leaf trees on the project's features"),
+        new SeasonalNaiveRecipe(),
+        new MlNetSampleRecipe(),
+    ];
+
     protected override IReadOnlyList<(string Name, Func<BikeFeatures, string> Of)> ReportGroups { get; } =
     [
         ("hour of day", f => ((int)f.Hour).ToString("00", CultureInfo.InvariantCulture)),

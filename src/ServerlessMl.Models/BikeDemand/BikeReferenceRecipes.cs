@@ -1,0 +1,81 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using ServerlessMl.Backtesting;
+
+namespace ServerlessMl.Models.BikeDemand;
+
+/// <summary>
+/// Same hour, same weekday, in the last week before the origin: what demand planners use when
+/// they have no model. A model that cannot beat it has learned nothing about the calendar.
+/// </summary>
+internal sealed class SeasonalNaiveRecipe : IBacktestRecipe
+{
+    public string Name => "seasonal-naive";
+
+    public string Description => "the count at the same hour and weekday in the last week before the origin";
+
+    public IReadOnlyList<(double Actual, double Predicted)> Forecast(MLContext ml, IReadOnlyList<string> history, IReadOnlyList<string> block)
+    {
+        // The newest value seen for each (weekday, hour), and each hour's mean as the fallback.
+        var last = new Dictionary<(DayOfWeek, int), (DateOnly Day, double Count)>();
+        var byHour = new Dictionary<int, (double Sum, int N)>();
+        foreach (var (day, hour, count) in history.SelectMany(Read))
+        {
+            if (!last.TryGetValue((day.DayOfWeek, hour), out var seen) || seen.Day < day)
+            {
+                last[(day.DayOfWeek, hour)] = (day, count);
+            }
+
+            var (sum, n) = byHour.GetValueOrDefault(hour);
+            byHour[hour] = (sum + count, n + 1);
+        }
+
+        return [.. block.SelectMany(Read).Select(r =>
+            (r.Count, last.TryGetValue((r.Day.DayOfWeek, r.Hour), out var seen) ? seen.Count
+                : byHour.TryGetValue(r.Hour, out var mean) ? mean.Sum / mean.N : 0))];
+    }
+
+    private static IEnumerable<(DateOnly Day, int Hour, double Count)> Read(string path) =>
+        File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(line =>
+        {
+            var fields = line.Split(',');
+            return (DateOnly.ParseExact(fields[1], "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                int.Parse(fields[5], CultureInfo.InvariantCulture),
+                double.Parse(fields[16], CultureInfo.InvariantCulture));
+        });
+}
+
+/// <summary>
+/// ML.NET's own sample for this data (the "Bike Sharing Demand" sample of dotnet/machinelearning-samples):
+/// FastTreeTweedie on the twelve raw columns of hour.csv, count as the label, no feature work.
+/// </summary>
+internal sealed class MlNetSampleRecipe : IBacktestRecipe
+{
+    private static readonly string[] RawColumns =
+    [
+        nameof(BikeHourRow.Season), nameof(BikeHourRow.Yr), nameof(BikeHourRow.Mnth), nameof(BikeHourRow.Hr),
+        nameof(BikeHourRow.Holiday), nameof(BikeHourRow.Weekday), nameof(BikeHourRow.Workingday), nameof(BikeHourRow.Weathersit),
+        nameof(BikeHourRow.Temp), nameof(BikeHourRow.Atemp), nameof(BikeHourRow.Hum), nameof(BikeHourRow.Windspeed),
+    ];
+
+    public string Name => "mlnet-sample";
+
+    public string Description => "ML.NET's sample pipeline: FastTreeTweedie on the 12 raw columns";
+
+    public IReadOnlyList<(double Actual, double Predicted)> Forecast(MLContext ml, IReadOnlyList<string> history, IReadOnlyList<string> block)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        var pipeline = ml.Transforms.CopyColumns("Label", nameof(BikeHourRow.Cnt))
+            .Append(ml.Transforms.Concatenate("Features", RawColumns))
+            .Append(ml.Regression.Trainers.FastTreeTweedie());
+        var model = pipeline.Fit(Load(ml, history));
+        var scored = model.Transform(Load(ml, block));
+        var actual = scored.GetColumn<float>("Label").ToArray();
+        var predicted = scored.GetColumn<float>("Score").ToArray();
+        return [.. actual.Zip(predicted, (a, p) => ((double)a, (double)p))];
+    }
+
+    private static IDataView Load(MLContext ml, IReadOnlyList<string> paths) =>
+        ml.Data.CreateTextLoader<BikeHourRow>(separatorChar: ',', hasHeader: true).Load(new MultiFileSource([.. paths]));
+}
