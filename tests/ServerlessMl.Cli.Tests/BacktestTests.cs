@@ -19,7 +19,7 @@ public sealed class BacktestTests : IDisposable
         Assert.True(result.ExitCode == 0, result.StdErr);
         var runs = JsonDocument.Parse(result.StdOut).RootElement.GetProperty("runs").EnumerateArray().ToList();
         Assert.Equal(
-            ["mlnet-sample 14", "mlnet-sample 7", "seasonal-naive 14", "seasonal-naive 7", "shipped 14", "shipped 7"],
+            ["features-tweedie 14", "features-tweedie 7", "mlnet-sample 14", "mlnet-sample 7", "seasonal-naive 14", "seasonal-naive 7", "shipped 14", "shipped 7"],
             runs.Select(r => $"{r.GetProperty("recipe").GetString()} {r.GetProperty("everyDays").GetInt32()}").Order(StringComparer.Ordinal));
         foreach (var run in runs)
         {
@@ -49,7 +49,7 @@ public sealed class BacktestTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--recipe", "prophet", "has no recipe 'prophet'. Its recipes: shipped, seasonal-naive, mlnet-sample")]
+    [InlineData("--recipe", "prophet", "has no recipe 'prophet'. Its recipes: shipped, seasonal-naive, mlnet-sample, features-tweedie")]
     [InlineData("--every", "weekly", "--every 'weekly' is not a cadence")]
     [InlineData("--from", "2011-13-01", "--from '2011-13-01' is not a date")]
     public async Task Wrong_options_are_named(string option, string value, string expected)

@@ -34,6 +34,7 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
         new Backtesting.PipelineRecipe(this, "shipped", $"{Trainer.Name}: 200 rounds of 16-leaf trees on the project's features"),
         new SeasonalNaiveRecipe(),
         new MlNetSampleRecipe(),
+        new FeaturesTweedieRecipe(this),
     ];
 
     protected override IReadOnlyList<(string Name, Func<BikeFeatures, string> Of)> ReportGroups { get; } =

@@ -79,3 +79,28 @@ internal sealed class MlNetSampleRecipe : IBacktestRecipe
     private static IDataView Load(MLContext ml, IReadOnlyList<string> paths) =>
         ml.Data.CreateTextLoader<BikeHourRow>(separatorChar: ',', hasHeader: true).Load(new MultiFileSource([.. paths]));
 }
+
+/// <summary>
+/// A candidate, not shipped: the project's features with FastTreeTweedie on the counts themselves
+/// (the sample's trainer and loss, the project's calendar and weather features). Backtest only.
+/// </summary>
+internal sealed class FeaturesTweedieRecipe(BikeDemandModel definition) : IBacktestRecipe
+{
+    public string Name => "features-tweedie";
+
+    public string Description => "candidate: the project's features, FastTreeTweedie on counts";
+
+    public IReadOnlyList<(double Actual, double Predicted)> Forecast(MLContext ml, IReadOnlyList<string> history, IReadOnlyList<string> block)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        // The features carry log(1 + count) as the label; the Tweedie loss wants the count.
+        var pipeline = ml.Transforms.Expression("Count", "x => exp(x) - 1", nameof(BikeFeatures.Label))
+            .Append(ml.Transforms.Concatenate("Features", BikeFeatures.InputColumns))
+            .Append(ml.Regression.Trainers.FastTreeTweedie(labelColumnName: "Count"));
+        var model = pipeline.Fit(definition.LoadFeatures(ml, history));
+        var scored = model.Transform(definition.LoadFeatures(ml, block));
+        var actual = scored.GetColumn<float>("Count").ToArray();
+        var predicted = scored.GetColumn<float>("Score").ToArray();
+        return [.. actual.Zip(predicted, (a, p) => ((double)a, Math.Max(0, (double)p)))];
+    }
+}
