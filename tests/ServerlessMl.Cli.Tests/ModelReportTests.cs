@@ -17,10 +17,7 @@ public sealed class ModelReportTests(AzuriteFixture azurite) : IDisposable
     public async Task A_regression_report_shows_the_gate_the_versions_the_data_and_its_plots()
     {
         var env = Environment();
-        var data = Path.Combine(_work, "days");
-        await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "25");
-        await Run(env, "data", "upload", "--model", "bike-demand", "--source", data);
-        await Run(env, "train", "--model", "bike-demand");
+        var data = await TrainBikeAsync(env);
         await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "27");
         await Run(env, "data", "upload", "--model", "bike-demand", "--source", data);
         await Run(env, "train", "--model", "bike-demand");
@@ -67,10 +64,7 @@ public sealed class ModelReportTests(AzuriteFixture azurite) : IDisposable
     public async Task A_drop_changed_since_training_is_named_and_nothing_is_written()
     {
         var env = Environment();
-        var data = Path.Combine(_work, "days");
-        await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "25");
-        await Run(env, "data", "upload", "--model", "bike-demand", "--source", data);
-        await Run(env, "train", "--model", "bike-demand");
+        var data = await TrainBikeAsync(env);
         await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "25", "--seed", "9");
         await Run(env, "data", "upload", "--model", "bike-demand", "--source", data, "--overwrite");
         var output = Path.Combine(_work, "stale");
@@ -80,6 +74,16 @@ public sealed class ModelReportTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(2, report.ExitCode);
         Assert.Contains("changed since this version was trained", report.StdErr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(output, "index.html")));
+    }
+
+    /// <summary>25 synthetic days uploaded and trained into version 0001; returns their folder.</summary>
+    private async Task<string> TrainBikeAsync(Dictionary<string, string> env)
+    {
+        var data = Path.Combine(_work, "days");
+        await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "25");
+        await Run(env, "data", "upload", "--model", "bike-demand", "--source", data);
+        await Run(env, "train", "--model", "bike-demand");
+        return data;
     }
 
     private Dictionary<string, string> Environment() => new()
