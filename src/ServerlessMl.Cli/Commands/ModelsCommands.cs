@@ -17,15 +17,17 @@ public sealed class ModelsListCommand : AsyncCommand<ModelStorageSettings>
         var champion = (await registry.CheckChampionAsync(settings.Model, known: null, cancellationToken)).Alias;
         var versions = await registry.ListVersionsAsync(settings.Model, cancellationToken);
 
-        var metricNames = versions.SelectMany(v => v.Metrics.Values.Keys).Distinct(StringComparer.Ordinal).ToList();
-        var table = new Table().AddColumns(["version", "created (UTC)", "gate", .. metricNames, "rows", "files", "champion"]);
+        // The two metrics the gate judges by fit a terminal; models show has every one.
+        var gate = CliModels.Catalog.Get(settings.Model).DefaultGate;
+        var metricNames = new[] { gate.FloorMetric, gate.ComparisonMetric }.Distinct(StringComparer.Ordinal).ToList();
+        var table = new Table().AddColumns(["version", "created", "gate", .. metricNames, "rows", "files", "champion"]);
         foreach (var v in versions)
         {
             table.AddRow([
                 v.Version,
-                v.CreatedUtc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                v.CreatedUtc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 v.Gate.Passed ? "passed" : "[red]rejected[/]",
-                .. metricNames.Select(m => v.Metrics[m].ToString("F4", CultureInfo.InvariantCulture)),
+                .. metricNames.Select(m => v.Metrics.Values.TryGetValue(m, out var value) ? value.ToString("F4", CultureInfo.InvariantCulture) : "-"),
                 v.Metrics.Rows.ToString(CultureInfo.InvariantCulture),
                 v.Data.Blobs.Count.ToString(CultureInfo.InvariantCulture),
                 v.Version == champion?.Version ? "[green]*[/]" : string.Empty,
