@@ -14,7 +14,8 @@ public sealed class BacktestTests : IDisposable
         var data = Path.Combine(_work, "days");
         await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "70");
 
-        var result = await CliRunner.RunAsync(null, "backtest", "--model", "bike-demand", "--data", data, "--from", "2011-02-15", "--every", "7d", "--every", "14d");
+        var plot = Path.Combine(_work, "plots", "backtest.png");
+        var result = await CliRunner.RunAsync(null, "backtest", "--model", "bike-demand", "--data", data, "--from", "2011-02-15", "--every", "7d", "--every", "14d", "--plot", plot);
 
         Assert.True(result.ExitCode == 0, result.StdErr);
         var runs = JsonDocument.Parse(result.StdOut).RootElement.GetProperty("runs").EnumerateArray().ToList();
@@ -35,6 +36,11 @@ public sealed class BacktestTests : IDisposable
         double Rmse(string recipe) => runs.First(r => r.GetProperty("recipe").GetString() == recipe && r.GetProperty("everyDays").GetInt32() == 7).GetProperty("pooled").GetProperty("rmse").GetDouble();
         Assert.True(Rmse("shipped") < Rmse("seasonal-naive"), $"shipped {Rmse("shipped")} against seasonal-naive {Rmse("seasonal-naive")}");
         Assert.Contains("pooled R²", result.StdErr, StringComparison.Ordinal); // the table, on stderr
+        foreach (var png in new[] { plot, Path.Combine(_work, "plots", "backtest-worst.png") })
+        {
+            var bytes = File.ReadAllBytes(png);
+            Assert.True(bytes.Length > 5_000 && bytes[1] == (byte)'P' && bytes[2] == (byte)'N' && bytes[3] == (byte)'G', $"{png} is not a drawn PNG");
+        }
     }
 
     [SkippableFact]

@@ -33,6 +33,10 @@ public sealed class BacktestCommand : Command<BacktestCommand.Settings>
         [Description("The first origin, yyyy-MM-dd (default: six months after the first day).")]
         public string? From { get; init; }
 
+        [CommandOption("--plot <PNG>")]
+        [Description("Also draw RMSE by block for every recipe and cadence into this PNG, and the first recipe's worst blocks into <name>-worst.png beside it.")]
+        public string? Plot { get; init; }
+
         [CommandOption("--recipe <NAME>")]
         [Description("Recipes to run, several allowed (default: all the model names: its own, then its references).")]
         public string[] Recipes { get; init; } = [];
@@ -73,6 +77,12 @@ public sealed class BacktestCommand : Command<BacktestCommand.Settings>
         }
 
         Ui.Err.Write(Table(result));
+        if (settings.Plot is not null)
+        {
+            var (errors, worst) = Report.BacktestPlots.Write(result, settings.Plot);
+            Ui.Err.MarkupLineInterpolated($"[green]Wrote[/] {errors} and {worst}");
+        }
+
         Ui.WriteJson(result);
         return 0;
     }

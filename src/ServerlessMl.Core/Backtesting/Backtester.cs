@@ -81,7 +81,7 @@ public static class Backtester
             foreach (var every in everyDays.Distinct())
             {
                 var mine = blocks.Where(b => b.Key.Recipe == recipe.Name && b.Key.Every == every).OrderBy(b => b.Key.Origin).ToList();
-                var perBlock = mine.Select(b => new BacktestBlock(b.Key.Origin, b.Value.To, RegressionMetrics.From(b.Value.Pairs))).ToList();
+                var perBlock = mine.Select(b => new BacktestBlock(b.Key.Origin, b.Value.To, RegressionMetrics.From(b.Value.Pairs)) { Pairs = b.Value.Pairs }).ToList();
                 var worstCount = Math.Max(1, (int)Math.Ceiling(perBlock.Count / 10.0));
                 var worst = perBlock.OrderByDescending(b => b.Metrics[MetricNames.Rmse]).Take(worstCount).ToList();
                 runs.Add(new BacktestRun(
@@ -101,7 +101,12 @@ public static class Backtester
 }
 
 /// <summary>One scored block: its first and last day, and the metrics on its rows.</summary>
-public sealed record BacktestBlock(DateOnly From, DateOnly To, QualityMetrics Metrics);
+public sealed record BacktestBlock(DateOnly From, DateOnly To, QualityMetrics Metrics)
+{
+    /// <summary>(actual, predicted) for each row of the block, in file order: for plots, not in the JSON.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<(double Actual, double Predicted)> Pairs { get; init; } = [];
+}
 
 /// <summary>One recipe at one cadence: metrics pooled over every scored row, over the worst tenth of blocks, and per block.</summary>
 public sealed record BacktestRun(
