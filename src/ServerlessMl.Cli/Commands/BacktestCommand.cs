@@ -61,9 +61,7 @@ public sealed class BacktestCommand : Command<BacktestCommand.Settings>
         using var scratch = new ScratchFolder();
         var trainer = new ModelTrainer(definition, new TrainingOptions { MinTrainingDays = 0, HoldoutDays = 0 });
         var files = trainer.Validate(LocalDataFiles.Open(settings.Data, scratch.Path, definition.Format));
-        var first = from ?? files.Min(f => f.Day).AddDays(Backtester.DefaultWarmUpDays);
-        var last = files.Max(f => f.Day);
-        var fits = every.Sum(e => (last.DayNumber - first.DayNumber) / e + 1) * recipes.Count;
+        var fits = Backtester.Fits(files, every, from, recipes.Count);
 
         BacktestResult result;
         try

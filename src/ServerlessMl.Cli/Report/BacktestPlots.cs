@@ -49,11 +49,11 @@ internal static class BacktestPlots
             var actual = plot.Add.Scatter(xs, block.Pairs.Select(p => p.Actual).ToArray());
             actual.MarkerSize = 0;
             actual.Color = Colors.Black;
-            actual.LegendText = offset == 0 ? "actual" : null!;
+            actual.LegendText = offset == 0 ? "actual" : string.Empty;
             var predicted = plot.Add.Scatter(xs, block.Pairs.Select(p => p.Predicted).ToArray());
             predicted.MarkerSize = 0;
             predicted.Color = Colors.OrangeRed;
-            predicted.LegendText = offset == 0 ? $"predicted ({run.Recipe})" : null!;
+            predicted.LegendText = offset == 0 ? $"predicted ({run.Recipe})" : string.Empty;
             var label = plot.Add.Text($"{block.From:yyyy-MM-dd} (RMSE {block.Metrics[MetricNames.Rmse]:F1})", offset, block.Pairs.Max(p => Math.Max(p.Actual, p.Predicted)));
             label.LabelFontSize = 12;
             offset += block.Pairs.Count + 24;

@@ -36,28 +36,12 @@ public static class Backtester
         }
 
         var days = files.OrderBy(f => f.Day).ToList();
-        if (days.Count == 0)
-        {
-            throw new InvalidOperationException("no data files to backtest on");
-        }
-
-        var first = from ?? days[0].Day.AddDays(DefaultWarmUpDays);
-        var last = days[^1].Day;
-        var work = new List<(IBacktestRecipe Recipe, int Every, DateOnly Origin)>();
-        foreach (var every in everyDays.Distinct())
-        {
-            for (var origin = first; origin <= last; origin = origin.AddDays(every))
-            {
-                if (days.Any(d => d.Day < origin))
-                {
-                    work.AddRange(recipes.Select(r => (r, every, origin)));
-                }
-            }
-        }
-
+        var work = Origins(days, everyDays, from).SelectMany(o => recipes.Select(r => (Recipe: r, o.Every, o.Origin))).ToList();
         if (work.Count == 0)
         {
-            throw new InvalidOperationException($"no origin from {first:yyyy-MM-dd} to {last:yyyy-MM-dd} has days before it to train on");
+            throw new InvalidOperationException(days.Count == 0
+                ? "no data files to backtest on"
+                : $"no origin from {from ?? days[0].Day.AddDays(DefaultWarmUpDays):yyyy-MM-dd} to {days[^1].Day:yyyy-MM-dd} has days before it to train on");
         }
 
         var blocks = new ConcurrentDictionary<(string Recipe, int Every, DateOnly Origin), (DateOnly To, List<(double, double)> Pairs)>();
@@ -96,7 +80,32 @@ public static class Backtester
             }
         }
 
-        return new BacktestResult(definition.Name, days[0].Day, last, first, days.Sum(d => d.Rows), runs);
+        return new BacktestResult(definition.Name, days[0].Day, days[^1].Day, work.Min(w => w.Origin), days.Sum(d => d.Rows), runs);
+    }
+
+    /// <summary>How many fits a run will make (one per recipe and origin): a progress bar's total.</summary>
+    public static int Fits(IReadOnlyList<DataFile> files, IReadOnlyList<int> everyDays, DateOnly? from, int recipes) =>
+        Origins([.. files.OrderBy(f => f.Day)], everyDays, from).Count() * recipes;
+
+    /// <summary>Every (cadence, origin) with days before it to train on, from <paramref name="from"/> (default: six months in) to the last day.</summary>
+    private static IEnumerable<(int Every, DateOnly Origin)> Origins(List<DataFile> days, IReadOnlyList<int> everyDays, DateOnly? from)
+    {
+        if (days.Count == 0)
+        {
+            yield break;
+        }
+
+        var first = from ?? days[0].Day.AddDays(DefaultWarmUpDays);
+        foreach (var every in everyDays.Distinct())
+        {
+            for (var origin = first; origin <= days[^1].Day; origin = origin.AddDays(every))
+            {
+                if (days[0].Day < origin)
+                {
+                    yield return (every, origin);
+                }
+            }
+        }
     }
 }
 

@@ -77,9 +77,9 @@ internal static class OpenApiDocumentWriter
 
     private static JsonObject PredictOperation(ApiRoute route, IModelDefinition model, JsonObject schemas)
     {
-        var request = Register(schemas, model.RequestType, Pascal(model.Name) + "Request");
-        var single = Register(schemas, model.AnswerTypes.Single, Pascal(model.Name) + "Answer");
-        var batch = Register(schemas, model.AnswerTypes.Batch, Pascal(model.Name) + "BatchAnswer");
+        var request = Register(schemas, model.RequestType, Pascal(model.Name) + "Request", answer: false);
+        var single = Register(schemas, model.AnswerTypes.Single, Pascal(model.Name) + "Answer", answer: true);
+        var batch = Register(schemas, model.AnswerTypes.Batch, Pascal(model.Name) + "BatchAnswer", answer: true);
         var content = new JsonObject
         {
             ["schema"] = new JsonObject
@@ -95,11 +95,11 @@ internal static class OpenApiDocumentWriter
         var operation = Common(route, $"{route.Function}_{model.Name}", $"{route.Summary} Model: {model.Name} ({model.Task}). {model.Description}");
         operation["requestBody"] = new JsonObject { ["required"] = true, ["content"] = new JsonObject { ["application/json"] = content } };
         var responses = (JsonObject)operation["responses"]!;
-        responses["200"] = Json("One answer for an object, or the answers in order for an array.", new JsonObject { ["oneOf"] = new JsonArray(Ref(single), Ref(batch)) });
-        responses["400"] = Json("Bad JSON or invalid fields (per-field messages under errors).", Ref(ValidationProblemRef));
-        responses["413"] = Json("Body over the size limit, or more items than the batch limit.", Ref(ProblemRef));
-        responses["415"] = Json("Not application/json.", Ref(ProblemRef));
-        responses["503"] = Json("No champion, or storage unreachable with nothing loaded; see Retry-After.", Ref(ProblemRef));
+        responses["200"] = JsonResponse("One answer for an object, or the answers in order for an array.", new JsonObject { ["oneOf"] = new JsonArray(Ref(single), Ref(batch)) });
+        responses["400"] = ProblemResponse("Bad JSON or invalid fields (per-field messages under errors).", Ref(ValidationProblemRef));
+        responses["413"] = ProblemResponse("Body over the size limit, or more items than the batch limit.", Ref(ProblemRef));
+        responses["415"] = ProblemResponse("Not application/json.", Ref(ProblemRef));
+        responses["503"] = ProblemResponse("No champion, or storage unreachable with nothing loaded; see Retry-After.", Ref(ProblemRef));
         return operation;
     }
 
@@ -107,7 +107,7 @@ internal static class OpenApiDocumentWriter
     {
         var operation = Common(route, route.Function, route.Summary);
         var responses = (JsonObject)operation["responses"]!;
-        responses["200"] = new JsonObject { ["description"] = "OK", ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "object" } } } };
+        responses["200"] = JsonResponse("OK", new JsonObject { ["type"] = "object" });
         if (route.Template.Contains("{model}", StringComparison.Ordinal))
         {
             operation["parameters"] = new JsonArray(new JsonObject
@@ -117,7 +117,7 @@ internal static class OpenApiDocumentWriter
                 ["required"] = true,
                 ["schema"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray([.. catalog.Names.Select(n => (JsonNode)n)]) },
             });
-            responses["404"] = Json("Unknown model (or version).", Ref(ProblemRef));
+            responses["404"] = ProblemResponse("Unknown model (or version).", Ref(ProblemRef));
         }
 
         if (route.Template == Routes.Promote)
@@ -143,17 +143,19 @@ internal static class OpenApiDocumentWriter
                     },
                 },
             };
-            responses["400"] = Json("Bad body.", Ref(ProblemRef));
-            responses["422"] = Json("The version cannot serve; nothing changed.", Ref(ProblemRef));
+            responses["400"] = ProblemResponse("Bad body.", Ref(ProblemRef));
+            responses["422"] = ProblemResponse("The version cannot serve; nothing changed.", Ref(ProblemRef));
         }
 
         if (route.Template == Routes.Retrain)
         {
-            responses["409"] = Json("Another retrain of the model is running.", Ref(ProblemRef));
-            responses["422"] = Json("The run failed on the data or the trainer; nothing was promoted.", Ref(ProblemRef));
+            responses["409"] = ProblemResponse("Another retrain of the model is running.", Ref(ProblemRef));
+            responses["422"] = ProblemResponse("The run failed on the data or the trainer; nothing was promoted.", Ref(ProblemRef));
         }
 
-        responses["503"] = Json(route.Template == Routes.Health ? "A model with a champion cannot be served here." : "Storage unreachable or too slow; see Retry-After.", route.Template == Routes.Health ? new JsonObject { ["type"] = "object" } : Ref(ProblemRef));
+        responses["503"] = route.Template == Routes.Health
+            ? JsonResponse("A model with a champion cannot be served here (the same report as the 200).", new JsonObject { ["type"] = "object" })
+            : ProblemResponse("Storage unreachable or too slow; see Retry-After.", Ref(ProblemRef));
         return operation;
     }
 
@@ -174,39 +176,47 @@ internal static class OpenApiDocumentWriter
         else
         {
             operation["security"] = new JsonArray(new JsonObject { ["functionKeyHeader"] = new JsonArray() }, new JsonObject { ["functionKeyQuery"] = new JsonArray() });
-            responses["401"] = Json(route.Access == RouteAccess.Admin ? "Missing or wrong key: this route takes the admin key only." : "Missing or wrong key.", Ref(ProblemRef));
+            responses["401"] = ProblemResponse(route.Access == RouteAccess.Admin ? "Missing or wrong key: this route takes the admin key only." : "Missing or wrong key.", Ref(ProblemRef));
         }
 
         return operation;
     }
 
-    private static JsonObject Json(string description, JsonNode schema) => new()
+    /// <summary>An error answer: RFC 9457 problem details.</summary>
+    private static JsonObject ProblemResponse(string description, JsonNode schema) => Response(description, "application/problem+json", schema);
+
+    private static JsonObject JsonResponse(string description, JsonNode schema) => Response(description, "application/json", schema);
+
+    private static JsonObject Response(string description, string mediaType, JsonNode schema) => new()
     {
         ["description"] = description,
-        ["content"] = new JsonObject { ["application/problem+json"] = new JsonObject { ["schema"] = schema } },
+        ["content"] = new JsonObject { [mediaType] = new JsonObject { ["schema"] = schema } },
     };
 
     private static JsonObject Ref(string reference) => new() { ["$ref"] = reference };
 
-    /// <summary>Adds the schema of <paramref name="type"/> (and of the records it holds) under <paramref name="name"/>.</summary>
-    private static string Register(JsonObject schemas, Type type, string name)
+    /// <summary>
+    /// Adds the schema of <paramref name="type"/> (and of the records it holds) under <paramref name="name"/>.
+    /// An answer always carries every field; a request says which are required with [Required].
+    /// </summary>
+    private static string Register(JsonObject schemas, Type type, string name, bool answer)
     {
         if (!schemas.ContainsKey(name))
         {
-            schemas[name] = ObjectSchema(schemas, type);
+            schemas[name] = ObjectSchema(schemas, type, answer);
         }
 
         return $"#/components/schemas/{name}";
     }
 
-    private static JsonObject ObjectSchema(JsonObject schemas, Type type)
+    private static JsonObject ObjectSchema(JsonObject schemas, Type type, bool answer)
     {
         var properties = new JsonObject();
         var required = new JsonArray();
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
-            var schema = Schema(schemas, property.PropertyType);
+            var schema = Schema(schemas, property.PropertyType, answer);
             foreach (var attribute in property.GetCustomAttributes<ValidationAttribute>(inherit: true))
             {
                 switch (attribute)
@@ -229,7 +239,7 @@ internal static class OpenApiDocumentWriter
         }
 
         var result = new JsonObject { ["type"] = "object", ["properties"] = properties, ["additionalProperties"] = false };
-        if (IsAnswer(type))
+        if (answer)
         {
             result["required"] = new JsonArray([.. properties.Select(p => (JsonNode)p.Key)]);
         }
@@ -241,10 +251,7 @@ internal static class OpenApiDocumentWriter
         return result;
     }
 
-    // Answers always carry every field; requests say which are required with [Required].
-    private static bool IsAnswer(Type type) => !type.GetProperties().Any(p => p.GetCustomAttributes<ValidationAttribute>().Any());
-
-    private static JsonObject Schema(JsonObject schemas, Type type)
+    private static JsonObject Schema(JsonObject schemas, Type type, bool answer)
     {
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
         if (underlying == typeof(string))
@@ -275,10 +282,10 @@ internal static class OpenApiDocumentWriter
         if (underlying != typeof(string) && typeof(IEnumerable).IsAssignableFrom(underlying))
         {
             var item = underlying.IsArray ? underlying.GetElementType()! : underlying.GetGenericArguments().Single();
-            return new JsonObject { ["type"] = "array", ["items"] = Schema(schemas, item) };
+            return new JsonObject { ["type"] = "array", ["items"] = Schema(schemas, item, answer) };
         }
 
-        return Ref(Register(schemas, underlying, underlying.Name));
+        return Ref(Register(schemas, underlying, underlying.Name, answer));
     }
 
     private static JsonObject Problem(bool validation)

@@ -17,7 +17,8 @@ namespace ServerlessMl.Http;
 public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptions<ServingOptions> options, IOptions<ModelSettingsMap> modelSettings, ServerlessMlMetrics metrics)
 {
     private readonly ServingOptions _options = options.Value;
-    private readonly Dictionary<string, RequestLimits> _limits = RequestLimits.ForEach(catalog, options.Value, modelSettings.Value);
+    private readonly Dictionary<string, ServingLimits> _limits =
+        catalog.All.ToDictionary(d => d.Name, d => modelSettings.Value.ServingFor(d.Name, options.Value), StringComparer.OrdinalIgnoreCase);
 
     public async Task<IResult> HandleAsync(HttpRequest request, string model, CancellationToken cancellationToken)
     {

@@ -51,7 +51,7 @@ public sealed partial class PromoteEndpoint(
         {
             using var deadline = storage.Deadline(cancellationToken);
             var promotion = await promoter.PromoteAsync(definition.Name, version!, force, "promoted through the API", deadline.Token);
-            await (promotion.Verified is { } verified ? pool.RefreshAsync(definition.Name, verified, deadline.Token) : pool.RefreshAsync(definition.Name, deadline.Token)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await pool.RefreshAsync(definition.Name, promotion.Verified, deadline.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             var loaded = pool.GetLoadedModel(definition.Name);
             return Results.Json(
                 new

@@ -47,7 +47,7 @@ public sealed class ModelPool : IDisposable
         _refresher = new ChampionRefresher(registry, loader, options.Value, Counters, metrics, CreateGeneration, logger);
         _slots = catalog.All.ToDictionary(
             d => d.Name,
-            d => new ModelSlot(d, modelSettings.Value.For(d.Name).MaxEnginesPerModel ?? options.Value.MaxEnginesPerModel),
+            d => new ModelSlot(d, modelSettings.Value.ServingFor(d.Name, options.Value).MaxEnginesPerModel),
             StringComparer.OrdinalIgnoreCase);
     }
 
@@ -187,14 +187,14 @@ public sealed class ModelPool : IDisposable
     /// it and then checks again.
     /// </summary>
     public Task RefreshAsync(string model, CancellationToken cancellationToken) =>
-        _refresher.RefreshNowAsync(Slot(model), verified: null, cancellationToken);
+        RefreshAsync(model, verified: null, cancellationToken);
 
     /// <summary>
     /// <see cref="RefreshAsync(string, CancellationToken)"/> after a promotion on this instance:
     /// <paramref name="verified"/>, just loaded and verified, is taken instead of downloading and
     /// loading it again if the alias names its version.
     /// </summary>
-    internal Task RefreshAsync(string model, LoadedModel verified, CancellationToken cancellationToken) =>
+    internal Task RefreshAsync(string model, LoadedModel? verified, CancellationToken cancellationToken) =>
         _refresher.RefreshNowAsync(Slot(model), verified, cancellationToken);
 
     /// <summary>Whether the model exists in the catalog.</summary>

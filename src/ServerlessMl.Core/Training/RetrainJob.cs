@@ -55,6 +55,11 @@ public sealed partial class RetrainJob(
         catch (Exception ex) when (StorageFailure.Is(ex) && !cancellationToken.IsCancellationRequested)
         {
             LogStorageFailed(run.Model, run.Step, ex.Message);
+            metrics.StorageFailures.Add(
+                1,
+                new KeyValuePair<string, object?>(Tags.Model, run.Model),
+                new KeyValuePair<string, object?>(Tags.Step, run.Step),
+                new KeyValuePair<string, object?>(Tags.Cause, StorageFailure.Reason(ex)));
             return Finish(run.Failed(RetrainFailure.Storage, $"{StorageFailure.Reason(ex)} while the run was at step '{run.Step}'"), clock, run);
         }
         catch (Exception ex) when (run.InTrainer && ex is not OperationCanceledException and not OutOfMemoryException)
@@ -333,11 +338,6 @@ public sealed partial class RetrainJob(
         if (run.TrainingRows > 0)
         {
             metrics.RetrainRows.Record(run.TrainingRows, model);
-        }
-
-        if (done.Failure == RetrainFailure.Storage)
-        {
-            metrics.StorageFailures.Add(1, model, new KeyValuePair<string, object?>(Tags.Step, run.Step), new KeyValuePair<string, object?>(Tags.Cause, "retrain"));
         }
 
         if (done.Status == RetrainStatus.Failed)

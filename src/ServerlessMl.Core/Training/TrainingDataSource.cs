@@ -96,7 +96,7 @@ public sealed partial class TrainingDataSource
             }
             catch (RequestFailedException ex) when (ex.Status is 412 or 404)
             {
-                throw new DataChangedException($"{name} changed or vanished while this run was reading it; run again to train on the new data.", ex);
+                throw new DataChangedException(name, $"{name} changed or vanished while this run was reading it; run again to train on the new data.", ex);
             }
 
             result.Add(new DataFile(name, etag, day, localPath) { Sha256 = await HashFileAsync(localPath, cancellationToken) });
@@ -120,7 +120,7 @@ public sealed partial class TrainingDataSource
         catch (DataChangedException ex)
         {
             var what = ex.InnerException is RequestFailedException { Status: 404 } ? "was deleted" : "changed";
-            throw new SnapshotChangedException($"The drop {ex.Message.Split(' ')[0]} {what} since this version was trained; the version's own numbers are in its manifest (models show).", ex);
+            throw new SnapshotChangedException($"The drop {ex.BlobName} {what} since this version was trained; the version's own numbers are in its manifest (models show).", ex);
         }
     }
 
@@ -141,4 +141,7 @@ internal sealed record DataListing(string Name, string ETag, DateOnly Day, long 
 public sealed class SnapshotChangedException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>The training data changed under a running job; nothing was published.</summary>
-internal sealed class DataChangedException(string message, Exception inner) : Exception(message, inner);
+internal sealed class DataChangedException(string blobName, string message, Exception inner) : Exception(message, inner)
+{
+    public string BlobName { get; } = blobName;
+}

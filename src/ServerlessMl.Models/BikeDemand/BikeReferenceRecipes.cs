@@ -20,7 +20,7 @@ internal sealed class SeasonalNaiveRecipe : IBacktestRecipe
         // The newest value seen for each (weekday, hour), and each hour's mean as the fallback.
         var last = new Dictionary<(DayOfWeek, int), (DateOnly Day, double Count)>();
         var byHour = new Dictionary<int, (double Sum, int N)>();
-        foreach (var (day, hour, count) in history.SelectMany(Read))
+        foreach (var (day, hour, count) in Read(ml, history))
         {
             if (!last.TryGetValue((day.DayOfWeek, hour), out var seen) || seen.Day < day)
             {
@@ -31,19 +31,14 @@ internal sealed class SeasonalNaiveRecipe : IBacktestRecipe
             byHour[hour] = (sum + count, n + 1);
         }
 
-        return [.. block.SelectMany(Read).Select(r =>
+        return [.. Read(ml, block).Select(r =>
             (r.Count, last.TryGetValue((r.Day.DayOfWeek, r.Hour), out var seen) ? seen.Count
                 : byHour.TryGetValue(r.Hour, out var mean) ? mean.Sum / mean.N : 0))];
     }
 
-    private static IEnumerable<(DateOnly Day, int Hour, double Count)> Read(string path) =>
-        File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(line =>
-        {
-            var fields = line.Split(',');
-            return (DateOnly.ParseExact(fields[1], "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                int.Parse(fields[5], CultureInfo.InvariantCulture),
-                double.Parse(fields[16], CultureInfo.InvariantCulture));
-        });
+    private static IEnumerable<(DateOnly Day, int Hour, double Count)> Read(MLContext ml, IReadOnlyList<string> paths) =>
+        ml.Data.CreateEnumerable<BikeHourRow>(BacktestData.Rows(ml, paths), reuseRowObject: true)
+            .Select(r => (DateOnly.ParseExact(r.Dteday, "yyyy-MM-dd", CultureInfo.InvariantCulture), (int)r.Hr, (double)r.Cnt));
 }
 
 /// <summary>
@@ -69,15 +64,9 @@ internal sealed class MlNetSampleRecipe : IBacktestRecipe
         var pipeline = ml.Transforms.CopyColumns("Label", nameof(BikeHourRow.Cnt))
             .Append(ml.Transforms.Concatenate("Features", RawColumns))
             .Append(ml.Regression.Trainers.FastTreeTweedie());
-        var model = pipeline.Fit(Load(ml, history));
-        var scored = model.Transform(Load(ml, block));
-        var actual = scored.GetColumn<float>("Label").ToArray();
-        var predicted = scored.GetColumn<float>("Score").ToArray();
-        return [.. actual.Zip(predicted, (a, p) => ((double)a, (double)p))];
+        var model = pipeline.Fit(BacktestData.Rows(ml, history));
+        return BacktestData.Pairs(model.Transform(BacktestData.Rows(ml, block)), "Label");
     }
-
-    private static IDataView Load(MLContext ml, IReadOnlyList<string> paths) =>
-        ml.Data.CreateTextLoader<BikeHourRow>(separatorChar: ',', hasHeader: true).Load(new MultiFileSource([.. paths]));
 }
 
 /// <summary>
@@ -98,8 +87,20 @@ internal sealed class FeaturesTweedieRecipe(BikeDemandModel definition) : IBackt
             .Append(ml.Transforms.Concatenate("Features", BikeFeatures.InputColumns))
             .Append(ml.Regression.Trainers.FastTreeTweedie(labelColumnName: "Count"));
         var model = pipeline.Fit(definition.LoadFeatures(ml, history));
-        var scored = model.Transform(definition.LoadFeatures(ml, block));
-        var actual = scored.GetColumn<float>("Count").ToArray();
+        return BacktestData.Pairs(model.Transform(definition.LoadFeatures(ml, block)), "Count");
+    }
+}
+
+/// <summary>What the bike references share: the raw daily files as ML.NET rows, and scored rows as (actual, predicted) counts.</summary>
+internal static class BacktestData
+{
+    public static IDataView Rows(MLContext ml, IReadOnlyList<string> paths) =>
+        ml.Data.CreateTextLoader<BikeHourRow>(separatorChar: ',', hasHeader: true).Load(new MultiFileSource([.. paths]));
+
+    /// <summary>The named label column against "Score", a count below zero read as zero.</summary>
+    public static IReadOnlyList<(double Actual, double Predicted)> Pairs(IDataView scored, string actualColumn)
+    {
+        var actual = scored.GetColumn<float>(actualColumn).ToArray();
         var predicted = scored.GetColumn<float>("Score").ToArray();
         return [.. actual.Zip(predicted, (a, p) => ((double)a, Math.Max(0, (double)p)))];
     }

@@ -67,6 +67,9 @@ public sealed class OpenApiTests(ServeFixture fixture) : IClassFixture<ServeFixt
                 using var response = await fixture.Serve.Client.SendAsync(request);
                 var status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 Assert.True(operation.Responses!.ContainsKey(status), $"{method.Method} {url} answered {status}, which the document does not list ({string.Join(", ", operation.Responses.Keys)})");
+                var documented = operation.Responses[status].Content?.Keys ?? [];
+                var mediaType = response.Content.Headers.ContentType?.MediaType;
+                Assert.True(mediaType is null || documented.Contains(mediaType), $"{method.Method} {url} answered {status} as {mediaType}; the document says {string.Join(", ", documented)}");
                 seen.Add($"{method.Method} {url} {status}");
             }
         }
