@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Cold-path benchmark: (a) launching `serverless-ml serve` to its first successful prediction,
-# against (b) the same serve process whose first request loads the champion by hand instead
+# Cold-path benchmark: launching `serverless-ml serve` to its first successful prediction (the model
+# from blob storage, as in production) against the minimal endpoint (benchmarks/ServerlessMl.
+# MinimalEndpoint: the plainest app a user could write instead, its model.zip a local file), with
+# each one's start-up phases (SERVERLESSML_STARTUP_TIMELINE); then (a) serve to its first
+# prediction against (b) the same serve process whose first request loads the champion by hand instead
 # (`POST /bench/by-hand/{model}/predict`: alias, model.zip, Model.Load, one engine, predict; no pool),
 # and against (b0) a bare console process that only does that by-hand load and prediction
 # (`ServerlessMl.Benchmarks.dll cold-baseline`, no web host); then (c) a promotion to the first
@@ -46,6 +49,11 @@ MODEL_LINE=$(model_line "$V1")
 say "versions $V1 and $V2; champion $CHAMPION (second run: $(jq -r .status <<<"$second"))"
 
 write_bodies "$WORK"
+ZIP=$(champion_zip "$WORK/minimal")
+# Every launch logs its start-up phases (one stderr line each); the breakdown reads them.
+export SERVERLESSML_STARTUP_TIMELINE=1
+PHASES=$OUT_DIR/cold-phases.tsv
+printf 'kind\trun\tms\tphase\n' >"$PHASES"
 TSV=$OUT_DIR/cold.tsv
 printf 'kind\trun\tms\taccept_ms\tconstant_ms\tversion\n' >"$TSV"
 
@@ -68,6 +76,20 @@ serve_row() { # KIND RUN JSON
   printf '%s\t%d\t%s\t%s\t%s\t%s\n' "$1" "$2" "$(jq -r .firstPredictionMs <<<"$3")" "$(jq -r .acceptMs <<<"$3")" \
     "$(jq -r '.firstUrlMs // ""' <<<"$3")" "$(jq -r .version <<<"$3")" | tee -a "$TSV" >&2
 }
+launch_minimal() { # -> JSON from probe launch: the baseline app, first 200 from its POST /predict
+  local port
+  port=$(free_port)
+  locked node "$PROBE" launch --url "http://127.0.0.1:$port/predict" --body "$WORK/fixed.json" \
+    --log "$WORK/minimal-cold.log" -- dotnet "$MINIMAL_DLL" "$MODEL" "$ZIP" "$port"
+}
+# timed KIND RUN LOG COMMAND...: runs a launch with LOG emptied first, then files LOG's start-up phases under KIND.
+timed() {
+  local kind=$1 run=$2 log=$3
+  shift 3
+  : >"$log"
+  "$@"
+  awk -v k="$kind" -v r="$run" '$1 == "startup-timeline" { ms = $2; $1 = ""; $2 = ""; sub(/^ +/, ""); printf "%s\t%d\t%s\t%s\n", k, r, ms, $0 }' "$log" >>"$PHASES"
+}
 launch_stdout() { # MODE -> JSON from probe stdout
   locked node "$PROBE" stdout -- dotnet "$BENCH_DLL" "$1"
 }
@@ -75,9 +97,11 @@ launch_stdout() { # MODE -> JSON from probe stdout
 say "cold start: one untimed launch of each, then $RUNS timed rounds"
 launch_serve preload >/dev/null
 launch_serve >/dev/null; launch_serve split >/dev/null; launch_serve bench >/dev/null; launch_serve byhand >/dev/null
-launch_stdout cold-baseline >/dev/null; launch_stdout cold-pool >/dev/null
+launch_stdout cold-baseline >/dev/null; launch_stdout cold-pool >/dev/null; launch_minimal >/dev/null
 for ((run = 1; run <= RUNS; run++)); do
-  serve_row serve "$run" "$(launch_serve)"
+  r=$(timed minimal "$run" "$WORK/minimal-cold.log" launch_minimal)
+  printf 'minimal\t%d\t%s\t%s\t\t%s\n' "$run" "$(jq -r .firstPredictionMs <<<"$r")" "$(jq -r .acceptMs <<<"$r")" "$(jq -r .version <<<"$r")" | tee -a "$TSV" >&2
+  serve_row serve "$run" "$(timed serve "$run" "$WORK/serve-cold.log" launch_serve)"
   serve_row serve-byhand "$run" "$(launch_serve byhand)"
   serve_row serve-bench "$run" "$(launch_serve bench)"
   for mode in cold-baseline cold-pool; do
@@ -85,7 +109,7 @@ for ((run = 1; run <= RUNS; run++)); do
     printf '%s\t%d\t%s\t\t\t%s\n' "$mode" "$run" "$(jq -r .firstLineMs <<<"$r")" "$(jq -r '.line | fromjson | .version' <<<"$r")" | tee -a "$TSV" >&2
   done
   serve_row serve-split "$run" "$(launch_serve split)"
-  serve_row serve-preload "$run" "$(launch_serve preload)"
+  serve_row serve-preload "$run" "$(timed serve-preload "$run" "$WORK/serve-cold.log" launch_serve preload)"
 done
 
 say "promotion: instance A is asked to promote; instance B re-checks every ${REFRESH_SECONDS}s"
@@ -120,6 +144,13 @@ prng() { pcol "$1" | sort -g | awk '{ v[NR] = $1 } END { printf "%.0f–%.0f", v
 cell() { echo "$(calc %.0f "$(med "$1" "$2")") | $(rng "$1" "$2")"; }
 pcell() { echo "$(calc %.0f "$(pcol "$1" | median)") | $(prng "$1")"; }
 
+M=$(med minimal 3); RM=$(calc %.2f "$(med serve 3) / $M"); RMP=$(calc %.2f "$(med serve-preload 3) / $M")
+# phase_table KIND: median ms of each start-up phase over the runs, in order of the medians.
+phase_table() {
+  awk -F'\t' -v k="$1" 'NR > 1 && $1 == k { print $4 "\t" $3 }' "$PHASES" | sort -t$'\t' -k1,1 -k2,2g |
+    awk -F'\t' '{ v[$1] = v[$1] " " $2; n[$1]++ } END { for (p in v) { split(substr(v[p], 2), a, " "); m = (n[p] % 2) ? a[(n[p] + 1) / 2] : (a[n[p] / 2] + a[n[p] / 2 + 1]) / 2; printf "%.0f\t%s\n", m, p } }' |
+    sort -g | awk -F'\t' '{ printf "| %s | %s |\n", $2, $1 }'
+}
 S=$(med serve 3); SB=$(med serve-bench 3); H=$(med serve-byhand 3); B=$(med cold-baseline 3); P=$(med cold-pool 3)
 RATIO=$(calc %.2f "$SB / $H")
 verdict() { awk -v r="$1" 'BEGIN { print (r <= 1.2) ? "met" : "NOT met" }'; }
@@ -133,6 +164,8 @@ REPORT=$OUT_DIR/cold.md
   echo
   echo "| process | ms, median | range |"
   echo "|---|---:|---:|"
+  echo "| **minimal endpoint** (benchmarks/ServerlessMl.MinimalEndpoint, model.zip a local file): first 200 from POST /predict | $(cell minimal 3) |"
+  echo "| … of which: until it accepted the first connection | $(cell minimal 4) |"
   echo "| (a) \`serverless-ml serve --benchmark-endpoints\`: first 200 from POST /api/models/$MODEL/predict (the pool) | $(cell serve-bench 3) |"
   echo "| (b) the same process: first 200 from POST /bench/by-hand/$MODEL/predict (alias, model.zip, Model.Load, one engine, predict; no pool) | $(cell serve-byhand 3) |"
   echo "| \`serverless-ml serve\` (no benchmark endpoints): first 200 from POST /predict | $(cell serve 3) |"
@@ -142,6 +175,22 @@ REPORT=$OUT_DIR/cold.md
   echo "| split run: then first 200 from POST /predict | $(cell serve-split 3) |"
   echo "| (b0) bare console process, no web host: \`ServerlessMl.Benchmarks.dll cold-baseline\` (alias, model.zip, Model.Load, one engine, predict, print) | $(cell cold-baseline 3) |"
   echo "| bare console process: the app's service graph + ModelPool (manifest, sha256, warm engine), \`cold-pool\` | $(cell cold-pool 3) |"
+  echo
+  echo "**serve ÷ minimal endpoint**, process start to first prediction, medians: **$RM** (target ≤ 1.10: $(awk -v r="$RM" 'BEGIN { print (r <= 1.1) ? "met" : "NOT met" }')); serve --preload ÷ minimal: $RMP."
+  echo
+  echo "Start-up phases (median ms from process start over the $RUNS runs; SERVERLESSML_STARTUP_TIMELINE=1 lines, the process's start time read at 10 ms resolution):"
+  echo
+  echo "| serve phase | ms |"
+  echo "|---|---:|"
+  phase_table serve
+  echo
+  echo "| serve --preload phase | ms |"
+  echo "|---|---:|"
+  phase_table serve-preload
+  echo
+  echo "| minimal endpoint phase | ms |"
+  echo "|---|---:|"
+  phase_table minimal
   echo
   echo "Ratio (a)/(b), serve's first prediction through the pool against the same process loading by hand, medians: **$RATIO** (target ≤ 1.20: $(verdict "$RATIO"))."
   echo "Against the bare console process (b0): serve $(calc %.2f "$S / $B"), serve --preload $(calc %.2f "$(med serve-preload 3) / $B"), cold-pool $(calc %.2f "$P / $B"); the web host alone (split run's constant answer) is $(calc %.2f "$(med serve-split 5) / $B") of (b0)."

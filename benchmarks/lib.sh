@@ -7,6 +7,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LOCK=${BENCH_LOCK:-/tmp/serverlessml-build.lock}
 CLI=$ROOT/src/ServerlessMl.Cli/bin/Release/net10.0/serverless-ml.dll
 BENCH_DLL=$ROOT/benchmarks/ServerlessMl.Benchmarks/bin/Release/net10.0/ServerlessMl.Benchmarks.dll
+# The baseline: the plainest app a user could write instead (one route, a local model.zip, a plain engine pool).
+MINIMAL_DLL=$ROOT/benchmarks/ServerlessMl.MinimalEndpoint/bin/Release/net10.0/ServerlessMl.MinimalEndpoint.dll
 OUT_DIR=$ROOT/artifacts/benchmarks
 # MODEL=sms-spam measures the spam model (http.sh; needs ../shared's SMS collection); cold.sh is bike only.
 MODEL=${MODEL:-bike-demand}
@@ -40,7 +42,9 @@ build_release() {
     say "build (Release): CLI and benchmarks"
     locked dotnet build -c Release "$ROOT/src/ServerlessMl.Cli" -nologo -v quiet >&2
     locked dotnet build -c Release "$ROOT/benchmarks/ServerlessMl.Benchmarks" -nologo -v quiet >&2
+    locked dotnet build -c Release "$ROOT/benchmarks/ServerlessMl.MinimalEndpoint" -nologo -v quiet >&2
   fi
+  [[ -f $MINIMAL_DLL ]] || die "$MINIMAL_DLL is missing; build benchmarks/ServerlessMl.MinimalEndpoint in Release"
   [[ -f $CLI ]] || die "$CLI is missing; build src/ServerlessMl.Cli in Release"
   [[ -f $BENCH_DLL ]] || die "$BENCH_DLL is missing; build benchmarks/ServerlessMl.Benchmarks in Release"
 }
@@ -94,6 +98,30 @@ start_serve() {
   SERVE_PID=$(cat "$pidfile")
   rm -f "$pidfile"
   SERVE_PIDS+=("$SERVE_PID")
+}
+
+# champion_zip DIR: the champion's model.zip copied out of storage to DIR/VERSION/model.zip (printed):
+# the minimal endpoint serves from a local file, as the app a user would write.
+champion_zip() {
+  locked dotnet "$BENCH_DLL" champion-zip "$MODEL" "$1" || die "could not copy the champion's model.zip"
+}
+
+# start_minimal PORT LOG ZIP: the baseline app in the background (its start-up holds the lock),
+# waits until it predicts; sets MINIMAL_PID.
+start_minimal() {
+  local port=$1 log=$2 zip=$3 pidfile
+  pidfile=$(mktemp)
+  # shellcheck disable=SC2016
+  locked_sh "dotnet '$MINIMAL_DLL' '$MODEL' '$zip' $port >'$log' 2>&1 </dev/null & echo \$! >'$pidfile'
+    for _ in \$(seq 300); do
+      curl -sf -o /dev/null -H 'Content-Type: application/json' --data @'$WORK/fixed.json' http://127.0.0.1:$port/predict && exit 0
+      kill -0 \$(cat '$pidfile') 2>/dev/null || exit 1
+      sleep 0.1
+    done
+    exit 1" || { cat "$log" >&2; die "the minimal endpoint did not start on port $port (log: $log)"; }
+  MINIMAL_PID=$(cat "$pidfile")
+  rm -f "$pidfile"
+  SERVE_PIDS+=("$MINIMAL_PID")
 }
 
 stop_serves() {

@@ -32,10 +32,7 @@ internal static class ColdStart
 
     public static async Task<int> BaselineAsync()
     {
-        var storage = new StorageOptions { ConnectionString = ConnectionString() };
-        var registry = new ModelRegistry(
-            BlobServiceClientFactory.Create(storage), storage, Options.Create(new RegistryOptions()), NullLogger<ModelRegistry>.Instance);
-
+        var registry = Registry();
         var champion = await registry.GetChampionAsync(Model, CancellationToken.None)
             ?? throw new InvalidOperationException($"{Model} has no champion in this storage.");
         var zip = await registry.DownloadModelAsync(Model, champion.Alias.Version, CancellationToken.None);
@@ -54,6 +51,22 @@ internal static class ColdStart
         return 0;
     }
 
+    /// <summary>
+    /// <c>champion-zip MODEL DIR</c>: writes the champion's model.zip to DIR/VERSION/model.zip and prints
+    /// that path: the local file the minimal endpoint (the benchmarks' baseline app) serves from.
+    /// </summary>
+    public static async Task<int> ChampionZipAsync(string model, string directory)
+    {
+        var registry = Registry();
+        var champion = await registry.GetChampionAsync(model, CancellationToken.None)
+            ?? throw new InvalidOperationException($"{model} has no champion in this storage.");
+        var path = Path.Combine(directory, champion.Alias.Version, "model.zip");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllBytesAsync(path, (await registry.DownloadModelAsync(model, champion.Alias.Version, CancellationToken.None)).ToArray());
+        Console.Out.WriteLine(path);
+        return 0;
+    }
+
     public static async Task<int> PoolAsync()
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
@@ -68,6 +81,12 @@ internal static class ColdStart
         var prediction = lease.Predict(BenchEnvironment.SampleRequest());
         Print(lease.Generation.Version, (double)prediction);
         return 0;
+    }
+
+    private static ModelRegistry Registry()
+    {
+        var storage = new StorageOptions { ConnectionString = ConnectionString() };
+        return new ModelRegistry(BlobServiceClientFactory.Create(storage), storage, Options.Create(new RegistryOptions()), NullLogger<ModelRegistry>.Instance);
     }
 
     private static string ConnectionString() =>

@@ -14,10 +14,11 @@ namespace ServerlessMl.Benchmarks;
 
 /// <summary>
 /// The predict handler without Kestrel or sockets: <see cref="PredictEndpoint.HandleAsync"/> plus
-/// writing its JSON result, on an in-memory request, next to the same host's constant endpoint
-/// (drain the body, write a constant result) as the baseline. Splits the cost the HTTP benchmark
-/// sees into binding, the model and the rest. "100 inputs" rows cycle through the 100 requests of
-/// the HTTP benchmark's batch; the batch row is per prediction.
+/// writing its JSON result, on an in-memory request, next to the minimal endpoint's handler (the
+/// HTTP benchmark's baseline app: one-pass deserialization, a plain engine pool, no validation) as
+/// the baseline, and the constant endpoint (drain the body, write a constant result). Splits the
+/// cost the HTTP benchmark sees into binding, the model and the rest. "100 inputs" rows cycle
+/// through the 100 requests of the HTTP benchmark's batch; the batch rows are per prediction.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 15)]
@@ -31,9 +32,9 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
     private int _next;
     private readonly BikeFeatures _features = BenchEnvironment.SampleFeatures();
     private PredictEndpoint _endpoint = null!;
+    private readonly BikeDemandModel _definition = new();
+    private Microsoft.Extensions.ObjectPool.ObjectPool<object> _minimalEngines = null!;
     private ServiceProvider _services = null!;
-    private JsonElement _element;
-    private readonly Dictionary<string, string[]> _errors = [];
 
     // As RequestBinder's options (web defaults, unmapped members disallowed, strict numbers).
     private static readonly JsonSerializerOptions BinderJson = new(JsonSerializerDefaults.Web)
@@ -47,7 +48,8 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
     {
         _endpoint = new PredictEndpoint(new ModelCatalog([new ServerlessMl.Models.BikeDemand.BikeDemandModel()]), Pool, Options.Create(new ServingOptions()), Options.Create(new ModelSettingsMap()), new ServerlessMl.Telemetry.ServerlessMlMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         _services = new ServiceCollection().AddLogging().BuildServiceProvider();
-        _element = JsonDocument.Parse(Fixed).RootElement.Clone();
+        var model = Env.HandLoadedModel;
+        _minimalEngines = new Microsoft.Extensions.ObjectPool.DefaultObjectPool<object>(new EnginePolicy(() => _definition.CreateEngine(Env.Context, model)));
 
         var items = BenchEnvironment.VariedRequests().Select(r => JsonSerializer.Serialize(r)).ToArray();
         _singles = [.. items.Select(Encoding.UTF8.GetBytes)];
@@ -67,7 +69,18 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
 
     protected override ValueTask DisposeExtrasAsync() => _services.DisposeAsync();
 
-    [Benchmark(Baseline = true, Description = "constant handler (drain body, write result)")]
+    [Benchmark(Baseline = true, Description = "minimal endpoint's handler, single, 100 inputs")]
+    public Task Minimal()
+    {
+        var i = _next + 1;
+        _next = i == _singles.Length ? 0 : i;
+        return HandleMinimal(_singles[_next]);
+    }
+
+    [Benchmark(OperationsPerInvoke = 100, Description = "minimal endpoint's handler, batch of 100 (per item)")]
+    public Task MinimalBatch() => HandleMinimal(_batch);
+
+    [Benchmark(Description = "constant handler (drain body, write result)")]
     public async Task Constant()
     {
         var context = NewContext(Fixed);
@@ -76,11 +89,11 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
     }
 
     [Benchmark(Description = "RequestBinder.Bind, one item")]
-    public object? Bind() => RequestBinder.Bind(_element, typeof(BikeDemandRequest), string.Empty, _errors);
+    public object? Bind() => RequestBinder.Bind(Fixed, typeof(BikeDemandRequest), maxBatch: 1).Requests[0];
 
     // The System.Text.Json half of Bind (the rest is the request's validation rules).
     [Benchmark(Description = "  of which: JsonSerializer.Deserialize")]
-    public object? Deserialize() => JsonSerializer.Deserialize(_element, typeof(BikeDemandRequest), BinderJson);
+    public object? Deserialize() => JsonSerializer.Deserialize(Fixed, typeof(BikeDemandRequest), BinderJson);
 
     [Benchmark(Description = "pool.Predict, features given")]
     public float PoolPredict() => Pool.Predict<BikeFeatures, BikePrediction>(Model, _features).Score;
@@ -106,6 +119,42 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
         await result.ExecuteAsync(context);
     }
 
+    // As benchmarks/ServerlessMl.MinimalEndpoint's route: body bytes, one Deserialize, a pooled engine.
+    private async Task HandleMinimal(byte[] body)
+    {
+        var context = NewContext(body);
+        var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer);
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        var engine = _minimalEngines.Get();
+        IResult result;
+        try
+        {
+            if (bytes.Span[0] != (byte)'[')
+            {
+                var input = JsonSerializer.Deserialize(bytes.Span, _definition.RequestType, JsonSerializerOptions.Web)!;
+                result = Results.Ok(_definition.Answer("0001", _definition.Predict(engine, input)));
+            }
+            else
+            {
+                var inputs = (Array)JsonSerializer.Deserialize(bytes.Span, _definition.RequestType.MakeArrayType(), JsonSerializerOptions.Web)!;
+                var predictions = new object[inputs.Length];
+                for (var i = 0; i < predictions.Length; i++)
+                {
+                    predictions[i] = _definition.Predict(engine, inputs.GetValue(i)!);
+                }
+
+                result = Results.Ok(_definition.Answer("0001", predictions));
+            }
+        }
+        finally
+        {
+            _minimalEngines.Return(engine);
+        }
+
+        await result.ExecuteAsync(context);
+    }
+
     private DefaultHttpContext NewContext(byte[] body)
     {
         var context = new DefaultHttpContext { RequestServices = _services };
@@ -116,4 +165,11 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
         context.Response.Body = Stream.Null;
         return context;
     }
+}
+
+internal sealed class EnginePolicy(Func<object> create) : Microsoft.Extensions.ObjectPool.IPooledObjectPolicy<object>
+{
+    public object Create() => create();
+
+    public bool Return(object obj) => true;
 }

@@ -8,7 +8,8 @@ namespace ServerlessMl.Benchmarks;
 /// <summary>
 /// <c>ServerlessMl.Benchmarks [BenchmarkDotNet arguments]</c> runs the BenchmarkDotNet benchmarks
 /// (e.g. <c>--filter '*PoolPredict*'</c>); <c>cold-baseline</c> and <c>cold-pool</c> are the
-/// one-shot processes of the cold-start benchmark (see <see cref="ColdStart"/>); <c>model-cost</c>
+/// one-shot processes of the cold-start benchmark and <c>champion-zip</c> fetches the minimal
+/// endpoint's model file (see <see cref="ColdStart"/>); <c>model-cost</c>
 /// times the prediction of given model.zip files (see <see cref="ModelCost"/>); <c>spam-experiments</c>
 /// compares the spam recipes on seeded splits (see <see cref="SpamExperiments"/>).
 /// </summary>
@@ -21,6 +22,7 @@ public static class Program
         {
             ["cold-baseline"] => await ColdStart.BaselineAsync(),
             ["cold-pool"] => await ColdStart.PoolAsync(),
+            ["champion-zip", var model, var directory] => await ColdStart.ChampionZipAsync(model, directory),
             ["model-cost", .. var models] => ModelCost.Run(models),
             ["spam-experiments", .. var rest] => SpamExperiments.Run(rest),
             _ => RunBenchmarks(args),

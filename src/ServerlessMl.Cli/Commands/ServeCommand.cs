@@ -55,6 +55,8 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        StartupTimeline.Mark("serve command parsed");
+        StartupTimeline.WatchModelLoads();
         var keys = new ApiKeys(
             NullIfEmpty(settings.ApiKey ?? Environment.GetEnvironmentVariable("SERVERLESSML_API_KEY")),
             NullIfEmpty(settings.AdminKey ?? Environment.GetEnvironmentVariable("SERVERLESSML_ADMIN_KEY")));
@@ -75,7 +77,12 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         builder.Configuration.AddInMemoryCollection(overrides);
         CliServices.RequireStorage(builder.Configuration);
         builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
-        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Azure", LogLevel.Warning);
+        // Hosting.Diagnostics off: while any level of it is enabled, ASP.NET Core starts an Activity
+        // and a logging scope for every request only to correlate request logs that serve never
+        // writes; telemetry (OTLP) still gets its request spans through its own listener.
+        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
+            .AddFilter("Azure", LogLevel.Warning);
         builder.Services.AddProblemDetails();
         builder.Services.AddServerlessMl(builder.Configuration).AddShippedModels();
         if (TelemetryExport.OtlpConfigured(builder.Configuration))
@@ -88,6 +95,7 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         }
 
         await using var app = builder.Build();
+        StartupTimeline.Mark("host built");
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // Only a bug gets here: caller mistakes are answered by the handlers with 4xx.
@@ -114,6 +122,7 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
             throw new CliException($"Cannot listen on http://{settings.Host}:{settings.Port}: {ex.Message} Choose another --port, or stop what uses it.");
         }
 
+        StartupTimeline.Mark("listening");
         LogListening(logger, string.Join(", ", app.Urls));
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;

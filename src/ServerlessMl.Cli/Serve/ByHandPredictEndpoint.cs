@@ -24,23 +24,24 @@ public sealed class ByHandPredictEndpoint(ModelCatalog catalog, ModelRegistry re
             return Problems.UnknownModel(model, catalog);
         }
 
-        var (document, problem) = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
-        if (problem is not null)
+        var (body, problem) = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        if (body is null)
         {
-            return problem;
+            return problem!;
         }
 
-        object input;
-        using (document)
+        BoundRequests bound;
+        using (body)
         {
-            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-            input = RequestBinder.Bind(document!.RootElement, definition.RequestType, string.Empty, errors)!;
-            if (errors.Count > 0)
-            {
-                return Problems.BadRequest($"{errors.Count} field(s) are invalid.", errors);
-            }
+            bound = RequestBinder.Bind(body.Utf8.Span, definition.RequestType, maxBatch: 1);
         }
 
+        if (bound.Problem is not null)
+        {
+            return bound.Problem;
+        }
+
+        var input = bound.Requests[0];
         var champion = await registry.GetChampionAsync(model, cancellationToken);
         if (champion is null)
         {

@@ -5,16 +5,43 @@ using Microsoft.AspNetCore.Http;
 namespace ServerlessMl.Http;
 
 /// <summary>
-/// Reads a request body as JSON within a byte limit, and says exactly what is wrong with it
-/// when it cannot: wrong content type (415), too large (413), not JSON (400).
+/// Reads a JSON request body within a byte limit, and says exactly what is wrong with it when it
+/// cannot: wrong content type (415), too large (413), empty or not readable (400).
 /// </summary>
 public static class JsonBody
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
 
-    /// <summary>The parsed body, or the problem to answer with.</summary>
-    public static async Task<(JsonDocument? Document, IResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    /// <summary>The body parsed whole (for small bodies read by name), or the problem to answer with; invalid JSON is a 400.</summary>
+    public static async Task<(JsonElement? Root, IResult? Problem)> ReadDocumentAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ReadAsync(request, maxBytes, cancellationToken);
+        if (body is null)
+        {
+            return (null, problem);
+        }
+
+        using (body)
+        {
+            try
+            {
+                // Cloned: the document would otherwise point into the pooled buffer returned below.
+                using var document = JsonDocument.Parse(body.Utf8, DocumentOptions);
+                return (document.RootElement.Clone(), null);
+            }
+            catch (JsonException ex)
+            {
+                return (null, Problems.BadRequest($"The body is not valid JSON: {ex.Message}"));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The body's bytes (not yet parsed: the caller reads them in one pass), or the problem to answer
+    /// with. Dispose the body to return its buffer.
+    /// </summary>
+    public static async Task<(RequestBody? Body, IResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!request.HasJsonContentType())
@@ -27,7 +54,7 @@ public static class JsonBody
             return (null, Problems.PayloadTooLarge($"The body is {request.ContentLength} bytes; the limit is {maxBytes}."));
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, 64 * 1024));
+        byte[]? buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, 64 * 1024));
         try
         {
             var length = 0;
@@ -62,14 +89,9 @@ public static class JsonBody
                 return (null, Problems.BadRequest("The body is empty; send a JSON object or array."));
             }
 
-            try
-            {
-                return (JsonDocument.Parse(buffer.AsMemory(start, length - start), DocumentOptions), null);
-            }
-            catch (JsonException ex)
-            {
-                return (null, Problems.BadRequest($"The body is not valid JSON: {ex.Message}"));
-            }
+            var body = new RequestBody(buffer, start, length - start);
+            buffer = null;
+            return (body, null);
         }
         catch (Exception ex) when (ex is BadHttpRequestException or IOException)
         {
@@ -78,6 +100,35 @@ public static class JsonBody
                 : Problems.BadRequest($"The body could not be read: {ex.Message}"));
         }
         finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+}
+
+/// <summary>A request body's bytes in a pooled buffer, returned to the pool on dispose.</summary>
+public sealed class RequestBody : IDisposable
+{
+    private byte[]? _buffer;
+    private readonly int _start;
+    private readonly int _length;
+
+    internal RequestBody(byte[] buffer, int start, int length)
+    {
+        _buffer = buffer;
+        _start = start;
+        _length = length;
+    }
+
+    /// <summary>The body without a leading byte order mark.</summary>
+    public ReadOnlyMemory<byte> Utf8 => (_buffer ?? throw new ObjectDisposedException(nameof(RequestBody))).AsMemory(_start, _length);
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }

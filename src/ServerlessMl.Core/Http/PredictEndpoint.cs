@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using ServerlessMl.Models;
@@ -67,74 +66,49 @@ public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptio
     {
         pool.BeginLoad(definition.Name);
         var limits = _limits[definition.Name];
-        var (document, problem) = await JsonBody.ReadAsync(request, limits.MaxBodyBytes, cancellationToken);
-        if (problem is not null)
+        var (body, problem) = await JsonBody.ReadAsync(request, limits.MaxBodyBytes, cancellationToken);
+        if (body is null)
         {
-            return (problem, null, 0);
+            return (problem!, null, 0);
         }
 
-        using (document)
+        BoundRequests bound;
+        using (body)
         {
-            var root = document!.RootElement;
-            var batch = root.ValueKind == JsonValueKind.Array;
-            var count = batch ? root.GetArrayLength() : 1;
-            if (count == 0)
+            bound = RequestBinder.Bind(body.Utf8.Span, definition.RequestType, limits.MaxBatch, limits.MaxTextLength);
+        }
+
+        if (bound.Problem is not null)
+        {
+            return (bound.Problem, null, 0);
+        }
+
+        var requests = bound.Requests;
+        EngineLease lease;
+        try
+        {
+            lease = await pool.RentAsync(definition.Name, cancellationToken);
+        }
+        catch (ModelUnavailableException ex)
+        {
+            return (Problems.Unavailable(ex.Message, _options.RetryAfterSeconds), null, 0);
+        }
+
+        using (lease)
+        {
+            var version = lease.Generation.Version;
+            if (!bound.Batch)
             {
-                return (Problems.BadRequest("The batch is empty; send 1 to " + limits.MaxBatch + " objects."), null, 0);
+                return (Results.Ok(definition.Answer(version, lease.Predict(requests[0]))), version, 1);
             }
 
-            if (count > limits.MaxBatch)
+            var predictions = new object[requests.Count];
+            for (var i = 0; i < requests.Count; i++)
             {
-                return (Problems.PayloadTooLarge($"The batch has {count} items; the limit is {limits.MaxBatch}."), null, 0);
+                predictions[i] = lease.Predict(requests[i]);
             }
 
-            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-            var requests = new object[count];
-            if (!batch)
-            {
-                requests[0] = RequestBinder.Bind(root, definition.RequestType, string.Empty, errors, limits.MaxTextLength)!;
-            }
-            else
-            {
-                var i = 0;
-                foreach (var item in root.EnumerateArray())
-                {
-                    requests[i] = RequestBinder.Bind(item, definition.RequestType, $"[{i}]", errors, limits.MaxTextLength)!;
-                    i++;
-                }
-            }
-
-            if (errors.Count > 0)
-            {
-                return (Problems.BadRequest($"{errors.Count} field(s) are invalid.", errors), null, 0);
-            }
-
-            EngineLease lease;
-            try
-            {
-                lease = await pool.RentAsync(definition.Name, cancellationToken);
-            }
-            catch (ModelUnavailableException ex)
-            {
-                return (Problems.Unavailable(ex.Message, _options.RetryAfterSeconds), null, 0);
-            }
-
-            using (lease)
-            {
-                var version = lease.Generation.Version;
-                if (!batch)
-                {
-                    return (Results.Ok(definition.Answer(version, lease.Predict(requests[0]))), version, 1);
-                }
-
-                var predictions = new object[requests.Length];
-                for (var i = 0; i < requests.Length; i++)
-                {
-                    predictions[i] = lease.Predict(requests[i]);
-                }
-
-                return (Results.Ok(definition.Answer(version, predictions)), version, predictions.Length);
-            }
+            return (Results.Ok(definition.Answer(version, predictions)), version, predictions.Length);
         }
     }
 }

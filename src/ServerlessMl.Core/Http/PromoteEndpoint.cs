@@ -29,19 +29,13 @@ public sealed partial class PromoteEndpoint(
             return Problems.UnknownModel(model, catalog);
         }
 
-        var (document, problem) = await JsonBody.ReadAsync(request, 4096, cancellationToken);
+        var (root, problem) = await JsonBody.ReadDocumentAsync(request, 4096, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        string? version;
-        bool force;
-        using (document)
-        {
-            (version, force, problem) = ReadBody(document!.RootElement);
-        }
-
+        (var version, var force, problem) = ReadBody(root!.Value);
         if (problem is not null)
         {
             return problem;

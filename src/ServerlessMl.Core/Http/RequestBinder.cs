@@ -1,18 +1,20 @@
 using System.Collections.Concurrent;
-using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http;
 
 namespace ServerlessMl.Http;
 
 /// <summary>
-/// Turns one JSON element into a model's request object, collecting per-field errors (keyed by
-/// JSON path, e.g. <c>[3].temperatureC</c>) instead of throwing.
+/// Reads a predict body (one JSON object, or an array of them) straight into a model's request
+/// objects in one pass over the bytes, with the request type's validation folded in. Field errors
+/// are collected per item, keyed by JSON path (e.g. <c>[3].temperatureC</c>), instead of thrown.
 /// </summary>
 public static class RequestBinder
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    private static readonly JsonSerializerOptions Options = ReadOnly(new(JsonSerializerDefaults.Web)
     {
         // Names match exactly as documented: "Weather" is a misspelling, and a misspelt field is an
         // error, not a silently missing value. A field sent twice is ambiguous, so it is refused too.
@@ -21,82 +23,147 @@ public static class RequestBinder
         AllowDuplicateProperties = false,
         NumberHandling = JsonNumberHandling.Strict,
         MaxDepth = 32,
-    };
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+    });
 
-    /// <param name="maxTextLength">A limit on every string field on top of the type's own rules (a model's <c>MaxTextLength</c> setting).</param>
-    public static object? Bind(JsonElement element, Type requestType, string prefix, Dictionary<string, string[]> errors, int? maxTextLength = null)
+    // Read-only before first use: a converter called directly (see ReaderFor) resolves metadata only from frozen options.
+    private static JsonSerializerOptions ReadOnly(JsonSerializerOptions options)
     {
-        ArgumentNullException.ThrowIfNull(errors);
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            errors[Key(prefix, null)] = [$"must be a JSON object, not {element.ValueKind.ToString().ToLowerInvariant()}"];
-            return null;
-        }
+        options.MakeReadOnly();
+        return options;
+    }
 
-        object? request;
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32 };
+
+    /// <summary>
+    /// The requests of a body, or the problem to answer with: not JSON (400), an empty batch (400),
+    /// more than <paramref name="maxBatch"/> items (413), invalid fields (400, every field named).
+    /// </summary>
+    /// <param name="maxTextLength">A limit on every string field on top of the type's own rules (a model's <c>MaxTextLength</c> setting).</param>
+    public static BoundRequests Bind(ReadOnlySpan<byte> json, Type requestType, int maxBatch, int? maxTextLength = null)
+    {
+        ArgumentNullException.ThrowIfNull(requestType);
+        var type = Options.GetTypeInfo(requestType);
+        var validator = RequestValidator.For(requestType, maxTextLength);
+        var errors = new FieldErrors();
+        var reader = new Utf8JsonReader(json, ReaderOptions);
+        object[] requests;
+        bool batch;
         try
         {
-            request = element.Deserialize(requestType, Options);
+            reader.Read();
+            batch = reader.TokenType == JsonTokenType.StartArray;
+            if (!batch)
+            {
+                requests = [BindItem(ref reader, type, validator, FieldErrors.NoItem, errors)!];
+            }
+            else
+            {
+                var items = new List<object>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (items.Count == maxBatch)
+                    {
+                        return new(Problems.PayloadTooLarge($"The batch has {maxBatch + CountRest(ref reader)} items; the limit is {maxBatch}."));
+                    }
+
+                    items.Add(BindItem(ref reader, type, validator, items.Count, errors)!);
+                }
+
+                if (items.Count == 0)
+                {
+                    return new(Problems.BadRequest($"The batch is empty; send 1 to {maxBatch} objects."));
+                }
+
+                requests = [.. items];
+            }
+
+            // Anything after the one top-level value is invalid JSON, and Read says so by throwing.
+            reader.Read();
         }
         catch (JsonException ex)
         {
-            var field = ex.Path is { Length: > 2 } path ? path.TrimStart('$').TrimStart('.') : null;
-            errors[Key(prefix, field)] = [Describe(ex)];
+            return new(Problems.BadRequest($"The body is not valid JSON: {ex.Message}"));
+        }
+
+        return errors.All is { } all
+            ? new(Problems.BadRequest($"{all.Count} field(s) are invalid.", all))
+            : new(requests, batch);
+    }
+
+    /// <summary>Counts the array items from the one at the reader to the end, to say how large a refused batch was.</summary>
+    private static int CountRest(ref Utf8JsonReader reader)
+    {
+        var count = 0;
+        do
+        {
+            reader.Skip();
+            count++;
+        }
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray);
+        return count;
+    }
+
+    /// <summary>Binds the value at the reader and leaves the reader on its last token; null after recording its errors.</summary>
+    private static object? BindItem(ref Utf8JsonReader reader, JsonTypeInfo type, RequestValidator validator, int item, FieldErrors errors)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            errors.Add(item, null, $"must be a JSON object, not {Describe(reader.TokenType)}");
+            reader.Skip();
             return null;
+        }
+
+        var start = reader;
+        object? request;
+        try
+        {
+            // The type's converter reads the item where the reader stands: one pass. (Deserialize
+            // with a reader first scans the value to find its end, a second pass over every item.)
+            request = ItemReaders.GetOrAdd(type.Type, CreateItemReader)(ref reader);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException)
+        {
+            // A refused item is read again through the serializer, which turns any of these into a
+            // JsonException naming the field at fault.
+            reader = start;
+            try
+            {
+                request = JsonSerializer.Deserialize(ref reader, type);
+            }
+            catch (JsonException refusal)
+            {
+                // From the item's start, Skip either passes the item (go on to the next) or throws
+                // because the JSON itself is broken (the whole body is a 400).
+                reader = start;
+                reader.Skip();
+                errors.Add(item, refusal.Path is { Length: > 2 } path ? path.TrimStart('$').TrimStart('.') : null, Describe(refusal));
+                return null;
+            }
         }
 
         if (request is null)
         {
-            errors[Key(prefix, null)] = ["must be a JSON object"];
+            errors.Add(item, null, "must be a JSON object");
             return null;
         }
 
-        var before = errors.Count;
-        foreach (var rule in Rules.GetOrAdd(requestType, BuildRules))
-        {
-            var value = rule.Property.GetValue(request);
-            if (maxTextLength is { } most && value is string text && text.Length > most)
-            {
-                errors[Key(prefix, rule.JsonName)] = [$"The field {rule.JsonName} must be at most {most} characters long."];
-                continue;
-            }
-
-            foreach (var attribute in rule.Attributes)
-            {
-                if (!attribute.IsValid(value))
-                {
-                    errors[Key(prefix, rule.JsonName)] = [attribute.FormatErrorMessage(rule.JsonName)];
-                    break;
-                }
-            }
-        }
-
-        if (errors.Count == before && request is IValidatableObject validatable)
-        {
-            foreach (var result in validatable.Validate(new ValidationContext(request)))
-            {
-                foreach (var member in result.MemberNames.DefaultIfEmpty(string.Empty))
-                {
-                    errors[Key(prefix, JsonName(requestType, member))] = [result.ErrorMessage ?? "is invalid"];
-                }
-            }
-        }
-
-        return errors.Count == before ? request : null;
+        return validator.Validate(request, item, errors) ? request : null;
     }
 
-    // DataAnnotations' Validator re-discovers attributes and allocates contexts on every call; the
-    // attributes of a request type never change, so they are read once per type.
-    private static readonly ConcurrentDictionary<Type, FieldRule[]> Rules = new();
+    private delegate object? ItemReader(ref Utf8JsonReader reader);
 
-    private static FieldRule[] BuildRules(Type type) =>
-    [
-        .. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Select(p => new FieldRule(p, JsonName(type, p.Name), [.. p.GetCustomAttributes<ValidationAttribute>(inherit: true)]))
-            .Where(r => r.Attributes.Length > 0 || r.Property.PropertyType == typeof(string)),
-    ];
+    private static readonly ConcurrentDictionary<Type, ItemReader> ItemReaders = new();
 
-    private sealed record FieldRule(PropertyInfo Property, string JsonName, ValidationAttribute[] Attributes);
+    private static ItemReader CreateItemReader(Type type) =>
+        (ItemReader)typeof(RequestBinder).GetMethod(nameof(ReaderFor), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(type).Invoke(null, null)!;
+
+    private static ItemReader ReaderFor<T>()
+    {
+        var converter = (JsonConverter<T>)Options.GetTypeInfo(typeof(T)).Converter;
+        return (ref reader) => converter.Read(ref reader, typeof(T), Options);
+    }
 
     private static string Describe(JsonException ex) =>
         ex is RequestFieldException ? ex.Message
@@ -105,14 +172,28 @@ public static class RequestBinder
         : ex.Message.Contains("could not be converted", StringComparison.Ordinal) ? "has the wrong type or an out-of-range value"
         : "is not valid JSON for this field";
 
-    private static string Key(string prefix, string? field) =>
-        string.IsNullOrEmpty(field) ? (prefix.Length == 0 ? "$" : prefix) : prefix.Length == 0 ? field : $"{prefix}.{field}";
-
-    private static string JsonName(Type type, string member)
+    private static string Describe(JsonTokenType token) => token switch
     {
-        var property = type.GetProperty(member);
-        return property?.GetCustomAttributes(typeof(JsonPropertyNameAttribute), false).OfType<JsonPropertyNameAttribute>().FirstOrDefault()?.Name
-            ?? JsonNamingPolicy.CamelCase.ConvertName(member);
+        JsonTokenType.StartArray => "array",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True => "true",
+        JsonTokenType.False => "false",
+        _ => "null",
+    };
+}
+
+/// <summary>A predict body read: its requests (one, or a batch), or the problem to answer with instead.</summary>
+public readonly record struct BoundRequests(IReadOnlyList<object> Requests, bool Batch, IResult? Problem)
+{
+    public BoundRequests(IResult problem)
+        : this([], false, problem)
+    {
+    }
+
+    public BoundRequests(object[] requests, bool batch)
+        : this(requests, batch, null)
+    {
     }
 }
 

@@ -1,4 +1,6 @@
-using System.Text.Json;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessMl.Http;
 using ServerlessMl.Models.BikeDemand;
 
@@ -38,19 +40,19 @@ public sealed class RequestValidationTests
     public void Each_field_is_accepted_up_to_its_edge_and_refused_past_it(string field, string value, bool accepted)
     {
         var body = $$"""{"timestamp":"2011-01-24T08:00:00","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12,"holiday":false}""";
-        var document = JsonDocument.Parse(body.Replace(Field(body, field), $"\"{field}\":{value}", StringComparison.Ordinal));
-        var errors = new Dictionary<string, string[]>();
+        var json = Encoding.UTF8.GetBytes(body.Replace(Field(body, field), $"\"{field}\":{value}", StringComparison.Ordinal));
 
-        var request = RequestBinder.Bind(document.RootElement, typeof(BikeDemandRequest), string.Empty, errors);
+        var bound = RequestBinder.Bind(json, typeof(BikeDemandRequest), maxBatch: 1);
 
         if (accepted)
         {
-            Assert.Empty(errors);
-            Assert.IsType<BikeDemandRequest>(request);
+            Assert.Null(bound.Problem);
+            Assert.IsType<BikeDemandRequest>(Assert.Single(bound.Requests));
         }
         else
         {
-            var error = Assert.Single(errors);
+            var problem = Assert.IsType<ProblemHttpResult>(bound.Problem);
+            var error = Assert.Single(Assert.IsType<HttpValidationProblemDetails>(problem.ProblemDetails).Errors);
             Assert.Equal(field, error.Key);
         }
     }
