@@ -57,17 +57,17 @@ printf 'kind\trun\tms\tphase\n' >"$PHASES"
 TSV=$OUT_DIR/cold.tsv
 printf 'kind\trun\tms\taccept_ms\tconstant_ms\tversion\n' >"$TSV"
 
-launch_serve() { # [split|preload|bench|byhand] -> JSON from probe launch. split: first the constant
+launch_serve() { # [split|lazy|bench|byhand] -> JSON from probe launch. split: first the constant
   # endpoint, then predict; bench: with --benchmark-endpoints, first request to predict; byhand: the
   # same process, first request to the by-hand endpoint.
   local port path=/api/models/$MODEL/predict
   local -a first=() extra=()
   port=$(free_port)
   case ${1:-} in
-    split) first=(--first-url "http://127.0.0.1:$port/bench/constant"); extra=(--benchmark-endpoints) ;;
-    preload) extra=(--preload) ;;
-    bench) extra=(--benchmark-endpoints) ;;
-    byhand) extra=(--benchmark-endpoints); path=/bench/by-hand/$MODEL/predict ;;
+    split) first=(--first-url "http://127.0.0.1:$port/bench/constant"); extra=(--benchmark-endpoints --lazy) ;;
+    lazy) extra=(--lazy) ;;
+    bench) extra=(--benchmark-endpoints --lazy) ;;
+    byhand) extra=(--benchmark-endpoints --lazy); path=/bench/by-hand/$MODEL/predict ;;
   esac
   locked node "$PROBE" launch --url "http://127.0.0.1:$port$path" "${first[@]}" --body "$WORK/fixed.json" \
     --log "$WORK/serve-cold.log" -- dotnet "$CLI" serve --port "$port" "${extra[@]}"
@@ -95,7 +95,7 @@ launch_stdout() { # MODE -> JSON from probe stdout
 }
 
 say "cold start: one untimed launch of each, then $RUNS timed rounds"
-launch_serve preload >/dev/null
+launch_serve lazy >/dev/null
 launch_serve >/dev/null; launch_serve split >/dev/null; launch_serve bench >/dev/null; launch_serve byhand >/dev/null
 launch_stdout cold-baseline >/dev/null; launch_stdout cold-pool >/dev/null; launch_minimal >/dev/null
 for ((run = 1; run <= RUNS; run++)); do
@@ -109,7 +109,7 @@ for ((run = 1; run <= RUNS; run++)); do
     printf '%s\t%d\t%s\t\t\t%s\n' "$mode" "$run" "$(jq -r .firstLineMs <<<"$r")" "$(jq -r '.line | fromjson | .version' <<<"$r")" | tee -a "$TSV" >&2
   done
   serve_row serve-split "$run" "$(launch_serve split)"
-  serve_row serve-preload "$run" "$(timed serve-preload "$run" "$WORK/serve-cold.log" launch_serve preload)"
+  serve_row serve-lazy "$run" "$(timed serve-lazy "$run" "$WORK/serve-cold.log" launch_serve lazy)"
 done
 
 say "promotion: instance A is asked to promote; instance B re-checks every ${REFRESH_SECONDS}s"
@@ -144,7 +144,7 @@ prng() { pcol "$1" | sort -g | awk '{ v[NR] = $1 } END { printf "%.0f–%.0f", v
 cell() { echo "$(calc %.0f "$(med "$1" "$2")") | $(rng "$1" "$2")"; }
 pcell() { echo "$(calc %.0f "$(pcol "$1" | median)") | $(prng "$1")"; }
 
-M=$(med minimal 3); RM=$(calc %.2f "$(med serve 3) / $M"); RMP=$(calc %.2f "$(med serve-preload 3) / $M")
+M=$(med minimal 3); RM=$(calc %.2f "$(med serve 3) / $M"); RML=$(calc %.2f "$(med serve-lazy 3) / $M")
 # phase_table KIND: median ms of each start-up phase over the runs, in order of the medians.
 phase_table() {
   awk -F'\t' -v k="$1" 'NR > 1 && $1 == k { print $4 "\t" $3 }' "$PHASES" | sort -t$'\t' -k1,1 -k2,2g |
@@ -170,13 +170,13 @@ REPORT=$OUT_DIR/cold.md
   echo "| (b) the same process: first 200 from POST /bench/by-hand/$MODEL/predict (alias, model.zip, Model.Load, one engine, predict; no pool) | $(cell serve-byhand 3) |"
   echo "| \`serverless-ml serve\` (no benchmark endpoints): first 200 from POST /predict | $(cell serve 3) |"
   echo "| … of which: until serve accepted the first connection | $(cell serve 4) |"
-  echo "| \`serverless-ml serve --preload\` (champion loaded while the host starts): first 200 from POST /predict | $(cell serve-preload 3) |"
+  echo "| \`serverless-ml serve --lazy\` (champion loaded by the first request): first 200 from POST /predict | $(cell serve-lazy 3) |"
   echo "| split run (\`serve --benchmark-endpoints\`): first 200 from POST /bench/constant (web host, no model) | $(cell serve-split 5) |"
   echo "| split run: then first 200 from POST /predict | $(cell serve-split 3) |"
   echo "| (b0) bare console process, no web host: \`ServerlessMl.Benchmarks.dll cold-baseline\` (alias, model.zip, Model.Load, one engine, predict, print) | $(cell cold-baseline 3) |"
   echo "| bare console process: the app's service graph + ModelPool (manifest, sha256, warm engine), \`cold-pool\` | $(cell cold-pool 3) |"
   echo
-  echo "**serve ÷ minimal endpoint**, process start to first prediction, medians: **$RM** (target ≤ 1.10: $(awk -v r="$RM" 'BEGIN { print (r <= 1.1) ? "met" : "NOT met" }')); serve --preload ÷ minimal: $RMP."
+  echo "**serve ÷ minimal endpoint**, process start to first prediction, medians: **$RM** (target ≤ 1.10: $(awk -v r="$RM" 'BEGIN { print (r <= 1.1) ? "met" : "NOT met" }')); serve --lazy ÷ minimal: $RML."
   echo
   echo "Start-up phases (median ms from process start over the $RUNS runs; SERVERLESSML_STARTUP_TIMELINE=1 lines, the process's start time read at 10 ms resolution):"
   echo
@@ -184,16 +184,16 @@ REPORT=$OUT_DIR/cold.md
   echo "|---|---:|"
   phase_table serve
   echo
-  echo "| serve --preload phase | ms |"
+  echo "| serve --lazy phase | ms |"
   echo "|---|---:|"
-  phase_table serve-preload
+  phase_table serve-lazy
   echo
   echo "| minimal endpoint phase | ms |"
   echo "|---|---:|"
   phase_table minimal
   echo
   echo "Ratio (a)/(b), serve's first prediction through the pool against the same process loading by hand, medians: **$RATIO** (target ≤ 1.20: $(verdict "$RATIO"))."
-  echo "Against the bare console process (b0): serve $(calc %.2f "$S / $B"), serve --preload $(calc %.2f "$(med serve-preload 3) / $B"), cold-pool $(calc %.2f "$P / $B"); the web host alone (split run's constant answer) is $(calc %.2f "$(med serve-split 5) / $B") of (b0)."
+  echo "Against the bare console process (b0): serve $(calc %.2f "$S / $B"), serve --lazy $(calc %.2f "$(med serve-lazy 3) / $B"), cold-pool $(calc %.2f "$P / $B"); the web host alone (split run's constant answer) is $(calc %.2f "$(med serve-split 5) / $B") of (b0)."
   echo
   echo "Promotion ($PROMOTIONS times, alternating $V1 ↔ $V2), ms from sending POST /promote to instance A. B is a second"
   echo "serve instance on the same storage with Serving__ModelRefreshSeconds=$REFRESH_SECONDS, polled continuously; the"

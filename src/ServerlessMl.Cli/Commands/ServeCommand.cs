@@ -6,8 +6,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ServerlessMl.Cli.Serve;
 using ServerlessMl.Http;
+using ServerlessMl.Serving;
 using ServerlessMl.Telemetry;
 using Spectre.Console.Cli;
 
@@ -39,8 +41,12 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         [Description("Key for the admin routes (retrain, promote). Default: SERVERLESSML_ADMIN_KEY. With only --api-key given, admin routes refuse everyone.")]
         public string? AdminKey { get; init; }
 
-        [CommandOption("--preload")]
-        [Description("Load the champions while starting instead of on the first request (Serving__PreloadOnStart).")]
+        [CommandOption("--lazy")]
+        [Description("Load each champion on its first request instead of while starting (the model-on-demand pattern at its purest; the first request waits for the load).")]
+        public bool Lazy { get; init; }
+
+        [CommandOption("--preload", IsHidden = true)]
+        [Description("Load the champions while starting: the default since 0.1; kept for scripts.")]
         public bool Preload { get; init; }
 
         [CommandOption("--benchmark-endpoints")]
@@ -69,7 +75,13 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         // a large working folder for configuration changes cost ~100 ms of start-up.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         var overrides = CliServices.StorageOverrides(settings);
-        if (settings.Preload)
+        // The champions load while the host starts (the first model fetch overlaps host start-up on
+        // the other core) unless --lazy; Serving__PreloadOnStart=false in the environment also opts out.
+        if (settings.Lazy)
+        {
+            overrides["Serving:PreloadOnStart"] = "false";
+        }
+        else if (settings.Preload || Environment.GetEnvironmentVariable("Serving__PreloadOnStart") is null)
         {
             overrides["Serving:PreloadOnStart"] = "true";
         }
@@ -96,6 +108,12 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
 
         await using var app = builder.Build();
         StartupTimeline.Mark("host built");
+        if (app.Services.GetRequiredService<IOptions<ServingOptions>>().Value.PreloadOnStart)
+        {
+            // Now rather than when hosted services start: Kestrel's start-up then runs beside the
+            // first blob reads and Model.Load instead of before them.
+            _ = Task.Run(() => app.Services.GetRequiredService<ModelPool>().PreloadAsync());
+        }
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // Only a bug gets here: caller mistakes are answered by the handlers with 4xx.

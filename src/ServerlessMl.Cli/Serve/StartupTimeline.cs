@@ -35,7 +35,7 @@ internal static class StartupTimeline
         }
     }
 
-    /// <summary>Marks the start and end of the first span of each kind from the app's own activity source.</summary>
+    /// <summary>Marks the start and end of the first span of each kind and model from the app's own activity source.</summary>
     public static void WatchModelLoads()
     {
         if (!Enabled || _listener is not null)
@@ -47,8 +47,8 @@ internal static class StartupTimeline
         {
             ShouldListenTo = source => source.Name == ServerlessMlTelemetry.Name,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStarted = activity => Mark(activity.DisplayName + " started"),
-            ActivityStopped = activity => Mark(activity.DisplayName + " ended"),
+            ActivityStarted = activity => Mark($"{activity.DisplayName} started ({activity.GetTagItem(ServerlessMlTelemetry.Tags.Model)})"),
+            ActivityStopped = activity => Mark($"{activity.DisplayName} ended ({activity.GetTagItem(ServerlessMlTelemetry.Tags.Model)})"),
         };
         ActivitySource.AddActivityListener(_listener);
     }

@@ -173,9 +173,9 @@ public sealed class ModelPool : IDisposable
         }
     }
 
-    /// <summary>Starts loading every model's champion (single-flight, as a first request would).</summary>
+    /// <summary>Starts loading every model's champion not yet loaded (single-flight, as a first request would).</summary>
     public Task PreloadAsync() =>
-        Task.WhenAll(_slots.Values.Select(slot => _refresher.RefreshOnceAsync(slot, firstLoad: true)));
+        Task.WhenAll(_slots.Values.Where(slot => slot.Current is null).Select(slot => _refresher.RefreshOnceAsync(slot, firstLoad: true)));
 
     public LoadedModelInfo GetLoadedModel(string model) => Slot(model).Describe();
 

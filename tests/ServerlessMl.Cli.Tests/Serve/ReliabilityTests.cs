@@ -61,7 +61,8 @@ public sealed class ReliabilityTests(ReliabilityFixture fixture) : IClassFixture
     {
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(Client, HttpMethod.Post, Predict, Valid, ServeFixture.ApiKey)).Status);
         var champion = await ChampionAsync();
-        await using var cold = await fixture.StartInstanceAsync();
+        // Lazy (Serving__PreloadOnStart=false): it must still be cold when storage hangs.
+        await using var cold = await fixture.StartInstanceAsync(new Dictionary<string, string> { ["Serving__PreloadOnStart"] = "false" });
         fixture.Proxy.Mode = ProxyMode.Hang;
         try
         {

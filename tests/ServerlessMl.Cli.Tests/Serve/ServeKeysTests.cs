@@ -56,10 +56,10 @@ public sealed class ServeKeysTests(ServeFixture fixture) : IClassFixture<ServeFi
     }
 
     [Fact]
-    public async Task Preload_loads_the_champion_before_any_request_and_without_it_nothing_loads()
+    public async Task Serve_loads_the_champion_before_any_request_and_with_lazy_nothing_loads()
     {
-        await using var plain = await ServeProcess.StartAsync(fixture.Environment(), "--api-key", "k");
-        await using var preloaded = await ServeProcess.StartAsync(fixture.Environment(), "--api-key", "k", "--preload");
+        await using var plain = await ServeProcess.StartAsync(fixture.Environment(), "--api-key", "k", "--lazy");
+        await using var preloaded = await ServeProcess.StartAsync(fixture.Environment(), "--api-key", "k");
 
         var until = DateTime.UtcNow.AddSeconds(60);
         JsonElement model;
