@@ -32,8 +32,7 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
     private int _next;
     private readonly BikeFeatures _features = BenchEnvironment.SampleFeatures();
     private PredictEndpoint _endpoint = null!;
-    private readonly BikeDemandModel _definition = new();
-    private Microsoft.Extensions.ObjectPool.ObjectPool<object> _minimalEngines = null!;
+    private MinimalEndpoint.MinimalPredictor _minimal = null!;
     private ServiceProvider _services = null!;
 
     // As RequestBinder's options (web defaults, unmapped members disallowed, strict numbers).
@@ -48,8 +47,7 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
     {
         _endpoint = new PredictEndpoint(new ModelCatalog([new ServerlessMl.Models.BikeDemand.BikeDemandModel()]), Pool, Options.Create(new ServingOptions()), Options.Create(new ModelSettingsMap()), new ServerlessMl.Telemetry.ServerlessMlMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         _services = new ServiceCollection().AddLogging().BuildServiceProvider();
-        var model = Env.HandLoadedModel;
-        _minimalEngines = new Microsoft.Extensions.ObjectPool.DefaultObjectPool<object>(new EnginePolicy(() => _definition.CreateEngine(Env.Context, model)));
+        _minimal = new MinimalEndpoint.MinimalPredictor(new BikeDemandModel(), Env.Context, Env.HandLoadedModel, "0001");
 
         var items = BenchEnvironment.VariedRequests().Select(r => JsonSerializer.Serialize(r)).ToArray();
         _singles = [.. items.Select(Encoding.UTF8.GetBytes)];
@@ -70,12 +68,7 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
     protected override ValueTask DisposeExtrasAsync() => _services.DisposeAsync();
 
     [Benchmark(Baseline = true, Description = "minimal endpoint's handler, single, 100 inputs")]
-    public Task Minimal()
-    {
-        var i = _next + 1;
-        _next = i == _singles.Length ? 0 : i;
-        return HandleMinimal(_singles[_next]);
-    }
+    public Task Minimal() => HandleMinimal(NextSingle());
 
     [Benchmark(OperationsPerInvoke = 100, Description = "minimal endpoint's handler, batch of 100 (per item)")]
     public Task MinimalBatch() => HandleMinimal(_batch);
@@ -102,11 +95,13 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
     public Task Handler() => Handle(Fixed);
 
     [Benchmark(Description = "predict handler, single, 100 inputs")]
-    public Task HandlerVaried()
+    public Task HandlerVaried() => Handle(NextSingle());
+
+    private byte[] NextSingle()
     {
         var i = _next + 1;
         _next = i == _singles.Length ? 0 : i;
-        return Handle(_singles[_next]);
+        return _singles[_next];
     }
 
     [Benchmark(OperationsPerInvoke = 100, Description = "predict handler, batch of 100 (per item)")]
@@ -119,40 +114,13 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
         await result.ExecuteAsync(context);
     }
 
-    // As benchmarks/ServerlessMl.MinimalEndpoint's route: body bytes, one Deserialize, a pooled engine.
+    // As benchmarks/ServerlessMl.MinimalEndpoint's route: the body's bytes, then its predictor.
     private async Task HandleMinimal(byte[] body)
     {
         var context = NewContext(body);
         var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
-        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-        var engine = _minimalEngines.Get();
-        IResult result;
-        try
-        {
-            if (bytes.Span[0] != (byte)'[')
-            {
-                var input = JsonSerializer.Deserialize(bytes.Span, _definition.RequestType, JsonSerializerOptions.Web)!;
-                result = Results.Ok(_definition.Answer("0001", _definition.Predict(engine, input)));
-            }
-            else
-            {
-                var inputs = (Array)JsonSerializer.Deserialize(bytes.Span, _definition.RequestType.MakeArrayType(), JsonSerializerOptions.Web)!;
-                var predictions = new object[inputs.Length];
-                for (var i = 0; i < predictions.Length; i++)
-                {
-                    predictions[i] = _definition.Predict(engine, inputs.GetValue(i)!);
-                }
-
-                result = Results.Ok(_definition.Answer("0001", predictions));
-            }
-        }
-        finally
-        {
-            _minimalEngines.Return(engine);
-        }
-
-        await result.ExecuteAsync(context);
+        await _minimal.Predict(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)).ExecuteAsync(context);
     }
 
     private DefaultHttpContext NewContext(byte[] body)
@@ -165,11 +133,4 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
         context.Response.Body = Stream.Null;
         return context;
     }
-}
-
-internal sealed class EnginePolicy(Func<object> create) : Microsoft.Extensions.ObjectPool.IPooledObjectPolicy<object>
-{
-    public object Create() => create();
-
-    public bool Return(object obj) => true;
 }

@@ -4,12 +4,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using System.Buffers;
-using System.Text.Json;
-using Microsoft.Extensions.ObjectPool;
 using Microsoft.ML;
 using ServerlessMl.Models;
 using ServerlessMl.Models.BikeDemand;
 using ServerlessMl.Models.SmsSpam;
+using ServerlessMl.MinimalEndpoint;
 
 // The app a user might write instead of ServerlessMl, as the benchmarks' baseline: one POST route,
 // the model read once from a local model.zip, a plain pool of prediction engines, the body
@@ -54,47 +53,20 @@ Mark("host built");
 var ml = new MLContext();
 var model = ml.Model.Load(args[1], out _);
 Mark("model loaded");
-// As Microsoft.Extensions.ML's PredictionEnginePool: engines kept in a DefaultObjectPool.
-var engines = new DefaultObjectPool<object>(new EnginePolicy(() => definition.CreateEngine(ml, model)), Environment.ProcessorCount * 2);
-var web = JsonSerializerOptions.Web;
-var version = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(args[1]))) ?? "local";
+var predictor = new MinimalPredictor(definition, ml, model, Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(args[1]))) ?? "local");
 
-var first = true;
+var firstRequest = 1;
 app.MapPost("/predict", async (HttpRequest request) =>
 {
-    if (first)
+    if (Interlocked.Exchange(ref firstRequest, 0) == 1)
     {
-        first = false;
         Mark("first request");
     }
 
     var body = await request.BodyReader.ReadAtLeastAsync(int.MaxValue);
     try
     {
-        var bytes = body.Buffer.IsSingleSegment ? body.Buffer.FirstSpan : body.Buffer.ToArray();
-        var batch = bytes.TrimStart(" \t\r\n"u8) is [(byte)'[', ..];
-        var engine = engines.Get();
-        try
-        {
-            if (!batch)
-            {
-                var input = JsonSerializer.Deserialize(bytes, definition.RequestType, web)!;
-                return Results.Ok(definition.Answer(version, definition.Predict(engine, input)));
-            }
-
-            var inputs = (Array)JsonSerializer.Deserialize(bytes, definition.RequestType.MakeArrayType(), web)!;
-            var predictions = new object[inputs.Length];
-            for (var i = 0; i < predictions.Length; i++)
-            {
-                predictions[i] = definition.Predict(engine, inputs.GetValue(i)!);
-            }
-
-            return Results.Ok(definition.Answer(version, predictions));
-        }
-        finally
-        {
-            engines.Return(engine);
-        }
+        return predictor.Predict(body.Buffer.IsSingleSegment ? body.Buffer.FirstSpan : body.Buffer.ToArray());
     }
     finally
     {
@@ -106,10 +78,3 @@ await app.StartAsync();
 Mark("listening");
 await app.WaitForShutdownAsync();
 return 0;
-
-internal sealed class EnginePolicy(Func<object> create) : IPooledObjectPolicy<object>
-{
-    public object Create() => create();
-
-    public bool Return(object obj) => true;
-}

@@ -6,10 +6,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using ServerlessMl.Cli.Serve;
 using ServerlessMl.Http;
-using ServerlessMl.Serving;
 using ServerlessMl.Telemetry;
 using Spectre.Console.Cli;
 
@@ -56,6 +54,7 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         public override Spectre.Console.ValidationResult Validate() =>
             base.Validate() is { Successful: false } invalid ? invalid
             : Port is < 0 or > 65535 ? Spectre.Console.ValidationResult.Error("--port must be 0-65535")
+            : Lazy && Preload ? Spectre.Console.ValidationResult.Error("--lazy and --preload contradict each other; give one")
             : Spectre.Console.ValidationResult.Success();
     }
 
@@ -75,15 +74,11 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         // a large working folder for configuration changes cost ~100 ms of start-up.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         var overrides = CliServices.StorageOverrides(settings);
-        // The champions load while the host starts (the first model fetch overlaps host start-up on
-        // the other core) unless --lazy; Serving__PreloadOnStart=false in the environment also opts out.
-        if (settings.Lazy)
+        // The champions load while the host starts unless --lazy; a Serving__PreloadOnStart setting
+        // in the configuration is kept when neither flag is given.
+        if (settings.Lazy || settings.Preload || builder.Configuration["Serving:PreloadOnStart"] is null)
         {
-            overrides["Serving:PreloadOnStart"] = "false";
-        }
-        else if (settings.Preload || Environment.GetEnvironmentVariable("Serving__PreloadOnStart") is null)
-        {
-            overrides["Serving:PreloadOnStart"] = "true";
+            overrides["Serving:PreloadOnStart"] = settings.Lazy ? "false" : "true";
         }
 
         builder.Configuration.AddInMemoryCollection(overrides);
@@ -108,12 +103,7 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
 
         await using var app = builder.Build();
         StartupTimeline.Mark("host built");
-        if (app.Services.GetRequiredService<IOptions<ServingOptions>>().Value.PreloadOnStart)
-        {
-            // Now rather than when hosted services start: Kestrel's start-up then runs beside the
-            // first blob reads and Model.Load instead of before them.
-            _ = Task.Run(() => app.Services.GetRequiredService<ModelPool>().PreloadAsync());
-        }
+
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // Only a bug gets here: caller mistakes are answered by the handlers with 4xx.

@@ -24,18 +24,7 @@ public sealed class ByHandPredictEndpoint(ModelCatalog catalog, ModelRegistry re
             return Problems.UnknownModel(model, catalog);
         }
 
-        var (body, problem) = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
-        if (body is null)
-        {
-            return problem!;
-        }
-
-        BoundRequests bound;
-        using (body)
-        {
-            bound = RequestBinder.Bind(body.Utf8.Span, definition.RequestType, maxBatch: 1);
-        }
-
+        var bound = await RequestBinder.ReadAsync(request, definition.RequestType, options.Value.MaxBodyBytes, maxBatch: 1, maxTextLength: null, cancellationToken);
         if (bound.Problem is not null)
         {
             return bound.Problem;

@@ -66,18 +66,7 @@ public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptio
     {
         pool.BeginLoad(definition.Name);
         var limits = _limits[definition.Name];
-        var (body, problem) = await JsonBody.ReadAsync(request, limits.MaxBodyBytes, cancellationToken);
-        if (body is null)
-        {
-            return (problem!, null, 0);
-        }
-
-        BoundRequests bound;
-        using (body)
-        {
-            bound = RequestBinder.Bind(body.Utf8.Span, definition.RequestType, limits.MaxBatch, limits.MaxTextLength);
-        }
-
+        var bound = await RequestBinder.ReadAsync(request, definition.RequestType, limits.MaxBodyBytes, limits.MaxBatch, limits.MaxTextLength, cancellationToken);
         if (bound.Problem is not null)
         {
             return (bound.Problem, null, 0);

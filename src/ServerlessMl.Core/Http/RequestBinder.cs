@@ -36,6 +36,24 @@ public static class RequestBinder
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32 };
 
     /// <summary>
+    /// Reads the request's body within <paramref name="maxBodyBytes"/> (<see cref="JsonBody"/>) and binds it
+    /// (<see cref="Bind"/>): the requests, or the problem to answer with.
+    /// </summary>
+    public static async Task<BoundRequests> ReadAsync(HttpRequest request, Type requestType, int maxBodyBytes, int maxBatch, int? maxTextLength, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(request, maxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return new(problem!);
+        }
+
+        using (body)
+        {
+            return Bind(body.Utf8.Span, requestType, maxBatch, maxTextLength);
+        }
+    }
+
+    /// <summary>
     /// The requests of a body, or the problem to answer with: not JSON (400), an empty batch (400),
     /// more than <paramref name="maxBatch"/> items (413), invalid fields (400, every field named).
     /// </summary>
@@ -43,8 +61,7 @@ public static class RequestBinder
     public static BoundRequests Bind(ReadOnlySpan<byte> json, Type requestType, int maxBatch, int? maxTextLength = null)
     {
         ArgumentNullException.ThrowIfNull(requestType);
-        var type = Options.GetTypeInfo(requestType);
-        var validator = RequestValidator.For(requestType, maxTextLength);
+        var binder = ItemBinders.GetOrAdd((requestType, maxTextLength), CreateItemBinder);
         var errors = new FieldErrors();
         var reader = new Utf8JsonReader(json, ReaderOptions);
         object[] requests;
@@ -55,7 +72,7 @@ public static class RequestBinder
             batch = reader.TokenType == JsonTokenType.StartArray;
             if (!batch)
             {
-                requests = [BindItem(ref reader, type, validator, FieldErrors.NoItem, errors)!];
+                requests = [BindItem(ref reader, binder, FieldErrors.NoItem, errors)!];
             }
             else
             {
@@ -67,7 +84,7 @@ public static class RequestBinder
                         return new(Problems.PayloadTooLarge($"The batch has {maxBatch + CountRest(ref reader)} items; the limit is {maxBatch}."));
                     }
 
-                    items.Add(BindItem(ref reader, type, validator, items.Count, errors)!);
+                    items.Add(BindItem(ref reader, binder, items.Count, errors)!);
                 }
 
                 if (items.Count == 0)
@@ -105,7 +122,7 @@ public static class RequestBinder
     }
 
     /// <summary>Binds the value at the reader and leaves the reader on its last token; null after recording its errors.</summary>
-    private static object? BindItem(ref Utf8JsonReader reader, JsonTypeInfo type, RequestValidator validator, int item, FieldErrors errors)
+    private static object? BindItem(ref Utf8JsonReader reader, ItemBinder binder, int item, FieldErrors errors)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -120,7 +137,7 @@ public static class RequestBinder
         {
             // The type's converter reads the item where the reader stands: one pass. (Deserialize
             // with a reader first scans the value to find its end, a second pass over every item.)
-            request = ItemReaders.GetOrAdd(type.Type, CreateItemReader)(ref reader);
+            request = binder.Read(ref reader);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException)
         {
@@ -129,7 +146,7 @@ public static class RequestBinder
             reader = start;
             try
             {
-                request = JsonSerializer.Deserialize(ref reader, type);
+                request = JsonSerializer.Deserialize(ref reader, binder.Type);
             }
             catch (JsonException refusal)
             {
@@ -148,16 +165,20 @@ public static class RequestBinder
             return null;
         }
 
-        return validator.Validate(request, item, errors) ? request : null;
+        return binder.Validator.Validate(request, item, errors) ? request : null;
     }
 
     private delegate object? ItemReader(ref Utf8JsonReader reader);
 
-    private static readonly ConcurrentDictionary<Type, ItemReader> ItemReaders = new();
+    /// <summary>What binding one item of a request type takes, built once per type and text limit.</summary>
+    private sealed record ItemBinder(JsonTypeInfo Type, ItemReader Read, RequestValidator Validator);
 
-    private static ItemReader CreateItemReader(Type type) =>
-        (ItemReader)typeof(RequestBinder).GetMethod(nameof(ReaderFor), BindingFlags.NonPublic | BindingFlags.Static)!
-            .MakeGenericMethod(type).Invoke(null, null)!;
+    private static readonly ConcurrentDictionary<(Type, int?), ItemBinder> ItemBinders = new();
+
+    private static ItemBinder CreateItemBinder((Type Type, int? MaxTextLength) key) => new(
+        Options.GetTypeInfo(key.Type),
+        (ItemReader)typeof(RequestBinder).GetMethod(nameof(ReaderFor), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(key.Type).Invoke(null, null)!,
+        new RequestValidator(key.Type, key.MaxTextLength));
 
     private static ItemReader ReaderFor<T>()
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json;
@@ -8,20 +7,18 @@ namespace ServerlessMl.Http;
 
 /// <summary>
 /// A request type's validation rules (its data annotations, <see cref="IValidatableObject"/> and a
-/// model's text limit), read once per type and checked on every bound request with the messages
+/// model's text limit), read once (the binder keeps one per type) and checked on every bound request with the messages
 /// DataAnnotations would give. <c>[Required]</c> and numeric <c>[Range]</c>, the rules on almost
 /// every field, are checked without DataAnnotations' per-call conversions: on the predict path they
 /// ran for every item of every batch.
 /// </summary>
 internal sealed class RequestValidator
 {
-    private static readonly ConcurrentDictionary<(Type, int?), RequestValidator> ByType = new();
-
     private readonly Type _type;
     private readonly FieldRule[] _rules;
     private readonly bool _validatable;
 
-    private RequestValidator(Type type, int? maxTextLength)
+    public RequestValidator(Type type, int? maxTextLength)
     {
         _type = type;
         _validatable = typeof(IValidatableObject).IsAssignableFrom(type);
@@ -33,9 +30,6 @@ internal sealed class RequestValidator
                 .Where(r => r.Checks.Length > 0 || r.MaxTextLength is not null),
         ];
     }
-
-    public static RequestValidator For(Type type, int? maxTextLength) =>
-        ByType.GetOrAdd((type, maxTextLength), static key => new RequestValidator(key.Item1, key.Item2));
 
     /// <summary>True when <paramref name="request"/> passes every rule; otherwise its errors are added under <paramref name="item"/>.</summary>
     public bool Validate(object request, int item, FieldErrors errors)
