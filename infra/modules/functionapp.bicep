@@ -12,6 +12,19 @@ param location string
 @description('Tags for the plan and the app. The app also gets azd-service-name.')
 param tags object
 
+@description('The azd service this app is deployed as (azure.yaml): api serves, retrain runs the timer.')
+@allowed([
+  'api'
+  'retrain'
+])
+param serviceName string
+
+@description('Whether this app runs the RetrainModel timer. Off, the host creates no listener for it: no singleton lease before the app accepts HTTP.')
+param runsRetrainTimer bool
+
+@description('Whether the app loads the champion models while it starts rather than on the first request.')
+param preloadModels bool
+
 @description('Resource id of the user-assigned identity the app runs as.')
 param identityId string
 
@@ -110,6 +123,14 @@ var appSettings = [
     value: retrainSchedule
   }
   {
+    name: 'AzureWebJobs.RetrainModel.Disabled'
+    value: runsRetrainTimer ? 'false' : 'true'
+  }
+  {
+    name: 'Serving__PreloadOnStart'
+    value: preloadModels ? 'true' : 'false'
+  }
+  {
     name: 'Serving__ModelRefreshSeconds'
     value: string(modelRefreshSeconds)
   }
@@ -132,7 +153,7 @@ var appSettings = [
 resource app 'Microsoft.Web/sites@2024-11-01' = {
   name: name
   location: location
-  tags: union(tags, { 'azd-service-name': 'api' })
+  tags: union(tags, { 'azd-service-name': serviceName })
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'

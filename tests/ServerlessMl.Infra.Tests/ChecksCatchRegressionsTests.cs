@@ -120,10 +120,10 @@ public sealed class ChecksCatchRegressionsTests
             t => ContainerRole(t, "'models')")["name"] = "[guid(newGuid())]",
             InfraChecks.RoleAssignmentNamesAreGuids),
         ["plan on the old consumption SKU"] = (
-            t => t.SingleDeployed(InfraChecks.PlanType).Node["sku"] = new JsonObject { ["name"] = "Y1", ["tier"] = "Dynamic" },
+            t => t.Deployed(InfraChecks.PlanType)[0].Node["sku"] = new JsonObject { ["name"] = "Y1", ["tier"] = "Dynamic" },
             InfraChecks.PlanIsFlexConsumption),
         ["plan on Windows"] = (
-            t => Properties(t, InfraChecks.PlanType)["reserved"] = false,
+            t => ((JsonObject)t.Deployed(InfraChecks.PlanType)[^1].Node["properties"]!)["reserved"] = false,
             InfraChecks.PlanIsFlexConsumption),
         ["runtime .NET 8"] = (
             t => FunctionAppConfig(t)["runtime"]!["version"] = "8.0",
@@ -132,10 +132,10 @@ public sealed class ChecksCatchRegressionsTests
             t => FunctionAppConfig(t)["runtime"]!["name"] = "dotnet",
             InfraChecks.FunctionAppRunsDotnetIsolated10WithTheIdentity),
         ["https not enforced"] = (
-            t => Properties(t, InfraChecks.SiteType)["httpsOnly"] = false,
+            t => ServingAppProperties(t)["httpsOnly"] = false,
             InfraChecks.FunctionAppRunsDotnetIsolated10WithTheIdentity),
         ["system-assigned identity"] = (
-            t => t.SingleDeployed(InfraChecks.SiteType).Node["identity"] = new JsonObject { ["type"] = "SystemAssigned" },
+            t => InfraChecks.ServingApp(t).Node["identity"] = new JsonObject { ["type"] = "SystemAssigned" },
             InfraChecks.FunctionAppRunsDotnetIsolated10WithTheIdentity),
         ["deployment storage with a connection string"] = (
             t => FunctionAppConfig(t)["deployment"]!["storage"]!["authentication"] = new JsonObject
@@ -145,7 +145,7 @@ public sealed class ChecksCatchRegressionsTests
             },
             InfraChecks.FunctionAppRunsDotnetIsolated10WithTheIdentity),
         ["azd service tag missing"] = (
-            t => t.SingleDeployed(InfraChecks.SiteType).Node["tags"] = "[parameters('tags')]",
+            t => InfraChecks.ServingApp(t).Node["tags"] = "[parameters('tags')]",
             InfraChecks.FunctionAppRunsDotnetIsolated10WithTheIdentity),
         ["always-ready on by default"] = (
             t => t.Root["parameters"]!["alwaysReadyHttpInstances"]!["defaultValue"] = 1,
@@ -153,6 +153,30 @@ public sealed class ChecksCatchRegressionsTests
         ["instance memory hard-coded"] = (
             t => FunctionAppConfig(t)["scaleAndConcurrency"]!["instanceMemoryMB"] = 4096,
             InfraChecks.ScaleIsParameterisedWithNoAlwaysReadyByDefault),
+        ["retrain app loses its identity-based host storage"] = (
+            t => RemoveSetting(t, "AzureWebJobsStorage__clientId", retrainApp: true),
+            InfraChecks.HostStorageUsesTheManagedIdentity),
+        ["retrain app with a 5-field schedule"] = (
+            t => SetSetting(t, "RetrainSchedule", "0 2 * * *", retrainApp: true),
+            InfraChecks.ScheduleAndServingSettingsHaveTheirDefaults),
+        ["retrain app on .NET 8"] = (
+            t => ((JsonObject)RetrainAppProperties(t)["functionAppConfig"]!)["runtime"]!["version"] = "8.0",
+            InfraChecks.FunctionAppRunsDotnetIsolated10WithTheIdentity),
+        ["retrain app kept warm"] = (
+            t => ((JsonObject)RetrainAppProperties(t)["functionAppConfig"]!)["scaleAndConcurrency"]!["alwaysReady"] = "[createArray(createObject('name', 'function:RetrainModel', 'instanceCount', 1))]",
+            InfraChecks.ScaleIsParameterisedWithNoAlwaysReadyByDefault),
+        ["timer left on in the serving app"] = (
+            t => RemoveSetting(t, "AzureWebJobs.RetrainModel.Disabled"),
+            InfraChecks.RetrainTimerRunsOutsideTheServingApp),
+        ["timer disabled in the retrain app too"] = (
+            t => SetSetting(t, "AzureWebJobs.RetrainModel.Disabled", "true", retrainApp: true),
+            InfraChecks.RetrainTimerRunsOutsideTheServingApp),
+        ["serving app loads its models on the first request"] = (
+            t => SetSetting(t, "Serving__PreloadOnStart", "false"),
+            InfraChecks.RetrainTimerRunsOutsideTheServingApp),
+        ["one app by default"] = (
+            t => t.Root["parameters"]!["retrainInSeparateApp"]!["defaultValue"] = false,
+            InfraChecks.RetrainTimerRunsOutsideTheServingApp),
         ["url output over http"] = (
             t => t.Root["outputs"]!["FUNCTION_APP_URL"]!["value"] = "[format('http://{0}', reference(resourceId('Microsoft.Resources/deployments', 'functionApp'), '2025-04-01').outputs.defaultHostName.value)]",
             InfraChecks.OutputsNameTheAppItsUrlAndTheStorageAccount),
@@ -193,24 +217,31 @@ public sealed class ChecksCatchRegressionsTests
     private static JsonObject Properties(CompiledTemplate t, string type, Func<TemplateResource, bool> which) =>
         (JsonObject)t.Deployed(type).Single(which).Node["properties"]!;
 
-    private static JsonObject FunctionAppConfig(CompiledTemplate t) =>
-        (JsonObject)Properties(t, InfraChecks.SiteType)["functionAppConfig"]!;
+    private static JsonObject ServingAppProperties(CompiledTemplate t) => (JsonObject)InfraChecks.ServingApp(t).Node["properties"]!;
+
+    private static JsonObject RetrainAppProperties(CompiledTemplate t) =>
+        (JsonObject)InfraChecks.Apps(t).Single(site => site.Node != InfraChecks.ServingApp(t).Node).Node["properties"]!;
+
+    private static JsonObject FunctionAppConfig(CompiledTemplate t) => (JsonObject)ServingAppProperties(t)["functionAppConfig"]!;
 
     private static JsonObject ContainerRole(CompiledTemplate t, string scopeSuffix) =>
         t.Deployed(InfraChecks.RoleAssignmentType).Single(r => r.Resolve("scope").EndsWith(scopeSuffix, StringComparison.Ordinal)).Node;
 
-    private static JsonArray Settings(CompiledTemplate t) =>
-        (JsonArray)Properties(t, InfraChecks.SiteType)["siteConfig"]!["appSettings"]!;
+    // The serving app's settings unless a regression names the retrain app's.
+    private static JsonArray Settings(CompiledTemplate t, bool retrainApp = false) =>
+        (JsonArray)(retrainApp ? RetrainAppProperties(t) : ServingAppProperties(t))["siteConfig"]!["appSettings"]!;
 
-    private static JsonObject SettingNode(CompiledTemplate t, string name) =>
-        Settings(t).OfType<JsonObject>().Single(s => s["name"]?.ToString() == name);
+    private static JsonObject SettingNode(CompiledTemplate t, string name, bool retrainApp = false) =>
+        Settings(t, retrainApp).OfType<JsonObject>().Single(s => s["name"]?.ToString() == name);
 
-    private static void SetSetting(CompiledTemplate t, string name, string value) => SettingNode(t, name)["value"] = value;
+    private static void SetSetting(CompiledTemplate t, string name, string value, bool retrainApp = false) =>
+        SettingNode(t, name, retrainApp)["value"] = value;
 
     private static void AddSetting(CompiledTemplate t, string name, string value) =>
         Settings(t).Add(new JsonObject { ["name"] = name, ["value"] = value });
 
-    private static void RemoveSetting(CompiledTemplate t, string name) => Settings(t).Remove(SettingNode(t, name));
+    private static void RemoveSetting(CompiledTemplate t, string name, bool retrainApp = false) =>
+        Settings(t, retrainApp).Remove(SettingNode(t, name, retrainApp));
 
     private static void RemoveResource(CompiledTemplate t, string type, Func<TemplateResource, bool> which)
     {

@@ -39,6 +39,9 @@ public static partial class InfraChecks
         "SCM_DO_BUILD_DURING_DEPLOYMENT",
     ];
 
+    /// <summary>The serving app's timer setting with retrainInSeparateApp at its default (true).</summary>
+    private const string RetrainTimerDisabled = "if((not(true)), 'false', 'true')";
+
     public static void StorageAccountIsLockedDown(CompiledTemplate template)
     {
         var account = template.SingleDeployed(StorageAccountType);
@@ -62,7 +65,14 @@ public static partial class InfraChecks
 
     public static void HostStorageUsesTheManagedIdentity(CompiledTemplate template)
     {
-        var settings = AppSettings(template);
+        foreach (var settings in EveryAppsSettings(template))
+        {
+            HostStorageUsesTheManagedIdentity(settings);
+        }
+    }
+
+    private static void HostStorageUsesTheManagedIdentity(Dictionary<string, string> settings)
+    {
         Assert.False(settings.ContainsKey("AzureWebJobsStorage"), "AzureWebJobsStorage must not be a connection string: use AzureWebJobsStorage__* identity settings.");
         Assert.True(
             settings.ContainsKey("AzureWebJobsStorage__accountName") || settings.ContainsKey("AzureWebJobsStorage__blobServiceUri"),
@@ -73,7 +83,14 @@ public static partial class InfraChecks
 
     public static void ModelStorageUsesTheManagedIdentity(CompiledTemplate template)
     {
-        var settings = AppSettings(template);
+        foreach (var settings in EveryAppsSettings(template))
+        {
+            ModelStorageUsesTheManagedIdentity(settings);
+        }
+    }
+
+    private static void ModelStorageUsesTheManagedIdentity(Dictionary<string, string> settings)
+    {
         var uri = Setting(settings, "ModelStorage__blobServiceUri");
         Assert.True(uri.Contains(".primaryEndpoints.blob", StringComparison.Ordinal), $"ModelStorage__blobServiceUri must be the account's primary blob endpoint, is: {uri}");
         Assert.Equal("managedidentity", Setting(settings, "ModelStorage__credential"));
@@ -82,7 +99,14 @@ public static partial class InfraChecks
 
     public static void ScheduleAndServingSettingsHaveTheirDefaults(CompiledTemplate template)
     {
-        var settings = AppSettings(template);
+        foreach (var settings in EveryAppsSettings(template))
+        {
+            ScheduleAndServingSettingsHaveTheirDefaults(settings);
+        }
+    }
+
+    private static void ScheduleAndServingSettingsHaveTheirDefaults(Dictionary<string, string> settings)
+    {
         var schedule = QuotedLiteral().Match(Setting(settings, "RetrainSchedule"));
         Assert.True(schedule.Success, $"RetrainSchedule should come from a parameter with a default, is: {settings["RetrainSchedule"]}");
         Assert.Equal("0 0 2 * * *", schedule.Groups[1].Value);
@@ -93,25 +117,34 @@ public static partial class InfraChecks
 
     public static void TelemetryUsesEntraId(CompiledTemplate template)
     {
-        var settings = AppSettings(template);
+        foreach (var settings in EveryAppsSettings(template))
+        {
+            TelemetryUsesEntraId(settings);
+        }
+
+        var insights = template.SingleDeployed(AppInsightsType);
+        AssertLiteral(insights, "properties.DisableLocalAuth", true);
+    }
+
+    private static void TelemetryUsesEntraId(Dictionary<string, string> settings)
+    {
         var connection = Setting(settings, "APPLICATIONINSIGHTS_CONNECTION_STRING");
         Assert.True(connection.EndsWith(".ConnectionString", StringComparison.Ordinal), $"APPLICATIONINSIGHTS_CONNECTION_STRING must read the component's ConnectionString, is: {connection}");
         var authentication = Setting(settings, "APPLICATIONINSIGHTS_AUTHENTICATION_STRING");
         Assert.Contains("Authorization=AAD", authentication, StringComparison.Ordinal);
         Assert.Contains("ClientId=", authentication, StringComparison.Ordinal);
         AssertIsIdentityClientId(authentication, "APPLICATIONINSIGHTS_AUTHENTICATION_STRING");
-
-        var insights = template.SingleDeployed(AppInsightsType);
-        AssertLiteral(insights, "properties.DisableLocalAuth", true);
     }
 
     public static void NoSettingFlexConsumptionRejects(CompiledTemplate template)
     {
-        var settings = AppSettings(template);
-        var present = SettingsFlexRejects.Where(settings.ContainsKey).ToList();
-        Assert.True(present.Count == 0, $"Flex Consumption takes these from functionAppConfig; remove them: {string.Join(", ", present)}");
-        var site = template.SingleDeployed(SiteType);
-        Assert.Null(site.At("properties.siteConfig.linuxFxVersion"));
+        foreach (var site in Apps(template))
+        {
+            var settings = AppSettings(site);
+            var present = SettingsFlexRejects.Where(settings.ContainsKey).ToList();
+            Assert.True(present.Count == 0, $"{site}: Flex Consumption takes these from functionAppConfig; remove them: {string.Join(", ", present)}");
+            Assert.Null(site.At("properties.siteConfig.linuxFxVersion"));
+        }
     }
 
     public static void NoSecretInSettingsOrOutputs(CompiledTemplate template)
@@ -124,7 +157,7 @@ public static partial class InfraChecks
 
         Assert.False(ListFunction().IsMatch(text), $"The compiled template calls a list*() function: {ListFunction().Match(text).Value}");
 
-        var values = AppSettings(template).Select(pair => ($"app setting {pair.Key}", pair.Value))
+        var values = EveryAppsSettings(template).SelectMany(settings => settings).Select(pair => ($"app setting {pair.Key}", pair.Value))
             .Concat(template.Scopes.SelectMany(scope => Outputs(scope)));
         foreach (var (where, value) in values)
         {
@@ -190,17 +223,35 @@ public static partial class InfraChecks
 
     public static void PlanIsFlexConsumption(CompiledTemplate template)
     {
-        var plan = template.SingleDeployed(PlanType);
-        AssertLiteral(plan, "sku.name", "FC1");
-        AssertLiteral(plan, "sku.tier", "FlexConsumption");
-        AssertLiteral(plan, "properties.reserved", true);
-        var site = template.SingleDeployed(SiteType);
-        Assert.Contains($"resourceId('{PlanType}',", site.Resolve("properties.serverFarmId"), StringComparison.Ordinal);
+        var plans = template.Deployed(PlanType);
+        Assert.True(plans.Count == Apps(template).Count, $"Expected one plan per function app (Flex Consumption hosts one app per plan), found {plans.Count}.");
+        foreach (var plan in plans)
+        {
+            AssertLiteral(plan, "sku.name", "FC1");
+            AssertLiteral(plan, "sku.tier", "FlexConsumption");
+            AssertLiteral(plan, "properties.reserved", true);
+        }
+
+        foreach (var site in Apps(template))
+        {
+            Assert.Contains($"resourceId('{PlanType}',", site.Resolve("properties.serverFarmId"), StringComparison.Ordinal);
+        }
     }
 
     public static void FunctionAppRunsDotnetIsolated10WithTheIdentity(CompiledTemplate template)
     {
-        var site = template.SingleDeployed(SiteType);
+        foreach (var site in Apps(template))
+        {
+            RunsDotnetIsolated10WithTheIdentity(site);
+        }
+
+        var services = Apps(template).Select(site => ServiceName().Match(site.Resolve("tags"))).ToList();
+        Assert.True(services.All(match => match.Success), "Every function app must carry its azd-service-name tag.");
+        Assert.Equal(["api", "retrain"], services.Select(match => match.Groups[1].Value).Order());
+    }
+
+    private static void RunsDotnetIsolated10WithTheIdentity(TemplateResource site)
+    {
         AssertLiteral(site, "kind", "functionapp,linux");
         AssertLiteral(site, "properties.httpsOnly", true);
         AssertLiteral(site, "identity.type", "UserAssigned");
@@ -217,8 +268,6 @@ public static partial class InfraChecks
             $"The deployment package must live in the account's deployments container, is: {container}");
         AssertLiteral(site, "properties.functionAppConfig.deployment.storage.authentication.type", "UserAssignedIdentity");
         Assert.Contains(IdentityType, site.Resolve("properties.functionAppConfig.deployment.storage.authentication.userAssignedIdentityResourceId"), StringComparison.Ordinal);
-
-        Assert.Contains("'azd-service-name', 'api'", site.Resolve("tags"), StringComparison.Ordinal);
     }
 
     public static void ScaleIsParameterisedWithNoAlwaysReadyByDefault(CompiledTemplate template)
@@ -228,13 +277,38 @@ public static partial class InfraChecks
         Assert.True(parameters["maximumInstanceCount"]?["defaultValue"] is not null, "maximumInstanceCount must be a parameter with a default.");
         Assert.Equal(0, parameters["alwaysReadyHttpInstances"]?["defaultValue"]?.GetValue<int>());
 
-        var site = template.SingleDeployed(SiteType);
         var scale = "properties.functionAppConfig.scaleAndConcurrency";
-        Assert.Equal("(2048)", site.Resolve($"{scale}.instanceMemoryMB"));
-        Assert.Equal($"({parameters["maximumInstanceCount"]?["defaultValue"]})", site.Resolve($"{scale}.maximumInstanceCount"));
-        var alwaysReady = site.Resolve($"{scale}.alwaysReady");
-        Assert.True(alwaysReady.StartsWith("if(greater((0), 0)", StringComparison.Ordinal) && alwaysReady.Contains("'http'", StringComparison.Ordinal),
-            $"alwaysReady must be empty unless alwaysReadyHttpInstances > 0, is: {alwaysReady}");
+        var serving = ServingApp(template);
+        foreach (var site in Apps(template))
+        {
+            Assert.Equal("(2048)", site.Resolve($"{scale}.instanceMemoryMB"));
+            Assert.Equal($"({parameters["maximumInstanceCount"]?["defaultValue"]})", site.Resolve($"{scale}.maximumInstanceCount"));
+            var alwaysReady = site.Resolve($"{scale}.alwaysReady");
+            Assert.True(alwaysReady.StartsWith(site.Node == serving.Node ? "if(greater((0), 0)" : "if(greater(0, 0)", StringComparison.Ordinal) && alwaysReady.Contains("'http'", StringComparison.Ordinal),
+                $"{site}: alwaysReady must be empty unless the serving app's alwaysReadyHttpInstances > 0 (the retrain app: never), is: {alwaysReady}");
+        }
+    }
+
+    /// <summary>
+    /// By default the timer runs in an app of its own: the serving app has it disabled (no listener,
+    /// no singleton lease at start) and loads its models while starting; the retrain app runs it.
+    /// </summary>
+    public static void RetrainTimerRunsOutsideTheServingApp(CompiledTemplate template)
+    {
+        var parameters = template.Root["parameters"] as JsonObject ?? [];
+        Assert.True(parameters["retrainInSeparateApp"]?["defaultValue"]?.GetValue<bool>() == true, "retrainInSeparateApp must be a parameter that defaults to true.");
+
+        var serving = ServingApp(template);
+        var servingSettings = AppSettings(serving);
+        Assert.Equal(RetrainTimerDisabled, Setting(servingSettings, "AzureWebJobs.RetrainModel.Disabled"));
+        Assert.Equal("if(true, 'true', 'false')", Setting(servingSettings, "Serving__PreloadOnStart"));
+
+        var retrain = Apps(template).SingleOrDefault(site => site.Node != serving.Node)
+            ?? throw new Xunit.Sdk.XunitException("No function app runs the retrain timer apart from the serving app.");
+        var condition = retrain.Scope.Deployment?["condition"];
+        Assert.True(condition is not null && WithoutParentheses(template.RootScope.Resolve(condition)) == "true",
+            $"The retrain app must be deployed when retrainInSeparateApp is (by default) true, condition: {condition?.ToJsonString() ?? "none"}");
+        Assert.Equal("if(true, 'false', 'true')", Setting(AppSettings(retrain), "AzureWebJobs.RetrainModel.Disabled"));
     }
 
     public static void OutputsNameTheAppItsUrlAndTheStorageAccount(CompiledTemplate template)
@@ -255,10 +329,19 @@ public static partial class InfraChecks
             $"STORAGE_ACCOUNT_NAME must be the storage account's name ({accountName}), is: {outputName}");
     }
 
-    /// <summary>App settings of the (single) function app, name to resolved value.</summary>
-    public static Dictionary<string, string> AppSettings(CompiledTemplate template)
+    /// <summary>The function apps: the serving one and, by default, the one that runs the retrain timer.</summary>
+    public static IReadOnlyList<TemplateResource> Apps(CompiledTemplate template) => template.Deployed(SiteType);
+
+    /// <summary>The app azd deploys as service <c>api</c>: the one that answers HTTP.</summary>
+    public static TemplateResource ServingApp(CompiledTemplate template) =>
+        Apps(template).Single(site => ServiceName().Match(site.Resolve("tags")) is { Success: true } match && match.Groups[1].Value == "api");
+
+    private static IEnumerable<Dictionary<string, string>> EveryAppsSettings(CompiledTemplate template) =>
+        Apps(template).Select(AppSettings);
+
+    /// <summary>App settings of one function app, name to resolved value.</summary>
+    public static Dictionary<string, string> AppSettings(TemplateResource site)
     {
-        var site = template.SingleDeployed(SiteType);
         var array = site.At("properties.siteConfig.appSettings") as JsonArray
             ?? throw new InvalidOperationException("The function app has no properties.siteConfig.appSettings array.");
         var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -326,6 +409,9 @@ public static partial class InfraChecks
 
     [GeneratedRegex(@"'([^']*)'", RegexOptions.CultureInvariant)]
     private static partial Regex QuotedLiteral();
+
+    [GeneratedRegex(@"'azd-service-name', '([a-z]+)'", RegexOptions.CultureInvariant)]
+    private static partial Regex ServiceName();
 
     [GeneratedRegex(@"\d+", RegexOptions.CultureInvariant)]
     private static partial Regex Number();

@@ -63,6 +63,10 @@ public sealed class InfraTemplateTests
         InfraChecks.ScaleIsParameterisedWithNoAlwaysReadyByDefault(_template);
 
     [Fact]
+    public void Retrain_timer_runs_in_an_app_of_its_own_and_the_serving_app_preloads() =>
+        InfraChecks.RetrainTimerRunsOutsideTheServingApp(CompiledTemplate.Load());
+
+    [Fact]
     public void Outputs_give_the_app_name_its_https_url_and_the_storage_account() =>
         InfraChecks.OutputsNameTheAppItsUrlAndTheStorageAccount(_template);
 }
