@@ -20,7 +20,7 @@ public sealed class BacktestTests : IDisposable
         Assert.True(result.ExitCode == 0, result.StdErr);
         var runs = JsonDocument.Parse(result.StdOut).RootElement.GetProperty("runs").EnumerateArray().ToList();
         Assert.Equal(
-            ["features-tweedie 14", "features-tweedie 7", "mlnet-sample 14", "mlnet-sample 7", "seasonal-naive 14", "seasonal-naive 7", "shipped 14", "shipped 7"],
+            ["mlnet-sample 14", "mlnet-sample 7", "seasonal-naive 14", "seasonal-naive 7", "shipped 14", "shipped 7"],
             runs.Select(r => $"{r.GetProperty("recipe").GetString()} {r.GetProperty("everyDays").GetInt32()}").Order(StringComparer.Ordinal));
         foreach (var run in runs)
         {
@@ -43,6 +43,20 @@ public sealed class BacktestTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_candidate_runs_only_when_named()
+    {
+        var data = Path.Combine(_work, "days");
+        await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "40");
+
+        var result = await CliRunner.RunAsync(null, "backtest", "--model", "bike-demand", "--data", data, "--from", "2011-02-01", "--every", "7d", "--recipe", "lgbm-calendar", "--recipe", "shipped");
+
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        var runs = JsonDocument.Parse(result.StdOut).RootElement.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(["lgbm-calendar", "shipped"], runs.Select(r => r.GetProperty("recipe").GetString()));
+        Assert.All(runs, r => Assert.Equal(9 * 24, r.GetProperty("pooled").GetProperty("rows").GetInt64())); // 2011-02-01 to 2011-02-09
+    }
+
     [SkippableFact]
     public async Task A_model_without_time_order_is_refused_with_the_reason()
     {
@@ -55,7 +69,7 @@ public sealed class BacktestTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--recipe", "prophet", "has no recipe 'prophet'. Its recipes: shipped, seasonal-naive, mlnet-sample, features-tweedie")]
+    [InlineData("--recipe", "prophet", "has no recipe 'prophet'. Its recipes: shipped, seasonal-naive, mlnet-sample, features-tweedie, lgbm-calendar,")]
     [InlineData("--every", "weekly", "--every 'weekly' is not a cadence")]
     [InlineData("--from", "2011-13-01", "--from '2011-13-01' is not a date")]
     public async Task Wrong_options_are_named(string option, string value, string expected)

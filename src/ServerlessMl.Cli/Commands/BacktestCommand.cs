@@ -38,7 +38,7 @@ public sealed class BacktestCommand : Command<BacktestCommand.Settings>
         public string? Plot { get; init; }
 
         [CommandOption("--recipe <NAME>")]
-        [Description("Recipes to run, several allowed (default: all the model names: its own, then its references).")]
+        [Description("Recipes to run, several allowed (default: the model's own, then its references; candidates only by name).")]
         public string[] Recipes { get; init; } = [];
 
         public override ValidationResult Validate() =>
@@ -92,7 +92,7 @@ public sealed class BacktestCommand : Command<BacktestCommand.Settings>
             return [.. definition.BacktestRecipes];
         }
 
-        var known = definition.BacktestRecipes.ToDictionary(r => r.Name, StringComparer.OrdinalIgnoreCase);
+        var known = definition.BacktestRecipes.Concat(definition.CandidateRecipes).ToDictionary(r => r.Name, StringComparer.OrdinalIgnoreCase);
         return [.. names.Select(n => known.TryGetValue(n, out var recipe) ? recipe
             : throw new CliException($"{definition.Name} has no recipe '{n}'. Its recipes: {string.Join(", ", known.Keys)}."))];
     }

@@ -67,10 +67,16 @@ public interface IModelDefinition
     Reporting.FeatureImportances Importance(MLContext ml, ITransformer model, IDataView features);
 
     /// <summary>
-    /// What a backtest compares: the model's own pipeline first, then any references it must
-    /// beat and candidates worth trying (<c>serverless-ml backtest --recipe</c> picks among them).
+    /// What a backtest compares by default: the model's own pipeline first, then the references
+    /// it must beat.
     /// </summary>
     IReadOnlyList<Backtesting.IBacktestRecipe> BacktestRecipes { get; }
+
+    /// <summary>
+    /// Recipes a backtest runs only when named (<c>serverless-ml backtest --recipe</c>): the
+    /// candidates the shipped pipeline was chosen among, kept so the comparison can be rerun.
+    /// </summary>
+    IReadOnlyList<Backtesting.IBacktestRecipe> CandidateRecipes { get; }
 
     /// <summary>A prediction engine for a loaded model, typed by the definition.</summary>
     object CreateEngine(MLContext ml, ITransformer model);

@@ -49,6 +49,9 @@ public abstract class ModelDefinition<TRow, TRequest, TFeatures, TPrediction> : 
     /// <inheritdoc/>
     public virtual IReadOnlyList<Backtesting.IBacktestRecipe> BacktestRecipes => [new Backtesting.PipelineRecipe(this, "shipped", "the model's own pipeline")];
 
+    /// <inheritdoc/>
+    public virtual IReadOnlyList<Backtesting.IBacktestRecipe> CandidateRecipes => [];
+
     /// <summary>Bump when the featurizer's meaning changes without its columns changing.</summary>
     protected virtual int FeaturizerVersion => 1;
 

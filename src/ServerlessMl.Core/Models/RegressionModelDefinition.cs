@@ -56,7 +56,9 @@ public abstract class RegressionModelDefinition<TRow, TRequest, TFeatures, TPred
         ScoreColumns<float>(ml, model, features, "Score", l => ToLabelUnits(l), ToLabelUnits);
 
     public override Reporting.FeatureImportances Importance(MLContext ml, ITransformer model, IDataView features) =>
-        Reporting.FeatureImportanceCalculator.Compute(ml, model, features, binary: false);
+        Reporting.FeatureImportanceCalculator.EndsInPredictor(model)
+            ? Reporting.FeatureImportanceCalculator.Compute(ml, model, features, binary: false)
+            : Reporting.FeatureImportanceCalculator.PermuteInputs<TFeatures>(ml, model, features);
 
     public override object Predict(object engine, object request) => ToLabelUnits(Score(PredictRaw(engine, request)));
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.ML;
-using Microsoft.ML.Trainers.LightGbm;
 
 namespace ServerlessMl.Models.BikeDemand;
 
@@ -12,35 +11,25 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
 {
     public const string ModelName = "bike-demand";
 
-    // Small trees in log space add up to a mostly multiplicative model (level x hour profile x
-    // weather), which carries over to seasons and levels the training window has not combined yet.
-    private static LightGbmRegressionTrainer.Options TrainerOptions() => new()
-    {
-        // As accurate over several time splits as a larger budget of smaller trees, at a fraction
-        // of the cost per prediction (docs/benchmarks.md; README, "The models").
-        NumberOfIterations = 200,
-        NumberOfLeaves = 16,
-        MinimumExampleCountPerLeaf = 20,
-        LearningRate = 0.2,
-        Seed = 1,
-        LabelColumnName = nameof(BikeFeatures.Label),
-        FeatureColumnName = "Features",
-    };
-
     public override string Name => ModelName;
 
     public override IReadOnlyList<Backtesting.IBacktestRecipe> BacktestRecipes =>
     [
-        new Backtesting.PipelineRecipe(this, "shipped", $"{Trainer.Name}: 200 rounds of 16-leaf trees on the project's features"),
+        new Backtesting.PipelineRecipe(this, "shipped", $"{Trainer.Name}, the project's features with break days as days off"),
         new SeasonalNaiveRecipe(),
         new MlNetSampleRecipe(),
+    ];
+
+    public override IReadOnlyList<Backtesting.IBacktestRecipe> CandidateRecipes =>
+    [
         new FeaturesTweedieRecipe(this),
+        .. BikeCandidateRecipes.All(this),
     ];
 
     protected override IReadOnlyList<(string Name, Func<BikeFeatures, string> Of)> ReportGroups { get; } =
     [
         ("hour of day", f => ((int)f.Hour).ToString("00", CultureInfo.InvariantCulture)),
-        ("day type", f => f.Holiday > 0 ? "holiday" : f.WorkingDay > 0 ? "working day" : "weekend"),
+        ("day type", f => f.Holiday > 0 ? "holiday" : f.BreakDay > 0 ? "break day" : f.WorkingDay > 0 ? "working day" : "weekend"),
     ];
 
     /// <summary>A spring working-day morning inside the demo's data (2011-01-01 on).</summary>
@@ -59,18 +48,16 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
     public override DataFormat Format { get; } = DataFormat.Csv(BikeHourRow.Columns, dayColumn: 1);
 
     public override TrainerDescription Trainer { get; } = new(
-        "LightGbmRegression on log(1 + rentals)",
-        Describe(TrainerOptions()));
+        "mean in log space of LightGBM on log(1 + rentals) (200 x 16 leaves) and FastTreeTweedie on rentals (300 x 20 leaves)",
+        BikeRecipes.Describe());
 
     public override IEstimator<ITransformer> CreatePipeline(MLContext ml)
     {
         ArgumentNullException.ThrowIfNull(ml);
-        return ml.Transforms.Concatenate("Features", BikeFeatures.InputColumns)
-            .Append(ml.Regression.Trainers.LightGbm(TrainerOptions()));
+        return BikeRecipes.Shipped(ml);
     }
 
-    // Rentals are counts whose spread grows with their level; the model learns log(1 + count)
-    // so errors are relative, and predictions are mapped back to counts.
+    // The score is log(1 + rentals) (see TweedieOnCounts), mapped back to rentals.
     public override double ToLabelUnits(float value) => Math.Max(0, Math.Exp(value) - 1);
 
     protected override float Score(BikePrediction prediction) => prediction.Score;
@@ -121,16 +108,6 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
                 ? $"cnt {row.Cnt} is not casual + registered ({row.Casual} + {row.Registered})"
                 : null);
     }
-
-    private static Dictionary<string, string> Describe(LightGbmRegressionTrainer.Options o) => new()
-    {
-        ["numberOfIterations"] = o.NumberOfIterations.ToString(CultureInfo.InvariantCulture),
-        ["numberOfLeaves"] = o.NumberOfLeaves?.ToString(CultureInfo.InvariantCulture) ?? "default",
-        ["minimumExampleCountPerLeaf"] = o.MinimumExampleCountPerLeaf?.ToString(CultureInfo.InvariantCulture) ?? "default",
-        ["learningRate"] = o.LearningRate?.ToString(CultureInfo.InvariantCulture) ?? "default",
-        ["seed"] = o.Seed?.ToString(CultureInfo.InvariantCulture) ?? "none",
-        ["features"] = string.Join(' ', BikeFeatures.InputColumns),
-    };
 
     private static string? WholeIn(float value, string column, int min, int max) =>
         float.IsNaN(value) || value != MathF.Floor(value) || value < min || value > max

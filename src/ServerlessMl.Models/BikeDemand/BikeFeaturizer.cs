@@ -14,6 +14,8 @@ public static class BikeFeaturizer
     {
         var weekend = o.LocalHour.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
         var workingDay = !weekend && !o.Holiday;
+        var breakDay = workingDay && DcHolidayCalendar.IsBreakDay(DateOnly.FromDateTime(o.LocalHour));
+        var commuteDay = workingDay && !breakDay;
         return new BikeFeatures
         {
             Hour = o.LocalHour.Hour,
@@ -28,6 +30,10 @@ public static class BikeFeaturizer
             Humidity = (float)o.Humidity,
             WindSpeedKmh = (float)o.WindSpeedKmh,
             HourOfDayType = o.LocalHour.Hour + (workingDay ? 24f : 0f),
+            BreakDay = breakDay ? 1f : 0f,
+            CommuteDay = commuteDay ? 1f : 0f,
+            OffDay = o.Holiday || breakDay ? 1f : 0f,
+            HourOfCommuteType = o.LocalHour.Hour + (commuteDay ? 24f : 0f),
             Label = label,
         };
     }

@@ -24,6 +24,16 @@ public static class DcHolidayCalendar
             || day == Observed(new DateOnly(year, 12, 25));      // Christmas Day
     }
 
+    /// <summary>
+    /// A working day on the calendar on which most commuters do not commute: the Friday after
+    /// Thanksgiving and the days from Christmas Eve to New Year's Day. The calendar columns of the
+    /// data call them working days; their demand looks like a weekend's.
+    /// </summary>
+    public static bool IsBreakDay(DateOnly day) =>
+        day == NthWeekday(day.Year, 11, DayOfWeek.Thursday, 4).AddDays(1)
+        || (day.Month == 12 && day.Day >= 24)
+        || (day.Month == 1 && day.Day == 1);
+
     private static DateOnly Observed(DateOnly date) => date.DayOfWeek switch
     {
         DayOfWeek.Saturday => date.AddDays(-1),

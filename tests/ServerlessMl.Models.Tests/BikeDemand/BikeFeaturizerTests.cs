@@ -58,6 +58,25 @@ public sealed class BikeFeaturizerTests
         Assert.Equal((float)DayOfWeek.Saturday, features.DayOfWeek);
         Assert.Equal(0f, features.WorkingDay);
         Assert.Equal(10f, features.HourOfDayType);
+        Assert.Equal(10f, features.HourOfCommuteType);
+    }
+
+    [Theory]
+    [InlineData("2011-12-28", 1f, 0f, 1f)] // a Wednesday between Christmas and New Year: a working day nobody commutes on
+    [InlineData("2011-11-25", 1f, 0f, 1f)] // the Friday after Thanksgiving
+    [InlineData("2011-11-24", 0f, 0f, 1f)] // Thanksgiving: a holiday
+    [InlineData("2011-12-21", 1f, 1f, 0f)] // an ordinary Wednesday
+    [InlineData("2011-12-31", 0f, 0f, 0f)] // a Saturday inside the break: a weekend, as any
+    public void A_break_day_is_a_working_day_on_the_calendar_and_a_day_off_to_the_model(string day, float working, float commute, float off)
+    {
+        var holiday = DcHolidayCalendar.IsHoliday(DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture)) ? 1 : 0;
+        var features = Model.FromRow(Row($"{day},1,0,12,8,{holiday},0,1,1,0.3,0.3,0.5,0.1"));
+
+        Assert.Equal(working, features.WorkingDay);
+        Assert.Equal(commute, features.CommuteDay);
+        Assert.Equal(off, features.OffDay);
+        Assert.Equal(8f + (24f * commute), features.HourOfCommuteType);
+        Assert.Equal(8f + (24f * working), features.HourOfDayType);
     }
 
     [Fact]
