@@ -11,7 +11,8 @@ namespace ServerlessMl.Benchmarks;
 /// one-shot processes of the cold-start benchmark and <c>champion-zip</c> fetches the minimal
 /// endpoint's model file (see <see cref="ColdStart"/>); <c>model-cost</c>
 /// times the prediction of given model.zip files (see <see cref="ModelCost"/>); <c>spam-experiments</c>
-/// compares the spam recipes on seeded splits (see <see cref="SpamExperiments"/>).
+/// compares the spam recipes on seeded splits (see <see cref="SpamExperiments"/>); <c>gate-backtest</c>
+/// replays the retrain gate's champion comparison over the bike history (see <see cref="GateBacktest"/>).
 /// </summary>
 public static class Program
 {
@@ -25,6 +26,7 @@ public static class Program
             ["champion-zip", var model, var directory] => await ColdStart.ChampionZipAsync(model, directory),
             ["model-cost", .. var models] => ModelCost.Run(models),
             ["spam-experiments", .. var rest] => SpamExperiments.Run(rest),
+            ["gate-backtest", .. var recipes] => GateBacktest.Run(recipes),
             _ => RunBenchmarks(args),
         };
     }

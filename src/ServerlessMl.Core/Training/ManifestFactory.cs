@@ -10,6 +10,9 @@ namespace ServerlessMl.Training;
 /// <summary>Builds the manifest of a trained model; shared by the retrain job and the offline CLI.</summary>
 public static class ManifestFactory
 {
+    /// <summary>The ML.NET this app trains with, as manifests record it.</summary>
+    public static string MlNetVersion { get; } = InformationalVersion(typeof(MLContext));
+
     public static ModelManifest Create(
         IModelDefinition definition,
         string version,
@@ -43,7 +46,7 @@ public static class ManifestFactory
             RefitOnAllData = refit,
             Data = new DataSnapshot(blobs, blobs.Sum(b => b.Rows), contentHash, files.Min(f => f.Day), files.Max(f => f.Day)),
             InputSchemaHash = definition.InputSchemaHash,
-            MlNetVersion = InformationalVersion(typeof(MLContext)),
+            MlNetVersion = MlNetVersion,
             AppVersion = InformationalVersion(typeof(ManifestFactory)),
             ModelFile = new ModelFile(Convert.ToHexStringLower(SHA256.HashData(modelZip.GetBuffer().AsSpan(0, (int)modelZip.Length))), modelZip.Length),
         };

@@ -313,15 +313,33 @@ public sealed partial class RetrainJob(
             return null;
         }
 
+        // Trained on the files the champion had, by the recipe that built it, the comparison
+        // model would be the champion again: a known tie, not worth a second fit.
+        var history = files.Where(f => !unseen.Any(u => u.BlobName == f.BlobName)).ToList();
+        var sameData = history.Select(f => ContentKey(f.BlobName, f.Sha256, f.ETag)).ToHashSet(StringComparer.Ordinal).SetEquals(trainedOn);
+        if (sameData && SameRecipe(manifest, run.Definition))
+        {
+            run.ComparisonNote = $"champion {champion.Version} was built by this recipe from exactly the files a comparison model would learn from: it would tie, so none was trained; the floor alone decides";
+            return null;
+        }
+
         var candidate = byDays && unseen.Count == holdout.HoldoutFiles.Count
             ? holdout.Model
-            : trainer.Fit([.. files.Where(f => !unseen.Any(u => u.BlobName == f.BlobName))]);
+            : trainer.Fit(history);
         return new ChampionComparison(
             champion.Version,
             ModelTrainer.Window(unseen),
             trainer.Evaluate(candidate, unseen),
             trainer.Evaluate(championModel, unseen));
     }
+
+    /// <summary>Same features, trainer, parameters and ML.NET: what the champion's manifest says built it.</summary>
+    private static bool SameRecipe(ModelManifest manifest, IModelDefinition definition) =>
+        manifest.InputSchemaHash == definition.InputSchemaHash
+        && manifest.MlNetVersion == ManifestFactory.MlNetVersion
+        && manifest.Trainer.Name == definition.Trainer.Name
+        && manifest.Trainer.Parameters.Count == definition.Trainer.Parameters.Count
+        && manifest.Trainer.Parameters.All(p => definition.Trainer.Parameters.TryGetValue(p.Key, out var value) && value == p.Value);
 
     // Manifests written before per-file hashes fall back to the ETag.
     private static string ContentKey(string name, string sha256, string etag) =>

@@ -64,7 +64,7 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
-    public async Task A_new_day_makes_a_new_version_compared_with_the_champion_on_the_day_it_has_not_seen()
+    public async Task A_new_day_under_the_champions_own_recipe_is_not_compared_the_comparison_would_tie()
     {
         var app = NewApp();
         await UploadAsync(app);
@@ -77,11 +77,33 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
 
         Assert.Contains(outcome.Status, new[] { RetrainStatus.Promoted, RetrainStatus.Rejected });
         Assert.Equal("0002", outcome.Version);
+        Assert.Null(outcome.Comparison);
+        Assert.Contains(outcome.Reasons, r => r.Contains("champion 0001 was built by this recipe from exactly the files a comparison model would learn from: it would tie", StringComparison.Ordinal));
+        var manifest = await app.Get<ModelRegistry>().GetManifestAsync(Model, "0002", default);
+        Assert.Null(manifest!.Comparison);
+        Assert.Contains(manifest.Gate.Reasons, r => r.Contains("it would tie", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_new_day_under_another_recipe_is_compared_with_the_champion_on_the_day_it_has_not_seen()
+    {
+        var app = NewApp();
+        await UploadAsync(app);
+        var job = app.Get<RetrainJob>();
+        await job.RunAsync(Model, "test", default);
+        await ChampionSetup.MarkChampionBuiltByAnotherRecipeAsync(app);
+
+        _data.AddDay();
+        await UploadAsync(app);
+        var outcome = await job.RunAsync(Model, "test", default);
+
+        Assert.Equal("0002", outcome.Version);
         Assert.NotNull(outcome.Comparison);
         Assert.Equal("0001", outcome.Comparison.ChampionVersion);
         Assert.Equal(1, outcome.Comparison.Window.Days);
         Assert.Equal(new DateOnly(2011, 1, 31), outcome.Comparison.Window.FirstDay);
         Assert.Equal(24, outcome.Comparison.Champion.Rows);
+        Assert.Contains(outcome.Reasons, r => r.Contains("1 day(s) 2011-01-31..2011-01-31, 24 rows", StringComparison.Ordinal));
         Assert.Equal(2, (await app.Get<ModelRegistry>().ListVersionsAsync(Model, default)).Count);
     }
 
