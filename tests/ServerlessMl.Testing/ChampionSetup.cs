@@ -47,18 +47,20 @@ public static class ChampionSetup
     }
 
     /// <summary>
-    /// Rewrites the champion's manifest as if an older release, with other trainer parameters,
+    /// Rewrites every version's manifest as if an older release, with other trainer parameters,
     /// had built it: the retrain job then has a recipe to compare against instead of a known tie.
     /// </summary>
-    public static async Task MarkChampionBuiltByAnotherRecipeAsync(TestApp app)
+    public static async Task MarkVersionsBuiltByAnotherRecipeAsync(TestApp app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var registry = app.Get<Registry.ModelRegistry>();
-        var champion = await registry.GetChampionAsync(Model, default) ?? throw new InvalidOperationException("no champion to mark");
-        var blob = registry.Container.GetBlobClient(Registry.ModelRegistry.ManifestBlobName(Model, champion.Alias.Version));
-        var manifest = System.Text.Json.Nodes.JsonNode.Parse((await blob.DownloadContentAsync()).Value.Content.ToString())!;
-        manifest["trainer"]!["parameters"]!["learningRate"] = "0.05";
-        await blob.UploadAsync(BinaryData.FromString(manifest.ToJsonString()), overwrite: true);
+        foreach (var version in await registry.ListVersionsAsync(Model, default))
+        {
+            var blob = registry.Container.GetBlobClient(Registry.ModelRegistry.ManifestBlobName(Model, version.Version));
+            var manifest = System.Text.Json.Nodes.JsonNode.Parse((await blob.DownloadContentAsync()).Value.Content.ToString())!;
+            manifest["trainer"]!["parameters"]!["lightGbm.learningRate"] = "0.05";
+            await blob.UploadAsync(BinaryData.FromString(manifest.ToJsonString()), overwrite: true);
+        }
     }
 
     /// <summary>Settings that let every retrain pass the gate, so setup can make versions at will.</summary>

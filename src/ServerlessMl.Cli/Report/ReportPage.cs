@@ -53,7 +53,8 @@ internal static class ReportPage
         html.Append("</ul>");
         if (report.Manifest.Comparison is { } comparison)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p>Compared with champion {E(comparison.ChampionVersion)} on the same {comparison.Candidate.Rows:N0} rows ({comparison.Window.FirstDay:yyyy-MM-dd} to {comparison.Window.LastDay:yyyy-MM-dd}, {comparison.Window.Days} day(s)):</p>");
+            var servedBy = comparison.ServedBy is { Count: > 1 } served ? $"; each day scored by the version serving then: {E(string.Join(", ", served))}" : string.Empty;
+            html.Append(CultureInfo.InvariantCulture, $"<p>Compared with champion {E(comparison.ChampionVersion)} on the same {comparison.Candidate.Rows:N0} rows ({comparison.Window.FirstDay:yyyy-MM-dd} to {comparison.Window.LastDay:yyyy-MM-dd}, {comparison.Window.Days} day(s){servedBy}):</p>");
             MetricTable(html, ["candidate", "champion"], [comparison.Candidate, comparison.Champion], null);
         }
         else

@@ -64,6 +64,9 @@ public abstract class BinaryClassificationModelDefinition<TRow, TRequest, TFeatu
         return BinaryClassificationMetrics.From(pairs, Threshold);
     }
 
+    public override QualityMetrics Metrics(IEnumerable<Reporting.ScoredRow> rows) =>
+        BinaryClassificationMetrics.From([.. rows.Select(r => (r.Actual >= 0.5, r.Predicted))], Threshold);
+
     public override Reporting.ScoredRows Score(MLContext ml, ITransformer model, IDataView features) =>
         ScoreColumns<bool>(ml, model, features, "Probability", l => l ? 1 : 0, p => p);
 

@@ -59,6 +59,9 @@ public interface IModelDefinition
     /// <summary>The model's predictions on <paramref name="features"/>, with each row's report groups (for plots).</summary>
     Reporting.ScoredRows Score(MLContext ml, ITransformer model, IDataView features);
 
+    /// <summary>The metrics <see cref="Evaluate"/> would give, from rows scored by <see cref="Score"/> (possibly by several models).</summary>
+    QualityMetrics Metrics(IEnumerable<Reporting.ScoredRow> rows);
+
     /// <summary>
     /// How much the model relies on each feature, measured on <paramref name="features"/>: ML.NET's
     /// permutation feature importance where the features are few enough, else the linear model's

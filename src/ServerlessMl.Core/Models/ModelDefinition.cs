@@ -80,6 +80,9 @@ public abstract class ModelDefinition<TRow, TRequest, TFeatures, TPrediction> : 
 
     public abstract QualityMetrics Evaluate(MLContext ml, ITransformer model, IDataView features);
 
+    /// <inheritdoc/>
+    public abstract QualityMetrics Metrics(IEnumerable<Reporting.ScoredRow> rows);
+
     public abstract Reporting.ScoredRows Score(MLContext ml, ITransformer model, IDataView features);
 
     public abstract Reporting.FeatureImportances Importance(MLContext ml, ITransformer model, IDataView features);

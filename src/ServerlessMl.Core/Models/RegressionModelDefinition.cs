@@ -28,6 +28,9 @@ public abstract class RegressionModelDefinition<TRow, TRequest, TFeatures, TPred
     /// <summary>The raw score of a prediction, before <see cref="ToLabelUnits"/>.</summary>
     protected abstract float Score(TPrediction prediction);
 
+    public override QualityMetrics Metrics(IEnumerable<Reporting.ScoredRow> rows) =>
+        RegressionMetrics.From(rows.Select(r => (r.Actual, r.Predicted)));
+
     public override QualityMetrics Evaluate(MLContext ml, ITransformer model, IDataView features)
     {
         ArgumentNullException.ThrowIfNull(model);

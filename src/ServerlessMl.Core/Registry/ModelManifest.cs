@@ -67,7 +67,15 @@ public sealed record ModelManifest
 
 public sealed record DayRange(DateOnly FirstDay, DateOnly LastDay, int Days);
 
-public sealed record ChampionComparison(string ChampionVersion, DayRange Window, QualityMetrics Candidate, QualityMetrics Champion);
+/// <summary>
+/// The candidate against the champion on the same rows. <see cref="Window"/> names the days, each
+/// an origin; <see cref="ServedBy"/> the versions scored on them (the champion alone when absent):
+/// each day by the version that was serving then.
+/// </summary>
+public sealed record ChampionComparison(string ChampionVersion, DayRange Window, QualityMetrics Candidate, QualityMetrics Champion)
+{
+    public IReadOnlyList<string>? ServedBy { get; init; }
+}
 
 public sealed record GateDecision(bool Passed, IReadOnlyList<string> Reasons);
 

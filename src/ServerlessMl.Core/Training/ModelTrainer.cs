@@ -79,6 +79,10 @@ public sealed class ModelTrainer(IModelDefinition definition, TrainingOptions op
     public QualityMetrics Evaluate(ITransformer model, IReadOnlyList<DataFile> files) =>
         definition.Evaluate(_ml, model, Features(files));
 
+    /// <summary>Each row of <paramref name="files"/> with the model's prediction, in the label's units.</summary>
+    public IReadOnlyList<Reporting.ScoredRow> ScoreRows(ITransformer model, IReadOnlyList<DataFile> files) =>
+        definition.Score(_ml, model, Features(files)).Rows;
+
     /// <summary>Saves a model with the definition's input schema.</summary>
     public void Save(ITransformer model, Stream destination, IReadOnlyList<DataFile> schemaSource) =>
         _ml.Model.Save(model, Features(schemaSource.Take(1).ToList()).Schema, destination);

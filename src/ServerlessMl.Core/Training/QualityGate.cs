@@ -35,6 +35,11 @@ public static class QualityGate
             var lowerIsBetter = !MetricNames.HigherIsBetter(metric);
             var allowed = lowerIsBetter ? champion * (1 + thresholds.MaxRegression) : champion * (1 - thresholds.MaxRegression);
             var window = Format($"{comparison.Window.Days} day(s) {comparison.Window.FirstDay:yyyy-MM-dd}..{comparison.Window.LastDay:yyyy-MM-dd}, {comparison.Candidate.Rows} rows");
+            if (comparison.ServedBy is { Count: > 0 } served && !(served.Count == 1 && served[0] == comparison.ChampionVersion))
+            {
+                window += $", each day scored by the version serving then ({string.Join(", ", served)})";
+            }
+
             if (double.IsNaN(mine) || double.IsNaN(champion) || (lowerIsBetter ? mine > allowed : mine < allowed))
             {
                 passed = false;

@@ -249,10 +249,13 @@ public sealed partial class RetrainJob(
     };
 
     /// <summary>
-    /// Scores candidate and champion on the held-out days the champion was not trained on (a
-    /// champion judged on days it was refit on would always look better than it is), with the
-    /// candidate trained on every other day, so both models know the same past. "Trained on" is
-    /// decided by content (sha256), so a day re-uploaded unchanged still counts as seen.
+    /// Compares candidate and champion only on rows the champion was not trained on (a champion
+    /// judged on days it was refit on would always look better than it is); "trained on" is
+    /// decided by content (sha256), so a day re-uploaded unchanged still counts as seen. Nothing is
+    /// trained when the champion's own recipe and files would rebuild it (a known tie). Data with
+    /// days: the newest days as single-day origins, each against the version serving then
+    /// (<see cref="RecentOriginsComparison"/>). Otherwise the candidate trained on every file the
+    /// champion saw, scored with it on the files it did not.
     /// </summary>
     private async Task<ChampionComparison?> CompareWithChampionAsync(
         Run run, ModelTrainer trainer, IReadOnlyList<DataFile> files, HoldoutResult holdout, CancellationToken cancellationToken)
@@ -300,14 +303,13 @@ public sealed partial class RetrainJob(
             return null;
         }
 
+        // A damaged champion is named even when the comparison would be skipped.
         ITransformer championModel;
         try
         {
-            var bytes = await registry.DownloadModelAsync(champion.Model, champion.Version, cancellationToken);
-            using var stream = bytes.ToStream();
-            championModel = trainer.Load(stream);
+            championModel = await LoadVersionAsync(trainer, champion.Model, champion.Version, cancellationToken);
         }
-        catch (Exception ex) when (ex is VersionNotFoundException || Serving.ModelLoader.IsUnloadable(ex))
+        catch (Exception ex) when (Unloadable(ex))
         {
             run.ComparisonNote = $"champion {champion.Version} could not be loaded ({ex.Message}): the floor alone decides";
             return null;
@@ -323,6 +325,27 @@ public sealed partial class RetrainJob(
             return null;
         }
 
+        if (byDays)
+        {
+            async Task<ITransformer?> ServedAsync(string version, CancellationToken token)
+            {
+                try
+                {
+                    return version == champion.Version ? championModel : await LoadVersionAsync(trainer, champion.Model, version, token);
+                }
+                catch (Exception ex) when (Unloadable(ex))
+                {
+                    return null; // that day is left out of the comparison
+                }
+            }
+
+            var versions = await registry.ListVersionsAsync(champion.Model, cancellationToken);
+            if (await RecentOriginsComparison.RunAsync(trainer, run.Definition, files, versions, champion.Version, _options.ComparisonDays, ServedAsync, cancellationToken) is { } recent)
+            {
+                return recent;
+            }
+        }
+
         var candidate = byDays && unseen.Count == holdout.HoldoutFiles.Count
             ? holdout.Model
             : trainer.Fit(history);
@@ -332,6 +355,15 @@ public sealed partial class RetrainJob(
             trainer.Evaluate(candidate, unseen),
             trainer.Evaluate(championModel, unseen));
     }
+
+    private async Task<ITransformer> LoadVersionAsync(ModelTrainer trainer, string model, string version, CancellationToken cancellationToken)
+    {
+        var bytes = await registry.DownloadModelAsync(model, version, cancellationToken);
+        using var stream = bytes.ToStream();
+        return trainer.Load(stream);
+    }
+
+    private static bool Unloadable(Exception ex) => ex is VersionNotFoundException || Serving.ModelLoader.IsUnloadable(ex);
 
     /// <summary>Same features, trainer, parameters and ML.NET: what the champion's manifest says built it.</summary>
     private static bool SameRecipe(ModelManifest manifest, IModelDefinition definition) =>

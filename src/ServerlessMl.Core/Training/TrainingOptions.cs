@@ -15,6 +15,14 @@ public sealed class TrainingOptions
     public int MinTrainingDays { get; set; } = 28;
 
     /// <summary>
+    /// The newest days the champion comparison uses as single-day origins, when the candidate's
+    /// recipe differs from the champion's: at each, the recipe fitted on the days before it
+    /// against the version that was serving then (README, "The gate's error rates").
+    /// </summary>
+    [Range(1, 60)]
+    public int ComparisonDays { get; set; } = 7;
+
+    /// <summary>
     /// Refit the published model on every day, held-out days included, once the gate has passed.
     /// The newest days matter most when demand grows; the gate still judges the held-out fit.
     /// </summary>

@@ -91,7 +91,7 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
         await UploadAsync(app);
         var job = app.Get<RetrainJob>();
         await job.RunAsync(Model, "test", default);
-        await ChampionSetup.MarkChampionBuiltByAnotherRecipeAsync(app);
+        await ChampionSetup.MarkVersionsBuiltByAnotherRecipeAsync(app);
 
         _data.AddDay();
         await UploadAsync(app);
@@ -105,6 +105,33 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(24, outcome.Comparison.Champion.Rows);
         Assert.Contains(outcome.Reasons, r => r.Contains("1 day(s) 2011-01-31..2011-01-31, 24 rows", StringComparison.Ordinal));
         Assert.Equal(2, (await app.Get<ModelRegistry>().ListVersionsAsync(Model, default)).Count);
+    }
+
+    [Fact]
+    public async Task Under_another_recipe_the_newest_days_are_origins_each_scored_by_the_version_serving_then()
+    {
+        var app = NewApp(settings: ChampionSetup.LenientGate());
+        await ChampionSetup.TrainVersionsAsync(app, _data, 4); // 0001..0004, each on one more day
+        await ChampionSetup.MarkVersionsBuiltByAnotherRecipeAsync(app);
+        _data.AddDay();
+        await UploadAsync(app);
+        var versions = await app.Get<ModelRegistry>().ListVersionsAsync(Model, default);
+        var firstNewDay = versions.Single(v => v.Version == "0001").Data.LastDay.AddDays(1);
+
+        var outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
+
+        // Days after 0001's data, each scored by the newest version trained before it: 0001 for the
+        // first, ..., the champion 0004 for the new day; the candidate refitted at each origin.
+        Assert.NotNull(outcome.Comparison);
+        Assert.Equal("0004", outcome.Comparison.ChampionVersion);
+        Assert.Equal(["0001", "0002", "0003", "0004"], outcome.Comparison.ServedBy);
+        Assert.Equal(4, outcome.Comparison.Window.Days);
+        Assert.Equal(firstNewDay, outcome.Comparison.Window.FirstDay);
+        Assert.Equal(4 * 24, outcome.Comparison.Champion.Rows);
+        Assert.Equal(4 * 24, outcome.Comparison.Candidate.Rows);
+        Assert.Contains(outcome.Reasons, r => r.Contains("96 rows, each day scored by the version serving then (0001, 0002, 0003, 0004)", StringComparison.Ordinal));
+        var manifest = await app.Get<ModelRegistry>().GetManifestAsync(Model, outcome.Version!, default);
+        Assert.Equal(["0001", "0002", "0003", "0004"], manifest!.Comparison!.ServedBy);
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public sealed class RetrainReliabilityTests(AzuriteFixture azurite) : IClassFixt
         await app.Get<TrainingDataSource>().Container.GetBlobClient(DailyBlobName.For(Model, lastDay, "csv"))
             .UploadAsync(Path.Combine(_data.Folder, $"{lastDay:yyyy-MM-dd}.csv"), overwrite: true); // same bytes, new ETag
         await ChampionSetup.AddDayAsync(app, _data);
-        await ChampionSetup.MarkChampionBuiltByAnotherRecipeAsync(app); // else the comparison is a known tie, not run
+        await ChampionSetup.MarkVersionsBuiltByAnotherRecipeAsync(app); // else the comparison is a known tie, not run
 
         var outcome = await app.Get<RetrainJob>().RunAsync(Model, "test", default);
 
