@@ -26,7 +26,7 @@ internal static class RecentOriginsComparison
     {
         var days = files.OrderBy(f => f.Day).ToList();
         var servable = versions
-            .Where(v => v.Gate.Passed && v.InputSchemaHash == definition.InputSchemaHash)
+            .Where(v => v.Defect(v.Model, v.Version) is null && v.Gate.Passed && v.InputSchemaHash == definition.InputSchemaHash)
             .OrderByDescending(v => v.Data.LastDay)
             .ThenByDescending(v => v.Version, StringComparer.Ordinal)
             .ToList();
