@@ -96,7 +96,7 @@ internal static class FeatureImportanceCalculator
             }
         }
 
-        return Sorted("rise in RMSE when the input column is shuffled through the whole model (in the model's label space)", importances, top);
+        return Sorted("rise in RMSE when the column is shuffled (whole model, label space)", importances, top);
     }
 
     private static FeatureImportances Sorted(string measure, IEnumerable<FeatureImportance> values, int top, bool byMagnitude = false) =>
