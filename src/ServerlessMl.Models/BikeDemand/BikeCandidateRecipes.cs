@@ -19,6 +19,8 @@ internal static class BikeCandidateRecipes
 
     public static IEnumerable<IBacktestRecipe> All(BikeDemandModel model)
     {
+        yield return new PipelineRecipe(model, "features-tweedie", "FastTreeTweedie with ML.NET's defaults on counts, the calendar's working days", ml =>
+            BikeRecipes.TweedieOnCounts(ml, BikeFeatures.CalendarColumns, BikeRecipes.TweedieDefaults()));
         yield return Lgbm(model, "lgbm-calendar", "shipped until 2026-12-03: LightGBM 200 x 16 on log(1 + rentals), the calendar's working days", BikeFeatures.CalendarColumns);
         yield return Lgbm(model, "lgbm-commute", "LightGBM 200 x 16 on log(1 + rentals), commute-day hour profile", CommuteColumns);
         yield return Lgbm(model, "lgbm-offday", "LightGBM 200 x 16 on log(1 + rentals), the shipped features: the shipped ensemble's first half", BikeFeatures.InputColumns);

@@ -20,11 +20,7 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
         new MlNetSampleRecipe(),
     ];
 
-    public override IReadOnlyList<Backtesting.IBacktestRecipe> CandidateRecipes =>
-    [
-        new FeaturesTweedieRecipe(this),
-        .. BikeCandidateRecipes.All(this),
-    ];
+    public override IReadOnlyList<Backtesting.IBacktestRecipe> CandidateRecipes => [.. BikeCandidateRecipes.All(this)];
 
     protected override IReadOnlyList<(string Name, Func<BikeFeatures, string> Of)> ReportGroups { get; } =
     [
@@ -57,7 +53,7 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
         return BikeRecipes.Shipped(ml);
     }
 
-    // The score is log(1 + rentals) (see TweedieOnCounts), mapped back to rentals.
+    // The score is log(1 + rentals) (see BikeRecipes), mapped back to rentals.
     public override double ToLabelUnits(float value) => Math.Max(0, Math.Exp(value) - 1);
 
     protected override float Score(BikePrediction prediction) => prediction.Score;

@@ -63,6 +63,9 @@ internal static class BikeRecipes
         FeatureColumnName = "Features",
     };
 
+    /// <summary>FastTreeTweedie with ML.NET's own defaults, labelled as the others are.</summary>
+    public static FastTreeTweedieTrainer.Options TweedieDefaults() => new() { LabelColumnName = Count, FeatureColumnName = "Features" };
+
     /// <summary>The shipped pipeline's parameters, as manifests record them.</summary>
     public static Dictionary<string, string> Describe()
     {

@@ -69,28 +69,6 @@ internal sealed class MlNetSampleRecipe : IBacktestRecipe
     }
 }
 
-/// <summary>
-/// A candidate: the sample's trainer and loss, with its defaults, on the project's calendar and
-/// weather features of before break days. Backtest only.
-/// </summary>
-internal sealed class FeaturesTweedieRecipe(BikeDemandModel definition) : IBacktestRecipe
-{
-    public string Name => "features-tweedie";
-
-    public string Description => "FastTreeTweedie with its defaults on counts, the calendar's working days";
-
-    public IReadOnlyList<(double Actual, double Predicted)> Forecast(MLContext ml, IReadOnlyList<string> history, IReadOnlyList<string> block)
-    {
-        ArgumentNullException.ThrowIfNull(ml);
-        // The features carry log(1 + count) as the label; the Tweedie loss wants the count.
-        var pipeline = ml.Transforms.Expression("Count", "x => exp(x) - 1", nameof(BikeFeatures.Label))
-            .Append(ml.Transforms.Concatenate("Features", BikeFeatures.CalendarColumns))
-            .Append(ml.Regression.Trainers.FastTreeTweedie(labelColumnName: "Count"));
-        var model = pipeline.Fit(definition.LoadFeatures(ml, history));
-        return BacktestData.Pairs(model.Transform(definition.LoadFeatures(ml, block)), "Count");
-    }
-}
-
 /// <summary>What the bike references share: the raw daily files as ML.NET rows, and scored rows as (actual, predicted) counts.</summary>
 internal static class BacktestData
 {
