@@ -19,10 +19,24 @@ internal sealed class ModelPreloader(IServiceProvider services, IOptions<Serving
         {
             // The pool is resolved on a worker thread too: building it creates the storage clients,
             // tens of milliseconds that would otherwise hold up the host's start on this thread.
-            _ = Task.Run(() => services.GetRequiredService<ModelPool>().PreloadAsync(), CancellationToken.None);
+            _ = Task.Run(PreloadAsync, CancellationToken.None);
         }
 
         return Task.CompletedTask;
+    }
+
+    // One span over the start-up load, and one over building the pool (its storage clients and
+    // the first use of the Azure SDK): where an instance's cold start goes is then in its traces.
+    private async Task PreloadAsync()
+    {
+        using var preload = Telemetry.ServerlessMlTelemetry.Start("preload", "*");
+        ModelPool pool;
+        using (Telemetry.ServerlessMlTelemetry.Start("build pool", "*"))
+        {
+            pool = services.GetRequiredService<ModelPool>();
+        }
+
+        await pool.PreloadAsync();
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
