@@ -21,7 +21,7 @@ internal static class BikeCandidateRecipes
     {
         yield return new PipelineRecipe(model, "features-tweedie", "FastTreeTweedie with ML.NET's defaults on counts, the calendar's working days", ml =>
             BikeRecipes.TweedieOnCounts(ml, BikeFeatures.CalendarColumns, BikeRecipes.TweedieDefaults()));
-        yield return Lgbm(model, "lgbm-calendar", "shipped until 2026-12-03: LightGBM 200 x 16 on log(1 + rentals), the calendar's working days", BikeFeatures.CalendarColumns);
+        yield return Lgbm(model, "lgbm-calendar", "the recipe shipped before break days: LightGBM 200 x 16 on log(1 + rentals), the calendar's working days", BikeFeatures.CalendarColumns);
         yield return Lgbm(model, "lgbm-commute", "LightGBM 200 x 16 on log(1 + rentals), commute-day hour profile", CommuteColumns);
         yield return Lgbm(model, "lgbm-offday", "LightGBM 200 x 16 on log(1 + rentals), the shipped features: the shipped ensemble's first half", BikeFeatures.InputColumns);
         yield return Tweedie(model, "tweedie-calendar", "FastTreeTweedie 300 x 20, the calendar's working days", BikeFeatures.CalendarColumns, 300, 20, 0.1);
