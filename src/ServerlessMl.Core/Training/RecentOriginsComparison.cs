@@ -9,7 +9,7 @@ namespace ServerlessMl.Training;
 /// single-day origin, the candidate's recipe fitted on every day before it against the version
 /// that was serving then (the newest version that passed its gate with data ending before that
 /// day), both scored on that day. Pooled over the origins, it rests on several days instead of
-/// the one new day the champion has not seen.
+/// the one new day the champion has not seen. Days that would only tie are left out.
 /// </summary>
 internal static class RecentOriginsComparison
 {
@@ -38,7 +38,11 @@ internal static class RecentOriginsComparison
         foreach (var origin in days.Skip(Math.Max(0, days.Count - originDays)))
         {
             var served = servable.FirstOrDefault(v => v.Data.LastDay < origin.Day);
-            if (served is null)
+            var history = days.Where(d => d.Day < origin.Day).ToList();
+
+            // A day whose serving version this recipe would fit again from the same days adds a
+            // tie, not evidence: no fit, and its rows stay out of both sides.
+            if (served is null || history.Count == 0 || TrainingLineage.WouldRebuild(served, definition, history, byDays: true))
             {
                 continue;
             }
@@ -48,8 +52,7 @@ internal static class RecentOriginsComparison
                 servedModel = models[served.Version] = await load(served.Version, cancellationToken);
             }
 
-            var history = days.Where(d => d.Day < origin.Day).ToList();
-            if (servedModel is null || history.Count == 0)
+            if (servedModel is null)
             {
                 continue;
             }

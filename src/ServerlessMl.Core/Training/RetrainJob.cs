@@ -290,11 +290,8 @@ public sealed partial class RetrainJob(
 
         // A split by rows trains on some rows of every file, so only files the champion never had are unseen.
         var byDays = run.Definition.Split is NewestDaysSplit;
-        var trainedOn = manifest.Data.Blobs
-            .Where(b => !byDays || manifest.RefitOnAllData || b.Day < manifest.ValidationWindow.FirstDay)
-            .Select(b => ContentKey(b.Name, b.Sha256, b.ETag))
-            .ToHashSet(StringComparer.Ordinal);
-        var unseen = (byDays ? holdout.HoldoutFiles : files).Where(f => !trainedOn.Contains(ContentKey(f.BlobName, f.Sha256, f.ETag))).ToList();
+        var trainedOn = TrainingLineage.TrainedOn(manifest, byDays);
+        var unseen = (byDays ? holdout.HoldoutFiles : files).Where(f => !trainedOn.Contains(TrainingLineage.Key(f))).ToList();
         if (unseen.Count == 0)
         {
             run.ComparisonNote = byDays
@@ -317,9 +314,8 @@ public sealed partial class RetrainJob(
 
         // Trained on the files the champion had, by the recipe that built it, the comparison
         // model would be the champion again: a known tie, not worth a second fit.
-        var history = files.Where(f => !unseen.Any(u => u.BlobName == f.BlobName)).ToList();
-        var sameData = history.Select(f => ContentKey(f.BlobName, f.Sha256, f.ETag)).ToHashSet(StringComparer.Ordinal).SetEquals(trainedOn);
-        if (sameData && SameRecipe(manifest, run.Definition))
+        var history = files.Where(f => !unseen.Contains(f)).ToList();
+        if (TrainingLineage.WouldRebuild(manifest, run.Definition, history, byDays))
         {
             run.ComparisonNote = $"champion {champion.Version} was built by this recipe from exactly the files a comparison model would learn from: it would tie, so none was trained; the floor alone decides";
             return null;
@@ -364,18 +360,6 @@ public sealed partial class RetrainJob(
     }
 
     private static bool Unloadable(Exception ex) => ex is VersionNotFoundException || Serving.ModelLoader.IsUnloadable(ex);
-
-    /// <summary>Same features, trainer, parameters and ML.NET: what the champion's manifest says built it.</summary>
-    private static bool SameRecipe(ModelManifest manifest, IModelDefinition definition) =>
-        manifest.InputSchemaHash == definition.InputSchemaHash
-        && manifest.MlNetVersion == ManifestFactory.MlNetVersion
-        && manifest.Trainer.Name == definition.Trainer.Name
-        && manifest.Trainer.Parameters.Count == definition.Trainer.Parameters.Count
-        && manifest.Trainer.Parameters.All(p => definition.Trainer.Parameters.TryGetValue(p.Key, out var value) && value == p.Value);
-
-    // Manifests written before per-file hashes fall back to the ETag.
-    private static string ContentKey(string name, string sha256, string etag) =>
-        string.IsNullOrEmpty(sha256) ? $"{name}|etag:{etag}" : $"{name}|sha256:{sha256}";
 
     private RetrainOutcome Finish(RetrainOutcome outcome, Stopwatch clock, Run run)
     {

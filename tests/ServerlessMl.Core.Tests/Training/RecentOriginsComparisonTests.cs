@@ -59,6 +59,28 @@ public sealed class RecentOriginsComparisonTests : IDisposable
         Assert.Null(await RecentOriginsComparison.RunAsync(trainer, Definition, files, versions, "0002", 2, (_, _) => Task.FromResult<ITransformer?>(null), default));
     }
 
+    [Fact]
+    public async Task A_day_whose_serving_version_this_recipe_would_fit_again_is_left_out_without_a_fit()
+    {
+        var (trainer, files) = Files();
+        var model = trainer.Fit([.. files.Take(20)]);
+        // 0001 was built by this recipe from exactly days 0-21: refitting it for day 22 would tie.
+        var rebuilt = Manifest("0001", lastDay: files[21].Day) with
+        {
+            Data = new DataSnapshot([.. files.Take(22).Select(f => new DataBlob(f.BlobName, f.ETag, f.Day, f.Rows, f.Sha256))], 22 * 24, new string('c', 64), files[0].Day, files[21].Day),
+        };
+        ModelManifest[] versions = [Manifest("0000", lastDay: files[20].Day), rebuilt];
+
+        var comparison = await RecentOriginsComparison.RunAsync(trainer, Definition, files, versions, "0001", 3, (_, _) => Task.FromResult<ITransformer?>(model), default);
+
+        // Day 21 by 0000 (not this recipe's rebuild: its manifest lists no files), day 23 by 0001
+        // (day 22 is new to it); day 22 would only tie and is left out.
+        Assert.NotNull(comparison);
+        Assert.Equal(2, comparison.Window.Days);
+        Assert.Equal(["0000", "0001"], comparison.ServedBy);
+        Assert.Equal(2 * 24, comparison.Candidate.Rows);
+    }
+
     public void Dispose() => _data.Dispose();
 
     private (ModelTrainer Trainer, IReadOnlyList<DataFile> Files) Files()
