@@ -47,7 +47,7 @@ public static class CliApp
                 models.AddCommand<ModelsReportCommand>("report").WithDescription("Write an HTML report of a version: gate, metrics against the other versions, data, plots.")
                     .WithExample("models", "report", "--model", "bike-demand", "--output", "report");
             });
-            config.AddCommand<ServeCommand>("serve")
+            config.AddCommand<ServeCommand>(Serve.ServeArguments.Command)
                 .WithDescription("Serve the HTTP API (the Functions app's routes) on Kestrel, for machines without Core Tools.")
                 .WithExample("serve", "--port", "7071")
                 .WithExample("serve", "--host", "0.0.0.0", "--api-key", "<key>", "--admin-key", "<admin key>");

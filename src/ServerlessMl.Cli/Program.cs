@@ -1,6 +1,10 @@
 using ServerlessMl.Cli;
+using ServerlessMl.Cli.Commands;
 using ServerlessMl.Cli.Serve;
 
 StartupTimeline.Mark("main");
 
-return await CliErrors.RunAsync(() => CliApp.Create().RunAsync(args));
+// A plain `serve` line skips the command-line library: a cold instance waits for its start-up.
+return await CliErrors.RunAsync(() => ServeArguments.TryBind(args) is { } serve
+    ? ServeCommand.ServeAsync(serve, CancellationToken.None)
+    : CliApp.Create().RunAsync(args));

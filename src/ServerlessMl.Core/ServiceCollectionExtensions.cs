@@ -62,7 +62,8 @@ public static class ServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddValidatedSettings<Serving.ServingOptions>(configuration, Serving.ServingOptions.SectionName);
         services.AddSingleton<Serving.ModelPool>();
-        services.AddHostedService<Serving.ModelPreloader>();
+        services.AddSingleton<Serving.ModelPreloader>();
+        services.AddHostedService(sp => sp.GetRequiredService<Serving.ModelPreloader>());
         services.AddSingleton<Http.PredictEndpoint>();
         services.AddSingleton<Http.ModelsEndpoint>();
         services.AddSingleton<Http.PromoteEndpoint>();

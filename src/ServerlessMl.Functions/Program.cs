@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ServerlessMl.Functions;
+using ServerlessMl.Serving;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
@@ -10,4 +11,6 @@ builder.ConfigureFunctionsWebApplication();
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 builder.Services.AddFunctionApp(builder.Configuration);
 
-builder.Build().Run();
+var host = builder.Build();
+host.Services.StartModelPreload();
+host.Run();

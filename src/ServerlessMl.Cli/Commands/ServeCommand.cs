@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ServerlessMl.Cli.Serve;
 using ServerlessMl.Http;
+using ServerlessMl.Serving;
 using ServerlessMl.Telemetry;
 using Spectre.Console.Cli;
 
@@ -58,8 +59,13 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
             : Spectre.Console.ValidationResult.Success();
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        ServeAsync(settings, cancellationToken);
+
+    /// <summary>Serves until the host is stopped (Ctrl+C, SIGTERM).</summary>
+    public static async Task<int> ServeAsync(Settings settings, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         StartupTimeline.Mark("serve command parsed");
         StartupTimeline.WatchModelLoads();
         var keys = new ApiKeys(
@@ -103,6 +109,7 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
 
         await using var app = builder.Build();
         StartupTimeline.Mark("host built");
+        app.Services.StartModelPreload();
 
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {

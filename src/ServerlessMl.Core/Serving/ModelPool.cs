@@ -22,6 +22,7 @@ namespace ServerlessMl.Serving;
 public sealed class ModelPool : IDisposable
 {
     private readonly Dictionary<string, ModelSlot> _slots;
+    private readonly ModelSlot[] _inCatalogOrder;
     private readonly ChampionRefresher _refresher;
     // Each engine's generation, recorded once when the engine is created (not per rental).
     private readonly ConditionalWeakTable<object, ModelGeneration> _createdBy = [];
@@ -45,10 +46,10 @@ public sealed class ModelPool : IDisposable
         _callerDeadline = storage.Timeout;
         _metrics = metrics;
         _refresher = new ChampionRefresher(registry, loader, options.Value, Counters, metrics, CreateGeneration, logger);
-        _slots = catalog.All.ToDictionary(
-            d => d.Name,
-            d => new ModelSlot(d, modelSettings.Value.ServingFor(d.Name, options.Value).MaxEnginesPerModel),
-            StringComparer.OrdinalIgnoreCase);
+        _inCatalogOrder = catalog.All
+            .Select(d => new ModelSlot(d, modelSettings.Value.ServingFor(d.Name, options.Value).MaxEnginesPerModel))
+            .ToArray();
+        _slots = _inCatalogOrder.ToDictionary(slot => slot.Definition.Name, StringComparer.OrdinalIgnoreCase);
     }
 
     public PoolCounters Counters { get; } = new();
@@ -173,9 +174,25 @@ public sealed class ModelPool : IDisposable
         }
     }
 
-    /// <summary>Starts loading every model's champion not yet loaded (single-flight, as a first request would).</summary>
-    public Task PreloadAsync() =>
-        Task.WhenAll(_slots.Values.Where(slot => slot.Current is null).Select(slot => _refresher.RefreshOnceAsync(slot, firstLoad: true)));
+    /// <summary>
+    /// Loads every model's champion not yet loaded, one model after another in the order they were
+    /// added (single-flight, as a first request would; a request for a later model meanwhile starts
+    /// its load at once).
+    /// </summary>
+    /// <remarks>
+    /// One at a time because loading is CPU-bound (JIT and Model.Load): on an instance with one or
+    /// two cores, loading side by side made every model ready later than the first would be alone.
+    /// </remarks>
+    public async Task PreloadAsync()
+    {
+        foreach (var slot in _inCatalogOrder)
+        {
+            if (slot.Current is null)
+            {
+                await _refresher.RefreshOnceAsync(slot, firstLoad: true);
+            }
+        }
+    }
 
     public LoadedModelInfo GetLoadedModel(string model) => Slot(model).Describe();
 

@@ -9,19 +9,30 @@ namespace ServerlessMl.Serving;
 /// still starting, so the first request finds the model ready. Never delays start-up or fails it:
 /// a failed preload is retried by a later request, as without preloading.
 /// </summary>
+/// <remarks>
+/// Started by <see cref="ModelPreloadExtensions.StartModelPreload"/> right after the host is built
+/// where the app's entry point calls it, otherwise in <see cref="StartingAsync"/>; whichever comes
+/// first starts it, once.
+/// </remarks>
 internal sealed class ModelPreloader(IServiceProvider services, IOptions<ServingOptions> options) : IHostedLifecycleService
 {
-    // In StartingAsync, before any hosted service's StartAsync: the web server's start-up (and the
-    // Functions worker's) then runs beside the first blob reads and Model.Load instead of before them.
-    public Task StartingAsync(CancellationToken cancellationToken)
+    private int _started;
+
+    public void Start()
     {
-        if (options.Value.PreloadOnStart)
+        if (Interlocked.Exchange(ref _started, 1) == 0)
         {
-            // The pool is resolved on a worker thread too: building it creates the storage clients,
-            // tens of milliseconds that would otherwise hold up the host's start on this thread.
+            // The settings and the pool are read on a worker thread too: building the pool creates
+            // the storage clients, tens of milliseconds that would otherwise hold up the host's start.
             _ = Task.Run(PreloadAsync, CancellationToken.None);
         }
+    }
 
+    // Before any hosted service's StartAsync: the web server's start-up (and the Functions worker's)
+    // then runs beside the first blob reads and Model.Load instead of before them.
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        Start();
         return Task.CompletedTask;
     }
 
@@ -29,11 +40,31 @@ internal sealed class ModelPreloader(IServiceProvider services, IOptions<Serving
     // the first use of the Azure SDK): where an instance's cold start goes is then in its traces.
     private async Task PreloadAsync()
     {
+        try
+        {
+            if (!options.Value.PreloadOnStart)
+            {
+                return;
+            }
+        }
+        catch (OptionsValidationException)
+        {
+            // Started before the host validated its settings: the host's start reports them, by name.
+            return;
+        }
+
         using var preload = Telemetry.ServerlessMlTelemetry.Start("preload", "*");
         ModelPool pool;
-        using (Telemetry.ServerlessMlTelemetry.Start("build pool", "*"))
+        try
         {
-            pool = services.GetRequiredService<ModelPool>();
+            using (Telemetry.ServerlessMlTelemetry.Start("build pool", "*"))
+            {
+                pool = services.GetRequiredService<ModelPool>();
+            }
+        }
+        catch (OptionsValidationException)
+        {
+            return;
         }
 
         await pool.PreloadAsync();
