@@ -13,8 +13,14 @@ public sealed record ModelManifest
     public required DateTimeOffset CreatedUtc { get; init; }
     public required TrainerDescription Trainer { get; init; }
 
+    private readonly string _task = ModelTasks.Regression;
+
     /// <summary>The model's task; manifests from before tasks existed are regression.</summary>
-    public string Task { get; init; } = ModelTasks.Regression;
+    /// <remarks>
+    /// Null is taken as absent: the generated JSON reader sets every init-only property, those
+    /// missing from the file to null, where the reflection-based one left the initializer's value.
+    /// </remarks>
+    public string Task { get => _task; init => _task = value ?? ModelTasks.Regression; }
 
     /// <summary>Which rows were held out, in words (null in manifests that held out days only).</summary>
     public string? Holdout { get; init; }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace ServerlessMl.Registry;
 
@@ -17,7 +18,15 @@ public static class RegistryJson
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-        options.MakeReadOnly(populateMissingResolver: true);
+        // The registry's own files through generated code: a cold instance reads the alias and a
+        // manifest before its first prediction, and reflection-built metadata for them is a slow
+        // first read. Every other type (the API's bodies) still goes through reflection.
+        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(RegistryJsonContext.Default, new DefaultJsonTypeInfoResolver());
+        options.MakeReadOnly();
         return options;
     }
 }
+
+[JsonSerializable(typeof(ModelManifest))]
+[JsonSerializable(typeof(ChampionAlias))]
+internal sealed partial class RegistryJsonContext : JsonSerializerContext;
