@@ -23,6 +23,7 @@
 #   REFRESH_SECONDS=2  Serving__ModelRefreshSeconds of the second instance
 #   DAYS=120           synthetic days for version 0001; version 0002 adds 7 more
 #   BENCH_LOCK=/tmp/serverlessml-build.lock   SKIP_BUILD=1
+#   PUBLISH=r2r        launch both apps from a ReadyToRun publish (as the Functions app is deployed)
 set -euo pipefail
 # shellcheck source=benchmarks/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -52,9 +53,11 @@ write_bodies "$WORK"
 ZIP=$(champion_zip "$WORK/minimal")
 # Every launch logs its start-up phases (one stderr line each); the breakdown reads them.
 export SERVERLESSML_STARTUP_TIMELINE=1
-PHASES=$OUT_DIR/cold-phases.tsv
+# A ReadyToRun run keeps its own files beside the build run's.
+SUFFIX=$([[ $PUBLISH == r2r ]] && echo -r2r || true)
+PHASES=$OUT_DIR/cold$SUFFIX-phases.tsv
 printf 'kind\trun\tms\tphase\n' >"$PHASES"
-TSV=$OUT_DIR/cold.tsv
+TSV=$OUT_DIR/cold$SUFFIX.tsv
 printf 'kind\trun\tms\taccept_ms\tconstant_ms\tversion\n' >"$TSV"
 
 launch_serve() { # [split|lazy|bench|byhand] -> JSON from probe launch. split: first the constant
@@ -119,7 +122,7 @@ for port in "$PORT_A" "$PORT_B"; do
   curl -sf -H 'Content-Type: application/json' --data @"$WORK/fixed.json" "http://127.0.0.1:$port/api/models/$MODEL/predict" >/dev/null \
     || die "instance on $port does not predict"
 done
-PTSV=$OUT_DIR/promotion.tsv
+PTSV=$OUT_DIR/promotion$SUFFIX.tsv
 printf 'run\tversion\tpromote_response_ms\tA_first_new_ms\tB_first_new_ms\tB_requests\twait_ms\tB_after_due_ms\n' >"$PTSV"
 current=$CHAMPION
 for ((run = 1; run <= PROMOTIONS; run++)); do
@@ -154,12 +157,13 @@ phase_table() {
 S=$(med serve 3); SB=$(med serve-bench 3); H=$(med serve-byhand 3); B=$(med cold-baseline 3); P=$(med cold-pool 3)
 RATIO=$(calc %.2f "$SB / $H")
 verdict() { awk -v r="$1" 'BEGIN { print (r <= 1.2) ? "met" : "NOT met" }'; }
-REPORT=$OUT_DIR/cold.md
+REPORT=$OUT_DIR/cold$SUFFIX.md
 {
   echo "### Cold-path benchmark ($(date -u +%Y-%m-%dT%H:%MZ))"
   echo
   echo "Machine: $(machine_line). Azurite on 127.0.0.1."
   echo "Source: $(source_line). Model: $MODEL_LINE (version $V2 alike, 7 more days)."
+  echo "Binaries: $(binaries_line)."
   echo "$RUNS timed launches of each kind, interleaved, after one untimed launch of each; ms from spawn, median and range."
   echo
   echo "| process | ms, median | range |"

@@ -23,6 +23,7 @@
 #   WRK_THREADS=1      wrk threads (1: the load generator takes at most one of the cores)
 #   BENCH_LOCK=/tmp/serverlessml-build.lock   held by every build, dotnet run and measurement
 #   SKIP_BUILD=1       use the existing Release builds
+#   PUBLISH=r2r        run both apps from a ReadyToRun publish (artifacts/benchmarks/publish-r2r)
 set -euo pipefail
 # shellcheck source=benchmarks/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -76,7 +77,7 @@ pid_of() { if [[ $1 == serve ]]; then echo "$SERVE_PID"; else echo "$MINIMAL_PID
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 TICKS=$(getconf CLK_TCK)
 
-SUFFIX=; [[ $MODEL == bike-demand ]] || SUFFIX=-$MODEL
+SUFFIX=; [[ $MODEL == bike-demand ]] || SUFFIX=-$MODEL; [[ $PUBLISH == r2r ]] && SUFFIX=$SUFFIX-r2r
 TSV=$OUT_DIR/http$SUFFIX.tsv
 printf 'round\tbody\tconnections\tapp\trequests\tseconds\treq_per_s\tp50_ms\tp90_ms\tp99_ms\tmax_ms\tnon2xx\tsocket_errors\tserver_cpu_cores\n' >"$TSV"
 
@@ -156,6 +157,7 @@ REPORT=$OUT_DIR/http$SUFFIX.md
   echo
   echo "Machine: $(machine_line). $(awk '{ print $1, $2 }' <<<"$WRK_BANNER") with $WRK_THREADS thread on the same machine (it shares the 2 cores with the server)."
   echo "Source: $(source_line). Model: $MODEL_LINE; trained on $([[ $MODEL == sms-spam ]] && echo "the shared SMS Spam Collection (train file)" || echo "$DAYS synthetic days")."
+  echo "Binaries: $(binaries_line)."
   echo "Baseline: benchmarks/ServerlessMl.MinimalEndpoint on the same model.zip (local file, plain engine pool, one-pass deserialization, no keys, no validation, no problem details)."
   echo "Each run ${DURATION} s, $ROUNDS rounds, the two apps back to back in alternating order; figures are medians over the rounds."
   echo "The ratio is serve ÷ minimal (≥ 1.00: serve is at least as fast), per round, median and range. Server CPU: the app's user+system time over the run, in cores."

@@ -35,7 +35,17 @@ require_tools() {
   command -v jq >/dev/null || die "jq not found (Debian package jq)"
 }
 
+# PUBLISH=r2r: serve and the minimal endpoint run from a ReadyToRun publish (as docs/deploy.md
+# publishes the Functions app), both alike; otherwise from the Release build (JIT-compiled).
+PUBLISH=${PUBLISH:-build}
+PUBLISH_DIR=$OUT_DIR/publish-r2r
+binaries_line() {
+  [[ $PUBLISH == r2r ]] && echo "ReadyToRun publish of both apps (PUBLISH=r2r: dotnet publish -r linux-x64 --self-contained false -p:PublishReadyToRun=true)" \
+    || echo "Release build of both apps (JIT-compiled; PUBLISH=r2r measures a ReadyToRun publish)"
+}
+
 build_release() {
+  [[ $PUBLISH == build || $PUBLISH == r2r ]] || die "PUBLISH is build or r2r, not '$PUBLISH'"
   if [[ ${SKIP_BUILD:-0} == 1 ]]; then
     say "build skipped (SKIP_BUILD=1)"
   else
@@ -43,6 +53,15 @@ build_release() {
     locked dotnet build -c Release "$ROOT/src/ServerlessMl.Cli" -nologo -v quiet >&2
     locked dotnet build -c Release "$ROOT/benchmarks/ServerlessMl.Benchmarks" -nologo -v quiet >&2
     locked dotnet build -c Release "$ROOT/benchmarks/ServerlessMl.MinimalEndpoint" -nologo -v quiet >&2
+    if [[ $PUBLISH == r2r ]]; then
+      say "publish (ReadyToRun): serve and the minimal endpoint"
+      locked dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true "$ROOT/src/ServerlessMl.Cli" -o "$PUBLISH_DIR/cli" -nologo -v quiet >&2
+      locked dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true "$ROOT/benchmarks/ServerlessMl.MinimalEndpoint" -o "$PUBLISH_DIR/minimal" -nologo -v quiet >&2
+    fi
+  fi
+  if [[ $PUBLISH == r2r ]]; then
+    CLI=$PUBLISH_DIR/cli/serverless-ml.dll
+    MINIMAL_DLL=$PUBLISH_DIR/minimal/ServerlessMl.MinimalEndpoint.dll
   fi
   [[ -f $MINIMAL_DLL ]] || die "$MINIMAL_DLL is missing; build benchmarks/ServerlessMl.MinimalEndpoint in Release"
   [[ -f $CLI ]] || die "$CLI is missing; build src/ServerlessMl.Cli in Release"
