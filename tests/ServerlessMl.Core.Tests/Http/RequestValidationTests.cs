@@ -57,6 +57,29 @@ public sealed class RequestValidationTests
         }
     }
 
+    [Fact]
+    public void Every_refused_field_gets_the_message_its_rule_gives()
+    {
+        var json = Encoding.UTF8.GetBytes("""[{"timestamp":"2011-01-24T08:00:00","weather":7,"temperatureC":60.5,"feelsLikeC":3,"humidity":-1,"windSpeedKmh":12},{"weather":null,"feelsLikeC":3}]""");
+
+        var problem = Assert.IsType<ProblemHttpResult>(RequestBinder.Bind(json, typeof(BikeDemandRequest), maxBatch: 2).Problem);
+        var errors = Assert.IsType<HttpValidationProblemDetails>(problem.ProblemDetails).Errors;
+
+        Assert.Equal(
+            new Dictionary<string, string[]>
+            {
+                ["[0].weather"] = ["The field weather must be between 1 and 4."],
+                ["[0].temperatureC"] = ["The field temperatureC must be between -40 and 50."],
+                ["[0].humidity"] = ["The field humidity must be between 0 and 100."],
+                ["[1].timestamp"] = ["The timestamp field is required."],
+                ["[1].weather"] = ["The weather field is required."],
+                ["[1].temperatureC"] = ["The temperatureC field is required."],
+                ["[1].humidity"] = ["The humidity field is required."],
+                ["[1].windSpeedKmh"] = ["The windSpeedKmh field is required."],
+            },
+            errors.ToDictionary(e => e.Key, e => e.Value));
+    }
+
     /// <summary>The <c>"name":value</c> text of one field in <paramref name="body"/>.</summary>
     private static string Field(string body, string field)
     {
