@@ -124,6 +124,7 @@ public sealed class HttpContractTests(ServeFixture fixture) : IClassFixture<Serv
     [Theory]
     [InlineData("/api/models/no-such-model/predict", "Unknown model 'no-such-model'")]
     [InlineData("/api/nothing-here", "No such route")]
+    [InlineData("/favicon.ico", "No such route")]
     public async Task Unknown_models_and_routes_are_404_problems(string path, string expected)
     {
         using var response = await SendAsync(HttpMethod.Post, path, Valid, ServeFixture.ApiKey);
@@ -150,7 +151,7 @@ public sealed class HttpContractTests(ServeFixture fixture) : IClassFixture<Serv
                     Assert.Equal(HttpStatusCode.OK, functionKey.StatusCode);
                     break;
                 default:
-                    // The fallback takes no key: a 401 means the route matched and its filter refused.
+                    // The no-such-route answer takes no key: a 401 means the route matched and its filter refused.
                     Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
                     Assert.Equal(HttpStatusCode.Unauthorized, functionKey.StatusCode);
                     break;
