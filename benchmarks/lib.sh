@@ -63,8 +63,10 @@ build_release() {
     CLI=$PUBLISH_DIR/cli/serverless-ml.dll
     MINIMAL_DLL=$PUBLISH_DIR/minimal/ServerlessMl.MinimalEndpoint.dll
   fi
-  [[ -f $MINIMAL_DLL ]] || die "$MINIMAL_DLL is missing; build benchmarks/ServerlessMl.MinimalEndpoint in Release"
-  [[ -f $CLI ]] || die "$CLI is missing; build src/ServerlessMl.Cli in Release"
+  local how="build it in Release"
+  [[ $PUBLISH == r2r ]] && how="run once without SKIP_BUILD=1 to publish it"
+  [[ -f $MINIMAL_DLL ]] || die "$MINIMAL_DLL is missing; $how"
+  [[ -f $CLI ]] || die "$CLI is missing; $how"
   [[ -f $BENCH_DLL ]] || die "$BENCH_DLL is missing; build benchmarks/ServerlessMl.Benchmarks in Release"
 }
 

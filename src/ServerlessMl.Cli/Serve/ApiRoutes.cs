@@ -44,9 +44,9 @@ public static class ApiRoutes
         }
 
         // Not MapFallback: a catch-all route is a second candidate in every request's match (its
-        // route values and constraint included), which cost single predictions a few percent under
-        // load. Routing has run when this middleware does: no endpoint is an unknown path, and
-        // routing's own 405 endpoint a known path called with another method.
+        // route values and constraint included), a cost each prediction paid (docs/benchmarks.md).
+        // Routing has run when this middleware does: no endpoint is an unknown path, and routing's
+        // own 405 endpoint a known path called with another method.
         app.Use((context, next) =>
             context.GetEndpoint() is null or { DisplayName: MethodNotSupportedEndpoint }
                 ? NoSuchRoute(context.Request).ExecuteAsync(context)

@@ -83,21 +83,20 @@ internal sealed class RequestValidator
                 return null;
             }
 
-            return maxTextLength is null && Getters.Number(property) is { } number && checks.All(c => c is RequiredCheck or NumberRangeCheck)
-                ? new NumberRule(jsonName, number, checks)
+            return maxTextLength is null && checks.All(c => c is NumberCheck) && Getters.Number(property) is { } number
+                ? new NumberRule(jsonName, number, [.. checks.Cast<NumberCheck>()])
                 : new ObjectRule(jsonName, Getters.Object(property), checks, maxTextLength);
         }
     }
 
-    private sealed class NumberRule(string jsonName, Func<object, double?> read, Check[] checks) : FieldRule(jsonName)
+    private sealed class NumberRule(string jsonName, Func<object, double?> read, NumberCheck[] checks) : FieldRule(jsonName)
     {
         public override bool Validate(object request, int item, FieldErrors errors)
         {
             var value = read(request);
             foreach (var check in checks)
             {
-                var passed = check is NumberRangeCheck range ? value is not { } number || range.InRange(number) : value is not null;
-                if (!passed)
+                if (!check.IsValid(value))
                 {
                     errors.Add(item, JsonName, check.Attribute.FormatErrorMessage(JsonName));
                     return false;
@@ -195,26 +194,37 @@ internal sealed class RequestValidator
         };
     }
 
-    private sealed class RequiredCheck(RequiredAttribute required) : Check(required)
+    /// <summary>A check that can also test a number read without boxing (see <see cref="NumberRule"/>).</summary>
+    private abstract class NumberCheck(ValidationAttribute attribute) : Check(attribute)
+    {
+        public abstract bool IsValid(double? value);
+    }
+
+    private sealed class RequiredCheck(RequiredAttribute required) : NumberCheck(required)
     {
         public override bool IsValid(object? value) =>
             value is string text ? required.AllowEmptyStrings || !string.IsNullOrWhiteSpace(text) : value is not null;
+
+        public override bool IsValid(double? value) => value is not null;
     }
 
-    private sealed class NumberRangeCheck(RangeAttribute range) : Check(range)
+    private sealed class NumberRangeCheck(RangeAttribute range) : NumberCheck(range)
     {
         private readonly double _min = Convert.ToDouble(range.Minimum, System.Globalization.CultureInfo.InvariantCulture);
         private readonly double _max = Convert.ToDouble(range.Maximum, System.Globalization.CultureInfo.InvariantCulture);
 
         public override bool IsValid(object? value) => value switch
         {
-            null => true, // as RangeAttribute: absence is [Required]'s business
-            double d => InRange(d),
-            int n => InRange(n),
+            null => true,
+            double d => IsValid(d),
+            int n => IsValid(n),
             _ => Attribute.IsValid(value),
         };
 
-        public bool InRange(double x) =>
+        // As RangeAttribute: absence is [Required]'s business.
+        public override bool IsValid(double? value) => value is not { } x || InRange(x);
+
+        private bool InRange(double x) =>
             (range.MinimumIsExclusive ? x > _min : x >= _min) && (range.MaximumIsExclusive ? x < _max : x <= _max);
     }
 }

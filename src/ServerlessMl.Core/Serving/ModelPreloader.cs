@@ -46,28 +46,20 @@ internal sealed class ModelPreloader(IServiceProvider services, IOptions<Serving
             {
                 return;
             }
-        }
-        catch (OptionsValidationException)
-        {
-            // Started before the host validated its settings: the host's start reports them, by name.
-            return;
-        }
 
-        using var preload = Telemetry.ServerlessMlTelemetry.Start("preload", "*");
-        ModelPool pool;
-        try
-        {
+            using var preload = Telemetry.ServerlessMlTelemetry.Start("preload", "*");
+            ModelPool pool;
             using (Telemetry.ServerlessMlTelemetry.Start("build pool", "*"))
             {
                 pool = services.GetRequiredService<ModelPool>();
             }
+
+            await pool.PreloadAsync();
         }
         catch (OptionsValidationException)
         {
-            return;
+            // Started before the host validated its settings: the host's start reports them, by name.
         }
-
-        await pool.PreloadAsync();
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

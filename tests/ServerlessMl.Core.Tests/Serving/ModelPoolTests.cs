@@ -237,6 +237,25 @@ public sealed class ModelPoolTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Preload_loads_the_models_one_after_another_in_the_order_they_were_added()
+    {
+        // bike-demand has a champion to download and load; sms-spam has none, a check that ends
+        // at once. Side by side, the spam check would end first.
+        using var app = TestApp.Create(azurite, ChampionSetup.LenientGate(), models: m => m.AddModel<ServerlessMl.Models.SmsSpam.SmsSpamModel>());
+        await ChampionSetup.TrainVersionsAsync(app, _data, 1);
+        using var recorder = new TelemetryRecorder(app.Get<System.Diagnostics.Metrics.IMeterFactory>());
+
+        await app.Get<ModelPool>().PreloadAsync();
+
+        var checks = recorder.SpansNamed("refresh champion")
+            .ToDictionary(s => (string)s.GetTagItem(ServerlessMl.Telemetry.ServerlessMlTelemetry.Tags.Model)!);
+        Assert.NotNull(app.Get<ModelPool>().GetLoadedModel(Model).Version);
+        Assert.True(
+            checks[Model].StartTimeUtc + checks[Model].Duration <= checks[ServerlessMl.Models.SmsSpam.SmsSpamModel.ModelName].StartTimeUtc,
+            "the second model's champion check started before the first model's load ended");
+    }
+
+    [Fact]
     public async Task With_no_champion_the_pool_says_so_instead_of_serving()
     {
         var error = await Assert.ThrowsAsync<ModelUnavailableException>(async () => await Pool.GetGenerationAsync(Model, default));
