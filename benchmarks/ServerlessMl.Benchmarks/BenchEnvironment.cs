@@ -34,6 +34,12 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
     public ModelPool Pool { get; }
 
+    /// <summary>The Azurite holding the champion, for apps the benchmarks host themselves.</summary>
+    public string ConnectionString => _azurite.ConnectionString;
+
+    /// <summary>The blob containers this environment's registry and data drops use (each run has its own).</summary>
+    public (string Training, string Models) Containers => (_app.TrainingContainer, _app.ModelsContainer);
+
     public BinaryData ModelZip { get; }
 
     /// <summary>The context of <see cref="HandLoadedModel"/> and the engines made from it.</summary>

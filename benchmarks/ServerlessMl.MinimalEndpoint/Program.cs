@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using System.Buffers;
 using Microsoft.ML;
 using ServerlessMl.Models;
 using ServerlessMl.Models.BikeDemand;
@@ -56,21 +55,11 @@ Mark("model loaded");
 var predictor = new MinimalPredictor(definition, ml, model, Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(args[1]))) ?? "local");
 
 var firstRequest = 1;
-app.MapPost("/predict", async (HttpRequest request) =>
+MinimalApp.MapPredict(app, predictor, () =>
 {
     if (Interlocked.Exchange(ref firstRequest, 0) == 1)
     {
         Mark("first request");
-    }
-
-    var body = await request.BodyReader.ReadAtLeastAsync(int.MaxValue);
-    try
-    {
-        return predictor.Predict(body.Buffer.IsSingleSegment ? body.Buffer.FirstSpan : body.Buffer.ToArray());
-    }
-    finally
-    {
-        request.BodyReader.AdvanceTo(body.Buffer.End);
     }
 });
 

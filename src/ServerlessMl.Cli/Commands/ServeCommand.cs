@@ -1,15 +1,8 @@
 using System.ComponentModel;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ServerlessMl.Cli.Serve;
-using ServerlessMl.Http;
-using ServerlessMl.Serving;
-using ServerlessMl.Telemetry;
 using Spectre.Console.Cli;
 
 namespace ServerlessMl.Cli.Commands;
@@ -76,48 +69,7 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
             throw new CliException($"Refusing to serve on {settings.Host} without keys: anyone who can reach it could retrain and promote. Pass --api-key and --admin-key (or set SERVERLESSML_API_KEY and SERVERLESSML_ADMIN_KEY), or bind 127.0.0.1.");
         }
 
-        // Content root at the binaries, not the current folder: nothing is read from it, and watching
-        // a large working folder for configuration changes cost ~100 ms of start-up.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        var overrides = CliServices.StorageOverrides(settings);
-        // The champions load while the host starts unless --lazy; a Serving__PreloadOnStart setting
-        // in the configuration is kept when neither flag is given.
-        if (settings.Lazy || settings.Preload || builder.Configuration["Serving:PreloadOnStart"] is null)
-        {
-            overrides["Serving:PreloadOnStart"] = settings.Lazy ? "false" : "true";
-        }
-
-        builder.Configuration.AddInMemoryCollection(overrides);
-        CliServices.RequireStorage(builder.Configuration);
-        builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
-        // Hosting.Diagnostics off: while any level of it is enabled, ASP.NET Core starts an Activity
-        // and a logging scope for every request only to correlate request logs that serve never
-        // writes; telemetry (OTLP) still gets its request spans through its own listener.
-        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
-            .AddFilter("Azure", LogLevel.Warning);
-        builder.Services.AddProblemDetails();
-        builder.Services.AddServerlessMl(builder.Configuration).AddShippedModels();
-        if (TelemetryExport.OtlpConfigured(builder.Configuration))
-        {
-            builder.Services.AddServerlessMlTelemetry(builder.Configuration);
-        }
-        if (settings.BenchmarkEndpoints)
-        {
-            builder.Services.AddSingleton<ByHandPredictEndpoint>();
-        }
-
-        await using var app = builder.Build();
-        StartupTimeline.Mark("host built");
-        app.Services.StartModelPreload();
-
-        app.UseExceptionHandler(new ExceptionHandlerOptions
-        {
-            // Only a bug gets here: caller mistakes are answered by the handlers with 4xx.
-            ExceptionHandler = http => Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Internal error").ExecuteAsync(http),
-        });
-        ApiRoutes.Map(app, keys, settings.BenchmarkEndpoints);
-
+        await using var app = ServeHost.Build(settings, keys);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("serve");
         if (keys.Open)
         {

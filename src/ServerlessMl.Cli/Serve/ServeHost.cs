@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ServerlessMl.Cli.Commands;
+using ServerlessMl.Serving;
+using ServerlessMl.Telemetry;
+
+namespace ServerlessMl.Cli.Serve;
+
+/// <summary>
+/// serve's web host, built and mapped but not started: configuration from the command line and the
+/// environment, the services, the champions' preload under way, the error handler and the routes.
+/// </summary>
+public static class ServeHost
+{
+    /// <param name="configureServices">Runs after serve's own registrations, before the host is built
+    /// (the in-process benchmarks put their own server in Kestrel's place).</param>
+    public static WebApplication Build(ServeCommand.Settings settings, ApiKeys keys, Action<IServiceCollection>? configureServices = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(keys);
+        // Content root at the binaries, not the current folder: nothing is read from it, and watching
+        // a large working folder for configuration changes cost ~100 ms of start-up.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        var overrides = CliServices.StorageOverrides(settings);
+        // The champions load while the host starts unless --lazy; a Serving__PreloadOnStart setting
+        // in the configuration is kept when neither flag is given.
+        if (settings.Lazy || settings.Preload || builder.Configuration["Serving:PreloadOnStart"] is null)
+        {
+            overrides["Serving:PreloadOnStart"] = settings.Lazy ? "false" : "true";
+        }
+
+        builder.Configuration.AddInMemoryCollection(overrides);
+        CliServices.RequireStorage(builder.Configuration);
+        builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
+        // Hosting.Diagnostics off: while any level of it is enabled, ASP.NET Core starts an Activity
+        // and a logging scope for every request only to correlate request logs that serve never
+        // writes; telemetry (OTLP) still gets its request spans through its own listener.
+        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
+            .AddFilter("Azure", LogLevel.Warning);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddServerlessMl(builder.Configuration).AddShippedModels();
+        if (TelemetryExport.OtlpConfigured(builder.Configuration))
+        {
+            builder.Services.AddServerlessMlTelemetry(builder.Configuration);
+        }
+
+        if (settings.BenchmarkEndpoints)
+        {
+            builder.Services.AddSingleton<ByHandPredictEndpoint>();
+        }
+
+        configureServices?.Invoke(builder.Services);
+        var app = builder.Build();
+        StartupTimeline.Mark("host built");
+        app.Services.StartModelPreload();
+
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // Only a bug gets here: caller mistakes are answered by the handlers with 4xx.
+            ExceptionHandler = http => Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Internal error").ExecuteAsync(http),
+        });
+        ApiRoutes.Map(app, keys, settings.BenchmarkEndpoints);
+
+        return app;
+    }
+}
