@@ -45,7 +45,7 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
 
     protected override async Task PrepareAsync()
     {
-        _endpoint = new PredictEndpoint(new ModelCatalog([new ServerlessMl.Models.BikeDemand.BikeDemandModel()]), Pool, Options.Create(new ServingOptions()), Options.Create(new ModelSettingsMap()), new ServerlessMl.Telemetry.ServerlessMlMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        _endpoint = new PredictEndpoint(new ModelCatalog([new ServerlessMl.Models.BikeDemand.BikeDemandModel()]), Pool, Options.Create(new ServingOptions()), Options.Create(new ModelSettingsMap()), new ServerlessMl.Telemetry.ServerlessMlMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), new JsonAnswers(Options.Create(new Microsoft.AspNetCore.Http.Json.JsonOptions())));
         _services = new ServiceCollection().AddLogging().BuildServiceProvider();
         _minimal = new MinimalEndpoint.MinimalPredictor(new BikeDemandModel(), Env.Context, Env.HandLoadedModel, "0001");
 

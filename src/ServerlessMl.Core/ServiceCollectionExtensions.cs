@@ -64,6 +64,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Serving.ModelPool>();
         services.AddSingleton<Serving.ModelPreloader>();
         services.AddHostedService(sp => sp.GetRequiredService<Serving.ModelPreloader>());
+        services.AddSingleton<Http.JsonAnswers>();
         services.AddSingleton<Http.PredictEndpoint>();
         services.AddSingleton<Http.ModelsEndpoint>();
         services.AddSingleton<Http.PromoteEndpoint>();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using ServerlessMl.Http;
 
 namespace ServerlessMl.Cli.Serve;
@@ -19,13 +20,19 @@ public static class ApiRoutes
         var function = Guarded(api, keys, keys.RequireFunctionKey);
         var admin = Guarded(api, keys, keys.RequireAdminKey);
 
-        function.MapPost(Routes.Predict, (HttpRequest request, string model, PredictEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, model, ct));
-        function.MapGet(Routes.List, (ModelsEndpoint endpoint, CancellationToken ct) => endpoint.ListAsync(ct));
-        function.MapGet(Routes.Model, (string model, ModelsEndpoint endpoint, CancellationToken ct) => endpoint.GetAsync(model, ct));
-        admin.MapPost(Routes.Retrain, (string model, RetrainEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(model, ct));
-        admin.MapPost(Routes.Promote, (HttpRequest request, string model, PromoteEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, model, ct));
-        api.MapGet(Routes.Health, (HealthEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(ct));
-        api.MapGet(Routes.OpenApi, (OpenApiEndpoint endpoint) => endpoint.Handle());
+        // The handlers are singletons taken from the app's services, not the request's: resolved per
+        // request as parameters they would cost every call a service scope that nothing else needs.
+        // Predict's is taken now (the preload has built what it stands on); the rest on first use,
+        // so that they add nothing to start-up.
+        var services = app.Services;
+        var predict = services.GetRequiredService<PredictEndpoint>();
+        function.MapPost(Routes.Predict, (HttpRequest request, string model, CancellationToken ct) => predict.HandleAsync(request, model, ct));
+        function.MapGet(Routes.List, (CancellationToken ct) => services.GetRequiredService<ModelsEndpoint>().ListAsync(ct));
+        function.MapGet(Routes.Model, (string model, CancellationToken ct) => services.GetRequiredService<ModelsEndpoint>().GetAsync(model, ct));
+        admin.MapPost(Routes.Retrain, (string model, CancellationToken ct) => services.GetRequiredService<RetrainEndpoint>().HandleAsync(model, ct));
+        admin.MapPost(Routes.Promote, (HttpRequest request, string model, CancellationToken ct) => services.GetRequiredService<PromoteEndpoint>().HandleAsync(request, model, ct));
+        api.MapGet(Routes.Health, (CancellationToken ct) => services.GetRequiredService<HealthEndpoint>().HandleAsync(ct));
+        api.MapGet(Routes.OpenApi, () => services.GetRequiredService<OpenApiEndpoint>().Handle());
 
         if (benchmarkEndpoints)
         {
@@ -40,7 +47,7 @@ public static class ApiRoutes
             });
 
             // The cold-start floor: the same host, the model loaded by hand on each call.
-            bench.MapPost("/by-hand/{model}/predict", (HttpRequest request, string model, ByHandPredictEndpoint endpoint, CancellationToken ct) => endpoint.HandleAsync(request, model, ct));
+            bench.MapPost("/by-hand/{model}/predict", (HttpRequest request, string model, CancellationToken ct) => services.GetRequiredService<ByHandPredictEndpoint>().HandleAsync(request, model, ct));
         }
 
         // Not MapFallback: a catch-all route is a second candidate in every request's match (its

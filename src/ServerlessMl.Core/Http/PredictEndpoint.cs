@@ -13,7 +13,7 @@ namespace ServerlessMl.Http;
 /// <c>{model, version, prediction}</c>, classification <c>{model, version, label, probability}</c>);
 /// a JSON array of 1..MaxBatch objects gives <c>{model, version, predictions}</c>.
 /// </summary>
-public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptions<ServingOptions> options, IOptions<ModelSettingsMap> modelSettings, ServerlessMlMetrics metrics)
+public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptions<ServingOptions> options, IOptions<ModelSettingsMap> modelSettings, ServerlessMlMetrics metrics, JsonAnswers answers)
 {
     private readonly ServingOptions _options = options.Value;
     private readonly Dictionary<string, ServingLimits> _limits =
@@ -88,7 +88,7 @@ public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptio
             var version = lease.Generation.Version;
             if (!bound.Batch)
             {
-                return (Results.Ok(definition.Answer(version, lease.Predict(requests[0]))), version, 1);
+                return (answers.Ok(definition.Answer(version, lease.Predict(requests[0]))), version, 1);
             }
 
             var predictions = new object[requests.Count];
@@ -97,7 +97,7 @@ public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptio
                 predictions[i] = lease.Predict(requests[i]);
             }
 
-            return (Results.Ok(definition.Answer(version, predictions)), version, predictions.Length);
+            return (answers.Ok(definition.Answer(version, predictions)), version, predictions.Length);
         }
     }
 }

@@ -20,7 +20,12 @@ public sealed class HttpContractTests(ServeFixture fixture) : IClassFixture<Serv
         using var response = await SendAsync(HttpMethod.Post, Predict, Valid, ServeFixture.ApiKey);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        // Sent in one piece with its length, not chunked.
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        var body = JsonSerializer.Deserialize<JsonElement>(bytes);
         Assert.Equal("bike-demand", body.GetProperty("model").GetString());
         Assert.Matches("^[0-9]{4}$", body.GetProperty("version").GetString());
         Assert.True(body.GetProperty("prediction").GetDouble() >= 0);
