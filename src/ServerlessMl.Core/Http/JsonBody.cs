@@ -41,7 +41,7 @@ public static class JsonBody
     /// The body's bytes (not yet parsed: the caller reads them in one pass), or the problem to answer
     /// with. Dispose the body to return its buffer.
     /// </summary>
-    public static async Task<(RequestBody? Body, IResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    public static async ValueTask<(RequestBody? Body, IResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!request.HasJsonContentType())

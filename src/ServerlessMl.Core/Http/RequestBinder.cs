@@ -39,7 +39,7 @@ public static class RequestBinder
     /// Reads the request's body within <paramref name="maxBodyBytes"/> (<see cref="JsonBody"/>) and binds it
     /// (<see cref="Bind"/>): the requests, or the problem to answer with.
     /// </summary>
-    public static async Task<BoundRequests> ReadAsync(HttpRequest request, Type requestType, int maxBodyBytes, int maxBatch, int? maxTextLength, CancellationToken cancellationToken)
+    public static async ValueTask<BoundRequests> ReadAsync(HttpRequest request, Type requestType, int maxBodyBytes, int maxBatch, int? maxTextLength, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, maxBodyBytes, cancellationToken);
         if (body is null)
