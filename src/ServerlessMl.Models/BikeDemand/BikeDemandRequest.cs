@@ -6,10 +6,11 @@ namespace ServerlessMl.Models.BikeDemand;
 /// <summary>
 /// What a caller knows about an hour they want a demand forecast for, in ordinary units.
 /// </summary>
-public sealed class BikeDemandRequest : IValidatableObject
+public sealed class BikeDemandRequest
 {
     /// <summary>ISO 8601 local time of the city (an offset, if given, is ignored: the local clock time is used).</summary>
     [Required]
+    [YearRange(2000, 2100)]
     [JsonPropertyName("timestamp")]
     [JsonConverter(typeof(LocalTimestampConverter))]
     public DateTimeOffset? Timestamp { get; set; }
@@ -43,13 +44,4 @@ public sealed class BikeDemandRequest : IValidatableObject
     /// <summary>Whether the day is a public holiday; when omitted, the built-in Washington D.C. calendar decides.</summary>
     [JsonPropertyName("holiday")]
     public bool? Holiday { get; set; }
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        // Far outside the data the model knows, a forecast is a guess; say so instead.
-        if (Timestamp is { Year: < 2000 or > 2100 } timestamp)
-        {
-            yield return new ValidationResult($"The year {timestamp.Year} is outside 2000-2100.", [nameof(Timestamp)]);
-        }
-    }
 }

@@ -60,9 +60,9 @@ public sealed class RequestValidationTests
     [Fact]
     public void Every_refused_field_gets_the_message_its_rule_gives()
     {
-        var json = Encoding.UTF8.GetBytes("""[{"timestamp":"2011-01-24T08:00:00","weather":7,"temperatureC":60.5,"feelsLikeC":3,"humidity":-1,"windSpeedKmh":12},{"weather":null,"feelsLikeC":3}]""");
+        var json = Encoding.UTF8.GetBytes("""[{"timestamp":"2011-01-24T08:00:00","weather":7,"temperatureC":60.5,"feelsLikeC":3,"humidity":-1,"windSpeedKmh":12},{"weather":null,"feelsLikeC":3},{"timestamp":"1999-12-31T23:00:00","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}]""");
 
-        var problem = Assert.IsType<ProblemHttpResult>(RequestBinder.Bind(json, typeof(BikeDemandRequest), maxBatch: 2).Problem);
+        var problem = Assert.IsType<ProblemHttpResult>(RequestBinder.Bind(json, typeof(BikeDemandRequest), maxBatch: 3).Problem);
         var errors = Assert.IsType<HttpValidationProblemDetails>(problem.ProblemDetails).Errors;
 
         Assert.Equal(
@@ -76,8 +76,43 @@ public sealed class RequestValidationTests
                 ["[1].temperatureC"] = ["The temperatureC field is required."],
                 ["[1].humidity"] = ["The humidity field is required."],
                 ["[1].windSpeedKmh"] = ["The windSpeedKmh field is required."],
+                ["[2].timestamp"] = ["The field timestamp must be a time in the years 2000-2100."],
             },
             errors.ToDictionary(e => e.Key, e => e.Value));
+    }
+
+    [Fact]
+    public void A_request_type_that_validates_itself_is_asked_after_its_fields_pass()
+    {
+        var json = Encoding.UTF8.GetBytes("""[{"low":1,"high":2},{"low":3,"high":2},{"low":-1,"high":0}]""");
+
+        var problem = Assert.IsType<ProblemHttpResult>(RequestBinder.Bind(json, typeof(Interval), maxBatch: 3).Problem);
+        var errors = Assert.IsType<HttpValidationProblemDetails>(problem.ProblemDetails).Errors;
+
+        // Item 2 fails its field rule, so its own Validate is not asked (as DataAnnotations' Validator).
+        Assert.Equal(
+            new Dictionary<string, string[]>
+            {
+                ["[1].high"] = ["high must not be below low."],
+                ["[2].low"] = ["The field low must be between 0 and 10."],
+            },
+            errors.ToDictionary(e => e.Key, e => e.Value));
+    }
+
+    private sealed class Interval : System.ComponentModel.DataAnnotations.IValidatableObject
+    {
+        [System.ComponentModel.DataAnnotations.Range(0, 10)]
+        public int Low { get; set; }
+
+        public int High { get; set; }
+
+        public IEnumerable<System.ComponentModel.DataAnnotations.ValidationResult> Validate(System.ComponentModel.DataAnnotations.ValidationContext validationContext)
+        {
+            if (High < Low)
+            {
+                yield return new("high must not be below low.", [nameof(High)]);
+            }
+        }
     }
 
     /// <summary>The <c>"name":value</c> text of one field in <paramref name="body"/>.</summary>
