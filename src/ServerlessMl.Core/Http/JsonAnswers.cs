@@ -55,15 +55,16 @@ public sealed class JsonAnswers
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
         response.ContentLength = buffers.Bytes.WrittenCount;
-        // Copied into the response here, so the buffer is free for the thread's next answer.
+        // Copied into the response here, so the buffer is free for the thread's next answer. Not
+        // flushed: the server sends headers and body together when the request ends, which is as
+        // soon as this returns.
         response.BodyWriter.Write(buffers.Bytes.WrittenSpan);
         if (buffers.Bytes.Capacity > KeptBufferBytes)
         {
             _threadBuffers = null;
         }
 
-        var flush = response.BodyWriter.FlushAsync();
-        return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
+        return Task.CompletedTask;
     }
 
     private sealed class ThreadBuffers

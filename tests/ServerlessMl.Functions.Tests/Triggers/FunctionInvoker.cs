@@ -29,6 +29,8 @@ internal static class FunctionInvoker
         context.Response.Body = responseBody;
         var result = await function(context.Request);
         await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+        // As the server does when the function returns: whatever the result wrote is sent.
+        await context.Response.CompleteAsync();
         responseBody.Position = 0;
         return new FunctionResponse(context.Response.StatusCode, JsonDocument.Parse(responseBody).RootElement.Clone(), context.Response.Headers);
     }
