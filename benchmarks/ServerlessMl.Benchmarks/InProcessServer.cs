@@ -47,17 +47,18 @@ public sealed class InProcessServer : IServer
         request.Headers.ContentType = "application/json";
         request.Headers.ContentLength = body.Length;
         var response = new ResponseFeature();
+        var responseBody = new StreamResponseBodyFeature(Stream.Null);
         var features = new FeatureCollection();
         features.Set<IHttpRequestFeature>(request);
         features.Set<IHttpResponseFeature>(response);
-        features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
+        features.Set<IHttpResponseBodyFeature>(responseBody);
 
         var context = application.CreateContext(features);
         Exception? failure = null;
         try
         {
             await application.ProcessRequestAsync(context);
-            await response.CompleteAsync();
+            await response.CompleteAsync(responseBody);
         }
         catch (Exception ex)
         {
@@ -72,7 +73,7 @@ public sealed class InProcessServer : IServer
         return response.StatusCode;
     }
 
-    /// <summary>Runs the callbacks a server runs: on starting (before the body) and on completed.</summary>
+    /// <summary>What a server does when the app returns: on-starting callbacks, the body sent (what the app wrote and did not flush), on-completed callbacks.</summary>
     private sealed class ResponseFeature : HttpResponseFeature
     {
         private readonly List<(Func<object, Task> Callback, object State)> _starting = [];
@@ -82,12 +83,14 @@ public sealed class InProcessServer : IServer
 
         public override void OnCompleted(Func<object, Task> callback, object state) => _completed.Add((callback, state));
 
-        public async Task CompleteAsync()
+        public async Task CompleteAsync(IHttpResponseBodyFeature body)
         {
             for (var i = _starting.Count - 1; i >= 0; i--)
             {
                 await _starting[i].Callback(_starting[i].State);
             }
+
+            await body.CompleteAsync();
 
             for (var i = _completed.Count - 1; i >= 0; i--)
             {
