@@ -60,10 +60,7 @@ public sealed class RequestValidationTests
     [Fact]
     public void Every_refused_field_gets_the_message_its_rule_gives()
     {
-        var json = Encoding.UTF8.GetBytes("""[{"timestamp":"2011-01-24T08:00:00","weather":7,"temperatureC":60.5,"feelsLikeC":3,"humidity":-1,"windSpeedKmh":12},{"weather":null,"feelsLikeC":3},{"timestamp":"1999-12-31T23:00:00","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}]""");
-
-        var problem = Assert.IsType<ProblemHttpResult>(RequestBinder.Bind(json, typeof(BikeDemandRequest), maxBatch: 3).Problem);
-        var errors = Assert.IsType<HttpValidationProblemDetails>(problem.ProblemDetails).Errors;
+        var errors = FieldErrorsOf<BikeDemandRequest>("""[{"timestamp":"2011-01-24T08:00:00","weather":7,"temperatureC":60.5,"feelsLikeC":3,"humidity":-1,"windSpeedKmh":12},{"weather":null,"feelsLikeC":3},{"timestamp":"1999-12-31T23:00:00","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}]""");
 
         Assert.Equal(
             new Dictionary<string, string[]>
@@ -78,16 +75,13 @@ public sealed class RequestValidationTests
                 ["[1].windSpeedKmh"] = ["The windSpeedKmh field is required."],
                 ["[2].timestamp"] = ["The field timestamp must be a time in the years 2000-2100."],
             },
-            errors.ToDictionary(e => e.Key, e => e.Value));
+            errors);
     }
 
     [Fact]
     public void A_request_type_that_validates_itself_is_asked_after_its_fields_pass()
     {
-        var json = Encoding.UTF8.GetBytes("""[{"low":1,"high":2},{"low":3,"high":2},{"low":-1,"high":0}]""");
-
-        var problem = Assert.IsType<ProblemHttpResult>(RequestBinder.Bind(json, typeof(Interval), maxBatch: 3).Problem);
-        var errors = Assert.IsType<HttpValidationProblemDetails>(problem.ProblemDetails).Errors;
+        var errors = FieldErrorsOf<Interval>("""[{"low":1,"high":2},{"low":3,"high":2},{"low":-1,"high":0}]""");
 
         // Item 2 fails its field rule, so its own Validate is not asked (as DataAnnotations' Validator).
         Assert.Equal(
@@ -96,7 +90,14 @@ public sealed class RequestValidationTests
                 ["[1].high"] = ["high must not be below low."],
                 ["[2].low"] = ["The field low must be between 0 and 10."],
             },
-            errors.ToDictionary(e => e.Key, e => e.Value));
+            errors);
+    }
+
+    /// <summary>The field errors of a refused batch of <typeparamref name="T"/> (up to 3 items).</summary>
+    private static Dictionary<string, string[]> FieldErrorsOf<T>(string json)
+    {
+        var problem = Assert.IsType<ProblemHttpResult>(RequestBinder.Bind(Encoding.UTF8.GetBytes(json), typeof(T), maxBatch: 3).Problem);
+        return Assert.IsType<HttpValidationProblemDetails>(problem.ProblemDetails).Errors.ToDictionary(e => e.Key, e => e.Value);
     }
 
     private sealed class Interval : System.ComponentModel.DataAnnotations.IValidatableObject
