@@ -47,6 +47,8 @@ public class PipelineBenchmarks : ChampionBenchmark
             new ServeCommand.Settings { Connection = Env.ConnectionString, Port = 0 },
             new ApiKeys(null, null),
             services => services.AddSingleton<IServer, InProcessServer>());
+        Environment.SetEnvironmentVariable("ModelStorage__TrainingContainer", null);
+        Environment.SetEnvironmentVariable("ModelStorage__ModelsContainer", null);
         await _serveApp.StartAsync();
         _serve = (InProcessServer)_serveApp.Services.GetRequiredService<IServer>();
 
@@ -75,6 +77,8 @@ public class PipelineBenchmarks : ChampionBenchmark
 
     protected override async ValueTask DisposeExtrasAsync()
     {
+        await _serveApp.StopAsync();
+        await _minimalApp.StopAsync();
         await _serveApp.DisposeAsync();
         await _minimalApp.DisposeAsync();
     }

@@ -46,25 +46,30 @@ public sealed class JsonAnswers
     private Task WriteAsync(HttpContext context, object answer)
     {
         var buffers = _threadBuffers is { } kept && ReferenceEquals(kept.Owner, this) ? kept : _threadBuffers = new ThreadBuffers(this);
-        buffers.Bytes.ResetWrittenCount();
-        buffers.Writer.Reset(buffers.Bytes);
-        JsonSerializer.Serialize(buffers.Writer, answer, _options.GetTypeInfo(answer.GetType()));
-        buffers.Writer.Flush();
-
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/json; charset=utf-8";
-        response.ContentLength = buffers.Bytes.WrittenCount;
-        // Copied into the response here, so the buffer is free for the thread's next answer. Not
-        // flushed: the server sends headers and body together when the request ends, which is as
-        // soon as this returns.
-        response.BodyWriter.Write(buffers.Bytes.WrittenSpan);
-        if (buffers.Bytes.Capacity > KeptBufferBytes)
+        try
         {
-            _threadBuffers = null;
-        }
+            buffers.Bytes.ResetWrittenCount();
+            buffers.Writer.Reset(buffers.Bytes);
+            JsonSerializer.Serialize(buffers.Writer, answer, _options.GetTypeInfo(answer.GetType()));
+            buffers.Writer.Flush();
 
-        return Task.CompletedTask;
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = buffers.Bytes.WrittenCount;
+            // Copied into the response here, so the buffer is free for the thread's next answer. Not
+            // flushed: the server sends headers and body together when the request ends, which is as
+            // soon as this returns.
+            response.BodyWriter.Write(buffers.Bytes.WrittenSpan);
+            return Task.CompletedTask;
+        }
+        finally
+        {
+            if (buffers.Bytes.Capacity > KeptBufferBytes)
+            {
+                _threadBuffers = null;
+            }
+        }
     }
 
     private sealed class ThreadBuffers
