@@ -22,12 +22,10 @@ public static class ApiRoutes
 
         // The handlers are singletons taken from the app's services, not the request's: resolved per
         // request as parameters they would cost every call a service scope that nothing else needs.
-        // Each is resolved on its route's first call, not here: building predict's would build the
-        // pool and its storage client on the start path, before the host listens.
+        // Resolved at each call, not here: building predict's would build the pool and its storage
+        // client on the start path, before the host listens.
         var services = app.Services;
-        PredictEndpoint? predict = null;
-        function.MapPost(Routes.Predict, (HttpRequest request, string model, CancellationToken ct) =>
-            (predict ??= services.GetRequiredService<PredictEndpoint>()).HandleAsync(request, model, ct));
+        function.MapPost(Routes.Predict, (HttpRequest request, string model, CancellationToken ct) => services.GetRequiredService<PredictEndpoint>().HandleAsync(request, model, ct));
         function.MapGet(Routes.List, (CancellationToken ct) => services.GetRequiredService<ModelsEndpoint>().ListAsync(ct));
         function.MapGet(Routes.Model, (string model, CancellationToken ct) => services.GetRequiredService<ModelsEndpoint>().GetAsync(model, ct));
         admin.MapPost(Routes.Retrain, (string model, CancellationToken ct) => services.GetRequiredService<RetrainEndpoint>().HandleAsync(model, ct));
