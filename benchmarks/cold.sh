@@ -2,11 +2,12 @@
 # Cold-path benchmark: launching `serverless-ml serve` to its first successful prediction (the model
 # from blob storage, as in production) against the minimal endpoint (benchmarks/ServerlessMl.
 # MinimalEndpoint: the plainest app a user could write instead, its model.zip a local file), with
-# each one's start-up phases (SERVERLESSML_STARTUP_TIMELINE); then (a) serve to its first
-# prediction against (b) the same serve process whose first request loads the champion by hand instead
-# (`POST /bench/by-hand/{model}/predict`: alias, model.zip, Model.Load, one engine, predict; no pool),
-# and against (b0) a bare console process that only does that by-hand load and prediction
-# (`ServerlessMl.Benchmarks.dll cold-baseline`, no web host); then (c) a promotion to the first
+# each one's start-up phases (SERVERLESSML_STARTUP_TIMELINE) and the CPU time it had used by its
+# first prediction; then (a) serve to its first prediction against (b) the same serve process
+# whose first request loads the champion by hand instead (`POST /bench/by-hand/{model}/predict`:
+# alias, model.zip, Model.Load, one engine, predict; no pool), and against (b0) a bare console
+# process that only does that by-hand load and prediction (`ServerlessMl.Benchmarks.dll
+# cold-baseline`, no web host); then (c) a promotion to the first
 # prediction from the new version, on the instance that was asked to promote and on a second
 # instance that only notices on its next refresh (Serving__ModelRefreshSeconds=2).
 #
@@ -58,7 +59,7 @@ SUFFIX=$([[ $PUBLISH == r2r ]] && echo -r2r || true)
 PHASES=$OUT_DIR/cold$SUFFIX-phases.tsv
 printf 'kind\trun\tms\tphase\n' >"$PHASES"
 TSV=$OUT_DIR/cold$SUFFIX.tsv
-printf 'kind\trun\tms\taccept_ms\tconstant_ms\tversion\n' >"$TSV"
+printf 'kind\trun\tms\taccept_ms\tconstant_ms\tversion\tcpu_ms\n' >"$TSV"
 
 launch_serve() { # [split|lazy|bench|byhand] -> JSON from probe launch. split: first the constant
   # endpoint, then predict; bench: with --benchmark-endpoints, first request to predict; byhand: the
@@ -76,8 +77,8 @@ launch_serve() { # [split|lazy|bench|byhand] -> JSON from probe launch. split: f
     --log "$WORK/serve-cold.log" -- dotnet "$CLI" serve --port "$port" "${extra[@]}"
 }
 serve_row() { # KIND RUN JSON
-  printf '%s\t%d\t%s\t%s\t%s\t%s\n' "$1" "$2" "$(jq -r .firstPredictionMs <<<"$3")" "$(jq -r .acceptMs <<<"$3")" \
-    "$(jq -r '.firstUrlMs // ""' <<<"$3")" "$(jq -r .version <<<"$3")" | tee -a "$TSV" >&2
+  printf '%s\t%d\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$(jq -r .firstPredictionMs <<<"$3")" "$(jq -r .acceptMs <<<"$3")" \
+    "$(jq -r '.firstUrlMs // ""' <<<"$3")" "$(jq -r .version <<<"$3")" "$(jq -r '.cpuMs // ""' <<<"$3")" | tee -a "$TSV" >&2
 }
 launch_minimal() { # -> JSON from probe launch: the baseline app, first 200 from its POST /predict
   local port
@@ -103,7 +104,7 @@ launch_serve >/dev/null; launch_serve split >/dev/null; launch_serve bench >/dev
 launch_stdout cold-baseline >/dev/null; launch_stdout cold-pool >/dev/null; launch_minimal >/dev/null
 for ((run = 1; run <= RUNS; run++)); do
   r=$(timed minimal "$run" "$WORK/minimal-cold.log" launch_minimal)
-  printf 'minimal\t%d\t%s\t%s\t\t%s\n' "$run" "$(jq -r .firstPredictionMs <<<"$r")" "$(jq -r .acceptMs <<<"$r")" "$(jq -r .version <<<"$r")" | tee -a "$TSV" >&2
+  printf 'minimal\t%d\t%s\t%s\t\t%s\t%s\n' "$run" "$(jq -r .firstPredictionMs <<<"$r")" "$(jq -r .acceptMs <<<"$r")" "$(jq -r .version <<<"$r")" "$(jq -r '.cpuMs // ""' <<<"$r")" | tee -a "$TSV" >&2
   serve_row serve "$run" "$(timed serve "$run" "$WORK/serve-cold.log" launch_serve)"
   serve_row serve-byhand "$run" "$(launch_serve byhand)"
   serve_row serve-bench "$run" "$(launch_serve bench)"
@@ -145,6 +146,7 @@ rng() { col "$1" "$2" | sort -g | awk '{ v[NR] = $1 } END { printf "%.0f–%.0f"
 pcol() { awk -F'\t' -v c="$1" 'NR > 1 { print $c }' "$PTSV"; }
 prng() { pcol "$1" | sort -g | awk '{ v[NR] = $1 } END { printf "%.0f–%.0f", v[1], v[NR] }'; }
 cell() { echo "$(calc %.0f "$(med "$1" "$2")") | $(rng "$1" "$2")"; }
+pair() { echo "$(calc %.0f "$(med "$1" "$2")") ($(rng "$1" "$2"))"; }
 pcell() { echo "$(calc %.0f "$(pcol "$1" | median)") | $(prng "$1")"; }
 
 M=$(med minimal 3); RM=$(calc %.2f "$(med serve 3) / $M"); RML=$(calc %.2f "$(med serve-lazy 3) / $M")
@@ -181,6 +183,8 @@ REPORT=$OUT_DIR/cold$SUFFIX.md
   echo "| bare console process: the app's service graph + ModelPool (manifest, sha256, warm engine), \`cold-pool\` | $(cell cold-pool 3) |"
   echo
   echo "**serve ÷ minimal endpoint**, process start to first prediction, medians: **$RM** (target ≤ 1.10: $(awk -v r="$RM" 'BEGIN { print (r <= 1.1) ? "met" : "NOT met" }')); serve --lazy ÷ minimal: $RML."
+  echo
+  echo "CPU time (user + system, all threads) each process had used when its first prediction arrived, median and range: minimal endpoint $(pair minimal 7) ms; serve $(pair serve 7) ms; serve --lazy $(pair serve-lazy 7) ms. On two cores, a start that needs more CPU than the other cannot finish as soon."
   echo
   echo "Start-up phases (median ms from process start over the $RUNS runs; SERVERLESSML_STARTUP_TIMELINE=1 lines, the process's start time read at 10 ms resolution):"
   echo

@@ -6,7 +6,8 @@
 //
 //   node probe.mjs launch  --url URL --body FILE [--log FILE] [--timeout-ms N] -- CMD ARGS...
 //       spawn CMD, POST BODY to URL until the answer is 200; prints
-//       {"firstPredictionMs", "acceptMs", "version"} and stops the child (SIGTERM).
+//       {"firstPredictionMs", "acceptMs", "cpuMs", "version"} and stops the child (SIGTERM).
+//       cpuMs: the child's user+system CPU time when the 200 arrived (Linux /proc, 10 ms steps).
 //   node probe.mjs stdout  [--timeout-ms N] -- CMD ARGS...
 //       spawn CMD, wait for its first line on stdout; prints {"firstLineMs", "line"}.
 //   node probe.mjs promote --admin URL --version V --body FILE --watch NAME=URL [--watch ...]
@@ -58,6 +59,16 @@ function post(url, body, { agent = false, onConnect } = {}) {
     req.on('error', reject);
     req.end(body);
   });
+}
+
+// USER_HZ is 100 on Linux whatever the kernel's own tick; null where there is no /proc.
+function cpuMsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 function versionOf(text) {
@@ -112,7 +123,8 @@ async function launch() {
         }
         if (res.status === 200) {
           const ms = performance.now() - t0;
-          console.log(JSON.stringify({ firstPredictionMs: round(ms), acceptMs: round(acceptMs), firstUrlMs: round(firstUrlMs), version: versionOf(res.text) }));
+          const cpuMs = cpuMsOf(child.pid);
+          console.log(JSON.stringify({ firstPredictionMs: round(ms), acceptMs: round(acceptMs), firstUrlMs: round(firstUrlMs), cpuMs, version: versionOf(res.text) }));
           return;
         }
         await sleep(5);

@@ -4,7 +4,6 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using ServerlessMl.Cli.Commands;
 using ServerlessMl.Cli.Serve;
 using ServerlessMl.MinimalEndpoint;
@@ -43,17 +42,22 @@ public class PipelineBenchmarks : ChampionBenchmark
         // As a user points serve at its containers: through the environment.
         Environment.SetEnvironmentVariable("ModelStorage__TrainingContainer", Env.Containers.Training);
         Environment.SetEnvironmentVariable("ModelStorage__ModelsContainer", Env.Containers.Models);
-        _serveApp = ServeHost.Build(
-            new ServeCommand.Settings { Connection = Env.ConnectionString, Port = 0 },
-            new ApiKeys(null, null),
-            services => services.AddSingleton<IServer, InProcessServer>());
-        Environment.SetEnvironmentVariable("ModelStorage__TrainingContainer", null);
-        Environment.SetEnvironmentVariable("ModelStorage__ModelsContainer", null);
+        try
+        {
+            _serveApp = ServeHost.Build(
+                new ServeCommand.Settings { Connection = Env.ConnectionString, Port = 0 },
+                new ApiKeys(null, null),
+                services => services.AddSingleton<IServer, InProcessServer>());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("ModelStorage__TrainingContainer", null);
+            Environment.SetEnvironmentVariable("ModelStorage__ModelsContainer", null);
+        }
         await _serveApp.StartAsync();
         _serve = (InProcessServer)_serveApp.Services.GetRequiredService<IServer>();
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
+        var builder = MinimalApp.CreateBuilder();
         builder.Services.AddSingleton<IServer, InProcessServer>();
         _minimalApp = builder.Build();
         MinimalApp.MapPredict(_minimalApp, new MinimalPredictor(new BikeDemandModel(), Env.Context, Env.HandLoadedModel, "0001"));
@@ -67,11 +71,12 @@ public class PipelineBenchmarks : ChampionBenchmark
         }
     }
 
-    private static async Task Expect200(Task<int> status, string app)
+    private static async Task Expect200(Task<int> send, string app)
     {
-        if (await status != 200)
+        var status = await send;
+        if (status != 200)
         {
-            throw new InvalidOperationException($"{app} answered {await status}.");
+            throw new InvalidOperationException($"{app} answered {status}.");
         }
     }
 

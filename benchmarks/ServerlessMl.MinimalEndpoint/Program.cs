@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using ServerlessMl.Models;
 using ServerlessMl.Models.BikeDemand;
@@ -43,8 +42,7 @@ IModelDefinition definition = args[0] switch
     _ => throw new ArgumentException($"unknown model '{args[0]}'"),
 };
 
-var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-builder.Logging.ClearProviders();
+var builder = MinimalApp.CreateBuilder();
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 var app = builder.Build();
 Mark("host built");
