@@ -37,6 +37,14 @@ public static class JsonBody
         }
     }
 
+    // The two content types clients send nearly always are recognised without parsing the header
+    // (HasJsonContentType builds a MediaTypeHeaderValue per call); anything else is judged by it.
+    private static bool IsJson(HttpRequest request) =>
+        request.ContentType is { } type
+        && (type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/json; charset=utf-8", StringComparison.OrdinalIgnoreCase)
+            || request.HasJsonContentType());
+
     /// <summary>
     /// The body's bytes (not yet parsed: the caller reads them in one pass), or the problem to answer
     /// with. Dispose the body to return its buffer.
@@ -44,7 +52,7 @@ public static class JsonBody
     public static async ValueTask<(RequestBody? Body, IResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!request.HasJsonContentType())
+        if (!IsJson(request))
         {
             return (null, Problems.UnsupportedMediaType($"Send the body as application/json (got '{request.ContentType ?? "no content type"}')."));
         }

@@ -49,6 +49,36 @@ public sealed class JsonBodyTests
         Assert.Equal(StatusCodes.Status413PayloadTooLarge, Assert.IsAssignableFrom<IStatusCodeHttpResult>(problem).StatusCode);
     }
 
+    // The two common content types take a shortcut past HasJsonContentType; the answers must not change.
+    [Theory]
+    [InlineData("application/json", true)]
+    [InlineData("APPLICATION/JSON", true)]
+    [InlineData("application/json; charset=utf-8", true)]
+    [InlineData("Application/Json; Charset=UTF-8", true)]
+    [InlineData("application/json;charset=utf-8", true)]
+    [InlineData("application/problem+json", true)]
+    [InlineData("application/json; charset=utf-16", true)]
+    [InlineData("application/jsonx", false)]
+    [InlineData("text/json", false)]
+    [InlineData("text/plain", false)]
+    [InlineData("application/x-www-form-urlencoded", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public async Task The_content_type_is_judged_as_ASP_NET_Core_judges_it(string? contentType, bool accepted)
+    {
+        var request = Request(Body(100), withLength: true);
+        request.ContentType = contentType;
+        Assert.Equal(accepted, request.HasJsonContentType());
+
+        var (body, problem) = await JsonBody.ReadAsync(request, Limit, default);
+
+        using (body)
+        {
+            Assert.Equal(accepted, body is not null);
+            Assert.Equal(accepted ? null : StatusCodes.Status415UnsupportedMediaType, (problem as IStatusCodeHttpResult)?.StatusCode);
+        }
+    }
+
     private const int Overhead = 14; // {"padding":"..."} without the padding
 
     private static byte[] Body(int size) => Encoding.UTF8.GetBytes("{\"padding\":\"" + new string('x', size - Overhead) + "\"}");
