@@ -35,9 +35,6 @@ param maximumInstanceCount int = 40
 @maxValue(1000)
 param alwaysReadyHttpInstances int = 0
 
-@description('Run the RetrainModel timer in a function app of its own (true, default) rather than in the app that serves predictions. On Flex Consumption an HTTP instance still takes the timer\'s singleton lease at start (docs/deploy.md, "Where the retrain timer runs"); a second app with no always-ready instance costs nothing at rest.')
-param retrainInSeparateApp bool = true
-
 @description('NCRONTAB with 6 fields (second minute hour day month day-of-week), UTC: when RetrainModel runs.')
 @minLength(11)
 param retrainSchedule string = '0 0 2 * * *'
@@ -85,10 +82,6 @@ var names = {
   applicationInsights: 'appi-${namePrefix}-${resourceToken}'
   plan: 'plan-${namePrefix}-${resourceToken}'
   functionApp: 'func-${namePrefix}-${resourceToken}'
-  // Apart from the serving app's name within its first 32 characters: the Functions host ID
-  // is the app name cut to 32, and two apps sharing one in one storage account share locks.
-  retrainPlan: 'plan-${namePrefix}-rt-${resourceToken}'
-  retrainApp: 'func-${namePrefix}-rt-${resourceToken}'
 }
 
 module identity 'modules/identity.bicep' = {
@@ -143,7 +136,6 @@ module functionApp 'modules/functionapp.bicep' = {
   params: {
     planName: names.plan
     name: names.functionApp
-    serviceName: 'api'
     location: location
     tags: allTags
     identityId: resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', names.identity)
@@ -156,42 +148,9 @@ module functionApp 'modules/functionapp.bicep' = {
     modelRefreshSeconds: modelRefreshSeconds
     maxBatch: maxBatch
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
-    runsRetrainTimer: !retrainInSeparateApp
-    // A serving instance is started for requests: load the champions while the host starts.
-    preloadModels: true
   }
   // The app starts and reads its package with the identity: grant the roles first so the
   // first start does not race the role assignments.
-  dependsOn: [
-    storage
-    monitoring
-    roles
-  ]
-}
-
-// The same package in an app of its own whose only work is the timer: its instances are never
-// on an HTTP request's cold path, and nothing keeps one warm.
-module retrainApp 'modules/functionapp.bicep' = if (retrainInSeparateApp) {
-  name: 'retrainApp'
-  params: {
-    planName: names.retrainPlan
-    name: names.retrainApp
-    serviceName: 'retrain'
-    location: location
-    tags: allTags
-    identityId: resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', names.identity)
-    identityClientId: identity.outputs.clientId
-    storageAccountName: names.storageAccount
-    applicationInsightsName: names.applicationInsights
-    instanceMemoryMB: instanceMemoryMB
-    maximumInstanceCount: maximumInstanceCount
-    retrainSchedule: retrainSchedule
-    modelRefreshSeconds: modelRefreshSeconds
-    maxBatch: maxBatch
-    alwaysReadyHttpInstances: 0
-    runsRetrainTimer: true
-    preloadModels: false
-  }
   dependsOn: [
     storage
     monitoring
@@ -204,9 +163,6 @@ output FUNCTION_APP_NAME string = functionApp.outputs.name
 
 @description('Base URL of the function app; routes are under /api.')
 output FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
-
-@description('Name of the function app that runs the retrain timer: the serving app itself when retrainInSeparateApp is false.')
-output RETRAIN_APP_NAME string = retrainInSeparateApp ? names.retrainApp : names.functionApp
 
 @description('Name of the storage account (training-data and models containers).')
 output STORAGE_ACCOUNT_NAME string = storage.outputs.name

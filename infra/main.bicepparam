@@ -13,11 +13,6 @@ param instanceMemoryMB = 2048
 param maximumInstanceCount = 40
 param alwaysReadyHttpInstances = 0
 
-// The retrain timer runs in a second app of its own (same package, identity and storage), so an
-// instance started for HTTP never takes the timer's lease (docs/deploy.md, "Where the retrain
-// timer runs"). false = one app that serves and retrains.
-param retrainInSeparateApp = true
-
 // App settings read by ServerlessMl.
 param retrainSchedule = '0 0 2 * * *'
 param modelRefreshSeconds = 30

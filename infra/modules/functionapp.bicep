@@ -9,21 +9,8 @@ param name string
 @description('Azure region (must offer Flex Consumption: az functionapp list-flexconsumption-locations).')
 param location string
 
-@description('Tags for the plan and the app. The app also gets azd-service-name.')
+@description('Tags for the plan and the app. The app also gets azd-service-name: api, the service azure.yaml deploys.')
 param tags object
-
-@description('The azd service this app is deployed as (azure.yaml): api serves, retrain runs the timer.')
-@allowed([
-  'api'
-  'retrain'
-])
-param serviceName string
-
-@description('Whether this app runs the RetrainModel timer. Off, the host creates no listener for it: no singleton lease before the app accepts HTTP.')
-param runsRetrainTimer bool
-
-@description('Whether the app loads the champion models while it starts rather than on the first request.')
-param preloadModels bool
 
 @description('Resource id of the user-assigned identity the app runs as.')
 param identityId string
@@ -122,13 +109,12 @@ var appSettings = [
     name: 'RetrainSchedule'
     value: retrainSchedule
   }
-  {
-    name: 'AzureWebJobs.RetrainModel.Disabled'
-    value: runsRetrainTimer ? 'false' : 'true'
-  }
+  // Flex scales each function group on instances of its own: an instance of the http group starts
+  // neither the timer's listener nor its singleton lease, so preloading costs the timer nothing,
+  // and a timer instance skips the preload (the app reads FUNCTIONS_TARGET_GROUP).
   {
     name: 'Serving__PreloadOnStart'
-    value: preloadModels ? 'true' : 'false'
+    value: 'true'
   }
   {
     name: 'Serving__ModelRefreshSeconds'
@@ -153,7 +139,7 @@ var appSettings = [
 resource app 'Microsoft.Web/sites@2024-11-01' = {
   name: name
   location: location
-  tags: union(tags, { 'azd-service-name': serviceName })
+  tags: union(tags, { 'azd-service-name': 'api' })
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'

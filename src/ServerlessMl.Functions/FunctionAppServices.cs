@@ -15,5 +15,6 @@ public static class FunctionAppServices
             .AddModel<SmsSpamModel>()
             .Services
             .AddRetrainSchedule(configuration)
+            .SkipPreloadOutsideTheHttpGroup(configuration)
             .AddFunctionAppTelemetry(configuration);
 }

@@ -79,6 +79,17 @@ public sealed class FunctionAppCompositionTests
         await host.StopAsync();
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("http", true)]
+    [InlineData("function:RetrainModel", false)]
+    public void Only_an_instance_that_serves_http_preloads_the_champions(string? targetGroup, bool preloads)
+    {
+        using var host = Build(new Dictionary<string, string?>(Valid) { ["Serving:PreloadOnStart"] = "true", ["FUNCTIONS_TARGET_GROUP"] = targetGroup });
+
+        Assert.Equal(preloads, host.Services.GetRequiredService<IOptions<Serving.ServingOptions>>().Value.PreloadOnStart);
+    }
+
     [Fact]
     public async Task The_apps_spans_and_metrics_reach_an_OpenTelemetry_exporter()
     {

@@ -153,30 +153,15 @@ public sealed class ChecksCatchRegressionsTests
         ["instance memory hard-coded"] = (
             t => FunctionAppConfig(t)["scaleAndConcurrency"]!["instanceMemoryMB"] = 4096,
             InfraChecks.ScaleIsParameterisedWithNoAlwaysReadyByDefault),
-        ["retrain app loses its identity-based host storage"] = (
-            t => RemoveSetting(t, "AzureWebJobsStorage__clientId", retrainApp: true),
-            InfraChecks.HostStorageUsesTheManagedIdentity),
-        ["retrain app with a 5-field schedule"] = (
-            t => SetSetting(t, "RetrainSchedule", "0 2 * * *", retrainApp: true),
-            InfraChecks.ScheduleAndServingSettingsHaveTheirDefaults),
-        ["retrain app on .NET 8"] = (
-            t => ((JsonObject)RetrainAppProperties(t)["functionAppConfig"]!)["runtime"]!["version"] = "8.0",
-            InfraChecks.FunctionAppRunsDotnetIsolated10WithTheIdentity),
-        ["retrain app kept warm"] = (
-            t => ((JsonObject)RetrainAppProperties(t)["functionAppConfig"]!)["scaleAndConcurrency"]!["alwaysReady"] = "[createArray(createObject('name', 'function:RetrainModel', 'instanceCount', 1))]",
-            InfraChecks.ScaleIsParameterisedWithNoAlwaysReadyByDefault),
-        ["timer left on in the serving app"] = (
-            t => RemoveSetting(t, "AzureWebJobs.RetrainModel.Disabled"),
-            InfraChecks.RetrainTimerRunsOutsideTheServingApp),
-        ["timer disabled in the retrain app too"] = (
-            t => SetSetting(t, "AzureWebJobs.RetrainModel.Disabled", "true", retrainApp: true),
-            InfraChecks.RetrainTimerRunsOutsideTheServingApp),
-        ["serving app loads its models on the first request"] = (
+        ["timer disabled"] = (
+            t => AddSetting(t, "AzureWebJobs.RetrainModel.Disabled", "true"),
+            InfraChecks.OneAppServesAndRunsTheRetrainTimer),
+        ["models loaded on the first request"] = (
             t => SetSetting(t, "Serving__PreloadOnStart", "false"),
-            InfraChecks.RetrainTimerRunsOutsideTheServingApp),
-        ["one app by default"] = (
-            t => t.Root["parameters"]!["retrainInSeparateApp"]!["defaultValue"] = false,
-            InfraChecks.RetrainTimerRunsOutsideTheServingApp),
+            InfraChecks.OneAppServesAndRunsTheRetrainTimer),
+        ["a second app"] = (
+            t => ((JsonArray)t.Root["resources"]!).Add(JsonNode.Parse(InfraChecks.ServingApp(t).Scope.Deployment!.ToJsonString())),
+            InfraChecks.OneAppServesAndRunsTheRetrainTimer),
         ["url output over http"] = (
             t => t.Root["outputs"]!["FUNCTION_APP_URL"]!["value"] = "[format('http://{0}', reference(resourceId('Microsoft.Resources/deployments', 'functionApp'), '2025-04-01').outputs.defaultHostName.value)]",
             InfraChecks.OutputsNameTheAppItsUrlAndTheStorageAccount),
@@ -219,29 +204,25 @@ public sealed class ChecksCatchRegressionsTests
 
     private static JsonObject ServingAppProperties(CompiledTemplate t) => (JsonObject)InfraChecks.ServingApp(t).Node["properties"]!;
 
-    private static JsonObject RetrainAppProperties(CompiledTemplate t) =>
-        (JsonObject)InfraChecks.Apps(t).Single(site => site.Node != InfraChecks.ServingApp(t).Node).Node["properties"]!;
-
     private static JsonObject FunctionAppConfig(CompiledTemplate t) => (JsonObject)ServingAppProperties(t)["functionAppConfig"]!;
 
     private static JsonObject ContainerRole(CompiledTemplate t, string scopeSuffix) =>
         t.Deployed(InfraChecks.RoleAssignmentType).Single(r => r.Resolve("scope").EndsWith(scopeSuffix, StringComparison.Ordinal)).Node;
 
-    // The serving app's settings unless a regression names the retrain app's.
-    private static JsonArray Settings(CompiledTemplate t, bool retrainApp = false) =>
-        (JsonArray)(retrainApp ? RetrainAppProperties(t) : ServingAppProperties(t))["siteConfig"]!["appSettings"]!;
+    private static JsonArray Settings(CompiledTemplate t) =>
+        (JsonArray)ServingAppProperties(t)["siteConfig"]!["appSettings"]!;
 
-    private static JsonObject SettingNode(CompiledTemplate t, string name, bool retrainApp = false) =>
-        Settings(t, retrainApp).OfType<JsonObject>().Single(s => s["name"]?.ToString() == name);
+    private static JsonObject SettingNode(CompiledTemplate t, string name) =>
+        Settings(t).OfType<JsonObject>().Single(s => s["name"]?.ToString() == name);
 
-    private static void SetSetting(CompiledTemplate t, string name, string value, bool retrainApp = false) =>
-        SettingNode(t, name, retrainApp)["value"] = value;
+    private static void SetSetting(CompiledTemplate t, string name, string value) =>
+        SettingNode(t, name)["value"] = value;
 
     private static void AddSetting(CompiledTemplate t, string name, string value) =>
         Settings(t).Add(new JsonObject { ["name"] = name, ["value"] = value });
 
-    private static void RemoveSetting(CompiledTemplate t, string name, bool retrainApp = false) =>
-        Settings(t, retrainApp).Remove(SettingNode(t, name, retrainApp));
+    private static void RemoveSetting(CompiledTemplate t, string name) =>
+        Settings(t).Remove(SettingNode(t, name));
 
     private static void RemoveResource(CompiledTemplate t, string type, Func<TemplateResource, bool> which)
     {

@@ -39,9 +39,6 @@ public static partial class InfraChecks
         "SCM_DO_BUILD_DURING_DEPLOYMENT",
     ];
 
-    /// <summary>The serving app's timer setting with retrainInSeparateApp at its default (true).</summary>
-    private const string RetrainTimerDisabled = "if((not(true)), 'false', 'true')";
-
     public static void StorageAccountIsLockedDown(CompiledTemplate template)
     {
         var account = template.SingleDeployed(StorageAccountType);
@@ -247,7 +244,7 @@ public static partial class InfraChecks
 
         var services = Apps(template).Select(site => ServiceName().Match(site.Resolve("tags"))).ToList();
         Assert.True(services.All(match => match.Success), "Every function app must carry its azd-service-name tag.");
-        Assert.Equal(["api", "retrain"], services.Select(match => match.Groups[1].Value).Order());
+        Assert.Equal(["api"], services.Select(match => match.Groups[1].Value));
     }
 
     private static void RunsDotnetIsolated10WithTheIdentity(TemplateResource site)
@@ -284,31 +281,24 @@ public static partial class InfraChecks
             Assert.Equal("(2048)", site.Resolve($"{scale}.instanceMemoryMB"));
             Assert.Equal($"({parameters["maximumInstanceCount"]?["defaultValue"]})", site.Resolve($"{scale}.maximumInstanceCount"));
             var alwaysReady = site.Resolve($"{scale}.alwaysReady");
-            Assert.True(alwaysReady.StartsWith(site.Node == serving.Node ? "if(greater((0), 0)" : "if(greater(0, 0)", StringComparison.Ordinal) && alwaysReady.Contains("'http'", StringComparison.Ordinal),
-                $"{site}: alwaysReady must be empty unless the serving app's alwaysReadyHttpInstances > 0 (the retrain app: never), is: {alwaysReady}");
+            Assert.True(alwaysReady.StartsWith("if(greater((0), 0)", StringComparison.Ordinal) && alwaysReady.Contains("'http'", StringComparison.Ordinal),
+                $"{site}: alwaysReady must be empty unless alwaysReadyHttpInstances > 0, and then only for the http group, is: {alwaysReady}");
         }
     }
 
     /// <summary>
-    /// By default the timer runs in an app of its own: the serving app has it disabled (no listener,
-    /// no singleton lease at start) and loads its models while starting; the retrain app runs it.
+    /// One app serves and retrains: Flex Consumption runs the timer on instances of its own function
+    /// group, which an http-group instance never starts, so the timer stays enabled and the app loads
+    /// its models while it starts.
     /// </summary>
-    public static void RetrainTimerRunsOutsideTheServingApp(CompiledTemplate template)
+    public static void OneAppServesAndRunsTheRetrainTimer(CompiledTemplate template)
     {
-        var parameters = template.Root["parameters"] as JsonObject ?? [];
-        Assert.True(parameters["retrainInSeparateApp"]?["defaultValue"]?.GetValue<bool>() == true, "retrainInSeparateApp must be a parameter that defaults to true.");
-
-        var serving = ServingApp(template);
-        var servingSettings = AppSettings(serving);
-        Assert.Equal(RetrainTimerDisabled, Setting(servingSettings, "AzureWebJobs.RetrainModel.Disabled"));
-        Assert.Equal("if(true, 'true', 'false')", Setting(servingSettings, "Serving__PreloadOnStart"));
-
-        var retrain = Apps(template).SingleOrDefault(site => site.Node != serving.Node)
-            ?? throw new Xunit.Sdk.XunitException("No function app runs the retrain timer apart from the serving app.");
-        var condition = retrain.Scope.Deployment?["condition"];
-        Assert.True(condition is not null && WithoutParentheses(template.RootScope.Resolve(condition)) == "true",
-            $"The retrain app must be deployed when retrainInSeparateApp is (by default) true, condition: {condition?.ToJsonString() ?? "none"}");
-        Assert.Equal("if(true, 'false', 'true')", Setting(AppSettings(retrain), "AzureWebJobs.RetrainModel.Disabled"));
+        var apps = Apps(template);
+        Assert.True(apps.Count == 1, $"Expected one function app, found {apps.Count}.");
+        var settings = AppSettings(apps[0]);
+        Assert.False(settings.ContainsKey("AzureWebJobs.RetrainModel.Disabled"), "The retrain timer must not be disabled in the only app.");
+        Assert.Equal("true", Setting(settings, "Serving__PreloadOnStart"));
+        Assert.False((template.Root["parameters"] as JsonObject ?? []).ContainsKey("retrainInSeparateApp"), "A second app for the timer is not needed on Flex Consumption.");
     }
 
     public static void OutputsNameTheAppItsUrlAndTheStorageAccount(CompiledTemplate template)
@@ -329,7 +319,7 @@ public static partial class InfraChecks
             $"STORAGE_ACCOUNT_NAME must be the storage account's name ({accountName}), is: {outputName}");
     }
 
-    /// <summary>The function apps: the serving one and, by default, the one that runs the retrain timer.</summary>
+    /// <summary>The function apps the template deploys (one: it serves and runs the timers).</summary>
     public static IReadOnlyList<TemplateResource> Apps(CompiledTemplate template) => template.Deployed(SiteType);
 
     /// <summary>The app azd deploys as service <c>api</c>: the one that answers HTTP.</summary>

@@ -63,8 +63,8 @@ public sealed class InfraTemplateTests
         InfraChecks.ScaleIsParameterisedWithNoAlwaysReadyByDefault(_template);
 
     [Fact]
-    public void Retrain_timer_runs_in_an_app_of_its_own_and_the_serving_app_preloads() =>
-        InfraChecks.RetrainTimerRunsOutsideTheServingApp(CompiledTemplate.Load());
+    public void One_app_serves_runs_the_retrain_timer_and_preloads() =>
+        InfraChecks.OneAppServesAndRunsTheRetrainTimer(_template);
 
     [Fact]
     public void Outputs_give_the_app_name_its_https_url_and_the_storage_account() =>
