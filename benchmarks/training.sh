@@ -22,6 +22,7 @@
 #                      builds and measurements on a shared machine never overlap
 #   SKIP_BUILD=1       use the existing Release build
 #   KEEP_DATA=1        keep the scratch folder afterwards
+#   SMOKE=1            report, but do not judge linearity (tiny sizes, as CI runs it, are all start-up)
 set -euo pipefail
 # shellcheck source=benchmarks/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -63,7 +64,7 @@ for s in "${SCALES[@]}"; do
     || die "data generate failed for $s (${DAYS[$s]} days)"
 done
 
-TRAIN_ARGS=(--holdout-days 14)
+TRAIN_ARGS=(--model bike-demand --holdout-days 14)
 run_once() { # scale run -> appends a line to the TSV
   local s=$1 run=$2 tv="$WORK/time-$1-$2.txt" log="$WORK/stderr-$1-$2.txt"
   local -a cmd
@@ -93,7 +94,7 @@ printf 'scale\trun\twall_s\tcpu_s\tmax_rss_kb\n' >"$TSV"
 
 echo "== warm-up (untimed): 1x" >&2
 locked dotnet "$CLI" train --data "$WORK/data-1x" --output "$WORK/model-warmup/model.zip" "${TRAIN_ARGS[@]}" >/dev/null 2>&1 \
-  || die "warm-up training failed; run: dotnet $CLI train --data $WORK/data-1x --output /tmp/model.zip --holdout-days 14"
+  || die "warm-up training failed; run: dotnet $CLI train ${TRAIN_ARGS[*]} --data $WORK/data-1x --output /tmp/model.zip"
 
 # Rounds interleave the scales, so drift in the machine's load touches every scale alike.
 ROUNDS=$(( REPEATS > REPEATS_16X ? REPEATS : REPEATS_16X ))
@@ -137,7 +138,7 @@ REPORT=$OUT_DIR/training.md
   echo "### Training benchmark ($(date -u +%Y-%m-%dT%H:%MZ))"
   echo
   echo "Machine: $(machine_line)."
-  echo "Command: \`dotnet serverless-ml.dll train --data <folder> --output <model.zip> --holdout-days 14\` under \`/usr/bin/time -v\`;"
+  echo "Command: \`dotnet serverless-ml.dll train --model bike-demand --data <folder> --output <model.zip> --holdout-days 14\` under \`/usr/bin/time -v\`;"
   echo "data from \`data generate --start 2011-01-01 --days N --seed $SEED\` (24 rows a day)."
   echo "Repeats: $REPEATS per scale, $REPEATS_16X at 16x, after one untimed 1x warm-up; medians (min–max)."
   echo
@@ -166,4 +167,4 @@ REPORT=$OUT_DIR/training.md
 cat "$REPORT"
 echo >&2
 echo "Report: $REPORT   raw runs: $TSV" >&2
-[[ $ok_time == yes && $ok_rss == yes ]] || { echo "training.sh: cost grows faster than linearly with rows" >&2; exit 1; }
+[[ ${SMOKE:-0} == 1 || ($ok_time == yes && $ok_rss == yes) ]] || { echo "training.sh: cost grows faster than linearly with rows" >&2; exit 1; }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: installs what the tests need (Azurite from npm, the Bicep CLI from NuGet),
-# compiles and lints the Bicep templates, builds the solution, and runs all xunit projects.
+# compiles and lints the Bicep templates, builds the solution, runs every benchmark script at a
+# smoke size (scripts/bench-smoke.sh), and runs all xunit projects.
 # Each test assembly starts its own Azurite on a free loopback port and stops it when done.
 #
 #   scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Registry]
+#   (with arguments, or BENCH_SMOKE=0, the benchmark smoke is left out)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +24,12 @@ scripts/bicep.sh
 echo "== dotnet build ($CONFIGURATION)"
 dotnet build ServerlessMl.sln -c "$CONFIGURATION" --nologo -v quiet
 
+smoke=0
+if [[ $# -eq 0 && ${BENCH_SMOKE:-1} != 0 ]]; then
+  echo "== benchmarks at smoke size"
+  SKIP_BUILD=$([[ $CONFIGURATION == Release ]] && echo 1 || echo 0) scripts/bench-smoke.sh || smoke=$?
+fi
+
 echo "== dotnet test"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
@@ -29,6 +37,7 @@ status=0
 dotnet test ServerlessMl.sln -c "$CONFIGURATION" --no-build --nologo \
   --logger "console;verbosity=detailed" "$@" 2>&1 | tee "$log" || status=$?
 
+[[ $smoke == 0 ]] || { echo "the benchmark smoke failed (scripts/bench-smoke.sh, above)"; status=1; }
 # One closing line for the whole run (dotnet test prints a summary per test assembly).
 awk '/^ +Passed: +[0-9]+$/ { p += $2 } /^ +Failed: +[0-9]+$/ { f += $2 } /^ +Skipped: +[0-9]+$/ { s += $2 }
      END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every benchmark script once at a smoke size: seconds of work each, no figure judged, so a
+# change that breaks a benchmark (a renamed option, a moved endpoint) fails the test run instead of
+# being found by hand months later. Reports land in artifacts/benchmarks/ as in a real run.
+#
+#   scripts/bench-smoke.sh        (scripts/test.sh runs it after building the solution in Release)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export SKIP_BUILD="${SKIP_BUILD:-1}"
+log_dir="$(mktemp -d)"
+trap 'rm -rf "$log_dir"' EXIT
+
+if ! command -v wrk >/dev/null || [[ ! -x /usr/bin/time ]]; then
+  echo "== installing wrk and time (Debian packages) for the benchmarks" >&2
+  { apt-get install -y -q wrk time || { apt-get update -q && apt-get install -y -q wrk time; }; } >"$log_dir/apt.log" 2>&1 \
+    || { cat "$log_dir/apt.log" >&2; echo "bench-smoke.sh: could not install wrk and time" >&2; exit 1; }
+fi
+
+failed=()
+run() { # NAME ENV... -- SCRIPT
+  local name=$1
+  shift
+  echo "== benchmark smoke: $name" >&2
+  if ! env "$@" >"$log_dir/$name.log" 2>&1; then
+    tail -n 40 "$log_dir/$name.log" >&2
+    failed+=("$name")
+  fi
+}
+
+run training REPEATS=1 BASE_DAYS=42 SMOKE=1 bash benchmarks/training.sh
+run http ROUNDS=1 DURATION=1 CONCURRENCY=1 DAYS=42 bash benchmarks/http.sh
+run cold RUNS=1 PROMOTIONS=1 DAYS=42 bash benchmarks/cold.sh
+
+if ((${#failed[@]})); then
+  echo "bench-smoke.sh: failed: ${failed[*]}" >&2
+  exit 1
+fi
+echo "== benchmark smoke: training.sh, http.sh and cold.sh ran" >&2
