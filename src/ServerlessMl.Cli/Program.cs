@@ -7,4 +7,4 @@ StartupTimeline.Mark("main");
 // A plain `serve` line skips the command-line library: a cold instance waits for its start-up.
 return await CliErrors.RunAsync(() => ServeArguments.TryBind(args) is { } serve
     ? ServeCommand.ServeAsync(serve, CancellationToken.None)
-    : CliApp.Create().RunAsync(args));
+    : CliApp.RunAsync(args));

@@ -7,10 +7,7 @@ namespace ServerlessMl.Cli;
 /// <summary>Results go to stdout as JSON (so they can be piped); progress and messages go to stderr.</summary>
 public static class Ui
 {
-    public static IAnsiConsole Err { get; } = AnsiConsole.Create(new AnsiConsoleSettings
-    {
-        Out = new AnsiConsoleOutput(Console.Error),
-    });
+    public static IAnsiConsole Err { get; } = CreateErr();
 
     public static void WriteJson<T>(T value) =>
         Console.Out.WriteLine(JsonSerializer.Serialize(value, RegistryJson.Options));
@@ -52,6 +49,21 @@ public static class Ui
     /// <summary>Runs <paramref name="work"/> under a spinner on stderr.</summary>
     public static Task<T> WithStatusAsync<T>(string title, Func<Task<T>> work) =>
         Err.Status().StartAsync(title, _ => work());
+
+    // Redirected, the console library assumes 80 columns and wraps there, which splits a command
+    // meant for copying and the cells of a table; a log file or a pipe has no width to fit.
+    private static IAnsiConsole CreateErr()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        if (Console.IsErrorRedirected)
+        {
+            console.Profile.Width = UnwrappedWidth;
+        }
+
+        return console;
+    }
+
+    private const int UnwrappedWidth = 4096;
 
     private sealed class Progress(ProgressTask task) : IProgress<string>
     {

@@ -60,6 +60,7 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
     [InlineData("Serving__MaxBatch", "0", "Setting 'Serving__MaxBatch' is 0")]
     [InlineData("Serving__ModelRefreshSeconds", "abc", "Setting 'Serving__ModelRefreshSeconds' has a value of the wrong type")]
     [InlineData("ModelStorage__TimeoutSeconds", "0", "ModelStorage__TimeoutSeconds")]
+    [InlineData("RetrainSchedule", "* * *", "Setting 'RetrainSchedule' must be an NCRONTAB expression with 6 fields")]
     public async Task Serve_with_a_wrong_setting_is_exit_2_naming_it(string setting, string value, string expected)
     {
         var env = Env();
@@ -80,6 +81,52 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
         var result = await CliRunner.RunAsync(Env(), "serve", "--port", port);
 
         AssertShortError(result, 2, "Cannot listen on http://127.0.0.1:" + port);
+    }
+
+    [Fact]
+    public async Task Serve_on_an_address_this_machine_does_not_have_is_exit_2_naming_it()
+    {
+        // TEST-NET-1: never assigned to a local interface, so the bind fails without sending anything.
+        var port = AzuriteFixture.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var result = await CliRunner.RunAsync(Env(), "serve", "--host", "192.0.2.1", "--port", port, "--api-key", "k1", "--admin-key", "k2");
+
+        AssertShortError(result, 2, $"Cannot listen on http://192.0.2.1:{port}");
+        Assert.Contains("--host", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--api-key", "--admin-key")]
+    [InlineData("--admin-key", "--api-key")]
+    public async Task Serve_off_loopback_needs_both_keys_and_names_the_missing_one(string given, string missing)
+    {
+        var port = AzuriteFixture.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var result = await CliRunner.RunAsync(Env(), "serve", "--host", "0.0.0.0", "--port", port, given, "k1");
+
+        AssertShortError(result, 2, $"Refusing to serve on 0.0.0.0 without {missing}");
+    }
+
+    [Fact]
+    public async Task Upload_of_an_empty_folder_is_exit_2()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_work, "empty")).FullName;
+
+        var result = await CliRunner.RunAsync(Env(), "data", "upload", "--model", "bike-demand", "--source", empty);
+
+        AssertShortError(result, 2, $"no drops found in {empty}");
+    }
+
+    [Fact]
+    public async Task Report_to_an_unwritable_folder_is_refused_before_any_work()
+    {
+        var file = Path.Combine(_work, "a-file");
+        await File.WriteAllTextAsync(file, "x");
+        var output = Path.Combine(file, "report");
+
+        var result = await CliRunner.RunAsync(Env(), "models", "report", "--model", "bike-demand", "--output", output);
+
+        AssertShortError(result, 2, $"--output: cannot write {output}");
     }
 
     [Fact]
@@ -173,7 +220,7 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
     {
         Assert.True(result.ExitCode == exitCode, $"exit {result.ExitCode}, expected {exitCode}: {result.StdErr}");
         Assert.Contains(expected, result.StdErr, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", result.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StdErr + result.StdOut, StringComparison.Ordinal);
         var errorLines = result.StdErr.Split('\n').Count(l => l.StartsWith("error:", StringComparison.Ordinal) || l.Contains("failed:", StringComparison.Ordinal));
         Assert.InRange(errorLines, 1, 2);
     }

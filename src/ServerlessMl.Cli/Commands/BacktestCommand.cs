@@ -54,6 +54,7 @@ public sealed class BacktestCommand : Command<BacktestCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        var plot = settings.Plot is null ? null : Arguments.OutputPath.Require("--plot", settings.Plot, folder: false);
         var definition = CliModels.Catalog.Get(CliModels.Resolve(settings.ModelName));
         var recipes = Pick(definition, settings.Recipes);
         var every = settings.Every.Length == 0 ? [7] : settings.Every.Select(e => Settings.Days(e)!.Value).ToArray();
@@ -75,9 +76,9 @@ public sealed class BacktestCommand : Command<BacktestCommand.Settings>
         }
 
         Ui.Err.Write(Table(result));
-        if (settings.Plot is not null)
+        if (plot is not null)
         {
-            var (errors, worst) = Report.BacktestPlots.Write(result, settings.Plot);
+            var (errors, worst) = Report.BacktestPlots.Write(result, plot);
             Ui.Err.MarkupLineInterpolated($"[green]Wrote[/] {errors} and {worst}");
         }
 

@@ -40,11 +40,14 @@ public sealed class DataGenerateCommand : Command<DataGenerateCommand.Settings>
                 ? Spectre.Console.ValidationResult.Error("--start must be a date yyyy-MM-dd")
                 : Days is < 1 or > 36500
                     ? Spectre.Console.ValidationResult.Error("--days must be from 1 to 36500")
-                    : Spectre.Console.ValidationResult.Success();
+                    : !(double.IsFinite(Scale) && Scale > 0)
+                        ? Spectre.Console.ValidationResult.Error("--scale must be a positive number (1 is the usual volume)")
+                        : Spectre.Console.ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        Arguments.OutputPath.Require("--output", settings.Output, folder: true);
         var start = DateOnly.ParseExact(settings.Start, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var paths = new SyntheticBikeData(settings.Seed).WriteDays(settings.Output, start, settings.Days, settings.Scale);
         Ui.Err.MarkupLineInterpolated($"[green]Wrote {paths.Count} synthetic daily files[/] to {Path.GetFullPath(settings.Output)} (seed {settings.Seed}).");

@@ -31,10 +31,10 @@ public sealed class DataUploadCommand : AsyncCommand<DataUploadCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var services = CliServices.Build(settings);
         using var scratch = new ScratchFolder();
         var day = settings.Day is null ? (DateOnly?)null : DateOnly.ParseExact(settings.Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var files = LocalDataFiles.Open(settings.Source, scratch.Path, CliModels.Catalog.Get(settings.Model).Format, day);
+        using var services = CliServices.Build(settings);
         var uploader = services.GetRequiredService<TrainingDataUploader>();
         var (written, existing) = await Ui.WithProgressAsync(
             $"Uploading {files.Count} day(s)",

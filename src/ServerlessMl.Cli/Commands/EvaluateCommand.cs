@@ -28,16 +28,50 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                 : Spectre.Console.ValidationResult.Success();
     }
 
-    private static Microsoft.ML.ITransformer LoadZip(ModelTrainer trainer, string path)
+    private static Microsoft.ML.ITransformer LoadZip(Models.IModelDefinition definition, ModelTrainer trainer, string path, IReadOnlyList<DataFile> files)
     {
-        using var stream = File.OpenRead(path);
+        RequireManifestFor(definition, path);
+        Microsoft.ML.ITransformer model;
+        Microsoft.ML.DataViewSchema input;
+        using (var stream = File.OpenRead(path))
+        {
+            try
+            {
+                model = trainer.Load(stream, out input);
+            }
+            catch (Exception ex) when (Serving.ModelLoader.IsUnloadable(ex))
+            {
+                throw new CliException($"{path} is not a model.zip ML.NET can load ({ex.Message}); pass the model.zip, not its manifest.");
+            }
+        }
+
+        var differences = trainer.InputDifferences(input, files);
+        return differences.Count == 0 ? model
+            : throw new CliException($"{path} is not a {definition.Name} model: its input differs from {definition.Name}'s rows in {string.Join(", ", differences.Take(5))}{(differences.Count > 5 ? $" and {differences.Count - 5} more" : string.Empty)}; pass a {definition.Name} model.zip, or the --model it was trained for.");
+    }
+
+    // A zip that offline training wrote has its manifest beside it, which names the model outright.
+    private static void RequireManifestFor(Models.IModelDefinition definition, string path)
+    {
+        var manifestPath = TrainCommand.ManifestPath(Path.GetFullPath(path));
+        Registry.ModelManifest? manifest;
         try
         {
-            return trainer.Load(stream);
+            manifest = File.Exists(manifestPath) ? System.Text.Json.JsonSerializer.Deserialize<Registry.ModelManifest>(File.ReadAllText(manifestPath), Registry.RegistryJson.Options) : null;
         }
-        catch (Exception ex) when (Serving.ModelLoader.IsUnloadable(ex))
+        catch (System.Text.Json.JsonException)
         {
-            throw new CliException($"{path} is not a model.zip ML.NET can load ({ex.Message}); pass the model.zip, not its manifest.");
+            return; // not a manifest of ours: the zip's own input schema decides
+        }
+
+        if (manifest is { Model: { } model } && model != definition.Name)
+        {
+            throw new CliException($"{path} is not a {definition.Name} model: its manifest ({manifestPath}) says {model}; pass --model {model}, or a {definition.Name} model.zip.");
+        }
+
+        if (manifest is { InputSchemaHash: { } hash } && hash != definition.InputSchemaHash)
+        {
+            throw new CliException($"{path} was built for another input schema of {definition.Name} ({hash[..Math.Min(12, hash.Length)]}…; this app has {definition.InputSchemaHash[..12]}…); retrain it.");
         }
     }
 
@@ -47,7 +81,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         using var scratch = new ScratchFolder();
         var trainer = new ModelTrainer(definition, new TrainingOptions { MinTrainingDays = 0, HoldoutDays = 0 });
         var files = trainer.Validate(LocalDataFiles.Open(settings.Data, scratch.Path, definition.Format));
-        Ui.WriteJson(trainer.Evaluate(LoadZip(trainer, settings.ZipPath), files));
+        Ui.WriteJson(trainer.Evaluate(LoadZip(definition, trainer, settings.ZipPath, files), files));
         return 0;
     }
 }

@@ -34,6 +34,7 @@ public sealed class ModelsReportCommand : AsyncCommand<ModelsReportCommand.Setti
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        var output = Arguments.OutputPath.Require("--output", settings.Output, folder: true);
         using var services = CliServices.Build(settings);
         var registry = services.GetRequiredService<ModelRegistry>();
         var definition = CliModels.Catalog.Get(settings.Model);
@@ -73,7 +74,7 @@ public sealed class ModelsReportCommand : AsyncCommand<ModelsReportCommand.Setti
         var importance = Ui.WithProgress("Feature importance", 1, _ => trainer.ImportanceOnHoldout(holdout, files));
 
         var report = new ModelReport(definition, manifest, history, champion, holdout.Metrics, scores, importance);
-        var page = ReportPage.Write(report, Path.GetFullPath(settings.Output));
+        var page = ReportPage.Write(report, output);
         Ui.Err.MarkupLineInterpolated($"[green]Wrote[/] {page}");
         Ui.WriteJson(new { model = settings.Model, version, report = page });
         return 0;

@@ -64,9 +64,9 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         var keys = new ApiKeys(
             NullIfEmpty(settings.ApiKey ?? Environment.GetEnvironmentVariable("SERVERLESSML_API_KEY")),
             NullIfEmpty(settings.AdminKey ?? Environment.GetEnvironmentVariable("SERVERLESSML_ADMIN_KEY")));
-        if (keys.Open && !ApiKeys.IsLoopback(settings.Host))
+        if (!ApiKeys.IsLoopback(settings.Host))
         {
-            throw new CliException($"Refusing to serve on {settings.Host} without keys: anyone who can reach it could retrain and promote. Pass --api-key and --admin-key (or set SERVERLESSML_API_KEY and SERVERLESSML_ADMIN_KEY), or bind 127.0.0.1.");
+            RequireBothKeys(settings.Host, keys);
         }
 
         await using var app = ServeHost.Build(settings, keys);
@@ -84,15 +84,38 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         {
             await app.StartAsync(cancellationToken);
         }
-        catch (IOException ex)
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
         {
-            throw new CliException($"Cannot listen on http://{settings.Host}:{settings.Port}: {ex.Message} Choose another --port, or stop what uses it.");
+            throw new CliException($"Cannot listen on http://{settings.Host}:{settings.Port}: the port is in use. Choose another --port, or stop what uses it.");
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
+        {
+            // Kestrel reports an address this machine does not have as a bare SocketException, which
+            // would otherwise read as a storage failure.
+            throw new CliException($"Cannot listen on http://{settings.Host}:{settings.Port}: {ex.Message}. Check --host (127.0.0.1, 0.0.0.0 or an address of this machine) and --port.");
         }
 
         StartupTimeline.Mark("listening");
         LogListening(logger, string.Join(", ", app.Urls));
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
+    }
+
+    // Off loopback, either key missing leaves a level open to the network or closed to its owner;
+    // both are asked for so that serving the network is a deliberate choice.
+    private static void RequireBothKeys(string host, ApiKeys keys)
+    {
+        var missing = (keys.FunctionConfigured, keys.AdminConfigured) switch
+        {
+            (false, false) => "keys",
+            (false, true) => "--api-key",
+            (true, false) => "--admin-key",
+            _ => null,
+        };
+        if (missing is not null)
+        {
+            throw new CliException($"Refusing to serve on {host} without {missing}: off loopback serve needs both --api-key and --admin-key (or SERVERLESSML_API_KEY and SERVERLESSML_ADMIN_KEY), or bind 127.0.0.1.");
+        }
     }
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "Serving without keys: every route is open to this machine (development only)")]

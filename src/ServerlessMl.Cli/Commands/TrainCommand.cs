@@ -40,9 +40,15 @@ public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
             base.Validate() is { Successful: false } invalid ? invalid
             : (Data is null) != (Output is null)
                 ? Spectre.Console.ValidationResult.Error("--data and --output go together (offline training)")
-                : HoldoutFraction is <= 0 or >= 1
-                    ? Spectre.Console.ValidationResult.Error("--holdout-fraction must be between 0 and 1")
-                    : Spectre.Console.ValidationResult.Success();
+            : Data is null && (HoldoutDays is not null || HoldoutFraction is not null || NoRefit)
+                ? Spectre.Console.ValidationResult.Error("--holdout-days, --holdout-fraction and --no-refit are for offline training (--data and --output); the retrain job takes Training__HoldoutDays")
+            : HoldoutDays is not null && HoldoutFraction is not null
+                ? Spectre.Console.ValidationResult.Error("--holdout-days and --holdout-fraction both say how much to hold out; give one")
+            : HoldoutDays is < 1
+                ? Spectre.Console.ValidationResult.Error("--holdout-days must be at least 1")
+            : HoldoutFraction is { } fraction && !(fraction > 0 && fraction < 1)
+                ? Spectre.Console.ValidationResult.Error("--holdout-fraction must be between 0 and 1")
+                : Spectre.Console.ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -76,6 +82,7 @@ public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
 
     private static int TrainOffline(Settings settings)
     {
+        var output = Arguments.OutputPath.Require("--output", settings.Output!, folder: false);
         var definition = CliModels.Catalog.Get(settings.Model);
         using var scratch = new ScratchFolder();
         var found = LocalDataFiles.Open(settings.Data!, scratch.Path, definition.Format);
@@ -95,7 +102,6 @@ public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
         using var zip = new MemoryStream();
         trainer.Save(model, zip, files);
         var manifest = ManifestFactory.Create(definition, "offline", holdout, null, gate, options.RefitOnAllData, files, zip);
-        var output = Path.GetFullPath(settings.Output!);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         File.WriteAllBytes(output, zip.ToArray());
         File.WriteAllText(ManifestPath(output), System.Text.Json.JsonSerializer.Serialize(manifest, RegistryJson.Options));

@@ -18,6 +18,8 @@ public sealed class ApiKeys(string? functionKey, string? adminKey)
 
     public bool AdminConfigured => adminKey is not null;
 
+    public bool FunctionConfigured => functionKey is not null;
+
     public ValueTask<object?> RequireFunctionKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);

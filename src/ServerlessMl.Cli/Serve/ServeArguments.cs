@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using ServerlessMl.Cli.Arguments;
 using ServerlessMl.Cli.Commands;
 using Spectre.Console.Cli;
 
@@ -13,7 +14,7 @@ namespace ServerlessMl.Cli.Serve;
 /// A cold start waits for everything before the first prediction, and building that app (its help
 /// styles, colour tables and command tree) is JIT work an instance pays at every scale-out. Only the
 /// plain shape is bound here: known options, each given once, as <c>--name value</c> or a bare
-/// flag, with values that convert and settings that validate. Anything else (help, a typo, a
+/// flag, with non-empty values that convert and settings that validate. Anything else (help, a typo, a
 /// value that does not convert, contradicting flags) returns null and goes to the full parser,
 /// which explains it; a line bound here gives the same settings the full parser would.
 /// </remarks>
@@ -29,18 +30,18 @@ internal static class ServeArguments
             return null;
         }
 
-        var options = Options();
+        var options = CommandOptions.Of(typeof(ServeCommand.Settings));
         var settings = new ServeCommand.Settings();
         var given = new HashSet<PropertyInfo>();
         for (var i = 1; i < args.Count; i++)
         {
-            if (!options.TryGetValue(args[i], out var property) || !given.Add(property))
+            if (!options.TryGet(args[i], out var property) || !given.Add(property))
             {
                 return null;
             }
 
             object? value;
-            if (property.PropertyType == typeof(bool))
+            if (CommandOptions.IsFlag(property))
             {
                 value = true;
             }
@@ -59,32 +60,8 @@ internal static class ServeArguments
         return settings.Validate().Successful ? settings : null;
     }
 
-    private static Dictionary<string, PropertyInfo> Options()
-    {
-        var options = new Dictionary<string, PropertyInfo>(StringComparer.Ordinal);
-        foreach (var property in typeof(ServeCommand.Settings).GetProperties(BindingFlags.Public | BindingFlags.Instance))
-        {
-            if (property.GetCustomAttribute<CommandOptionAttribute>() is not { } option)
-            {
-                continue;
-            }
-
-            foreach (var name in option.LongNames)
-            {
-                options.Add("--" + name, property);
-            }
-
-            foreach (var name in option.ShortNames)
-            {
-                options.Add("-" + name, property);
-            }
-        }
-
-        return options;
-    }
-
     private static object? Convert(string text, Type type) =>
-        type == typeof(string) ? text
+        type == typeof(string) ? (text.Length == 0 ? null : text)
         : type == typeof(int) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number
         : null;
 }

@@ -41,9 +41,12 @@ public static class ServeHost
         // writes; telemetry (OTLP) still gets its request spans through its own listener.
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
-            .AddFilter("Azure", LogLevel.Warning);
+            .AddFilter("Azure", LogLevel.Warning)
+            // A failed start is logged here with its stack and then reported by serve in one line.
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.AddProblemDetails();
         builder.Services.AddServerlessMl(builder.Configuration).AddShippedModels();
+        builder.Services.AddRetrainSchedule(builder.Configuration, required: false);
         if (TelemetryExport.OtlpConfigured(builder.Configuration))
         {
             builder.Services.AddServerlessMlTelemetry(builder.Configuration);

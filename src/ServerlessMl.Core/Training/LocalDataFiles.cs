@@ -43,6 +43,11 @@ public static class LocalDataFiles
             files.Add(new DataFile(relative, "local", fileDay, path));
         }
 
+        if (files.Count == 0)
+        {
+            throw new FileNotFoundException($"no drops found in {Path.GetFullPath(source)}: expected yyyy-MM-dd.{format.Extension} (or yyyy/MM/dd.{format.Extension}) files", source);
+        }
+
         return [.. files.OrderBy(f => f.Day)];
     }
 

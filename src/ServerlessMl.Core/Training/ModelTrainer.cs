@@ -89,6 +89,28 @@ public sealed class ModelTrainer(IModelDefinition definition, TrainingOptions op
 
     public ITransformer Load(Stream modelZip) => _ml.Model.Load(modelZip, out _);
 
+    /// <summary>Loads a model.zip with the input schema it was saved with.</summary>
+    public ITransformer Load(Stream modelZip, out DataViewSchema inputSchema) => _ml.Model.Load(modelZip, out inputSchema);
+
+    /// <summary>
+    /// The columns in which a saved model's input differs from this definition's rows (as read from
+    /// <paramref name="files"/>): missing on either side or of another type. Empty when the model
+    /// was saved for this definition; a model of another one fails deep inside ML.NET instead.
+    /// </summary>
+    public IReadOnlyList<string> InputDifferences(DataViewSchema inputSchema, IReadOnlyList<DataFile> files)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        ArgumentNullException.ThrowIfNull(files);
+        var expected = Features([.. files.Take(1)]).Schema;
+        static Dictionary<string, Microsoft.ML.Data.DataViewType> Visible(DataViewSchema schema) =>
+            schema.Where(c => !c.IsHidden).GroupBy(c => c.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Type, StringComparer.Ordinal);
+        var want = Visible(expected);
+        var have = Visible(inputSchema);
+        return [.. want.Keys.Union(have.Keys, StringComparer.Ordinal)
+            .Where(name => !want.TryGetValue(name, out var type) || !have.TryGetValue(name, out var saved) || !type.Equals(saved))
+            .Order(StringComparer.Ordinal)];
+    }
+
     /// <summary>The held-out rows' predictions by the model trained without them, with their report groups.</summary>
     public Reporting.ScoredRows ScoreHoldout(HoldoutResult holdout, IReadOnlyList<DataFile> files) =>
         definition.Score(_ml, Held(holdout).Model, HoldoutFeatures(holdout, files));

@@ -2,10 +2,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NCrontab;
 
-namespace ServerlessMl.Functions;
+namespace ServerlessMl;
 
 /// <summary>
-/// The <c>RetrainSchedule</c> app setting that <see cref="Triggers.RetrainModel"/>'s timer reads as
+/// The <c>RetrainSchedule</c> app setting that the Functions app's retrain timer reads as
 /// <c>%RetrainSchedule%</c>; checked at start-up so a typo stops the app with a clear message.
 /// </summary>
 public sealed class RetrainScheduleOptions
@@ -23,12 +23,14 @@ public sealed class RetrainScheduleOptions
 
 public static class RetrainScheduleExtensions
 {
-    public static IServiceCollection AddRetrainSchedule(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="required">False for a host without the timer (serve): there an unset schedule is
+    /// fine, but a set one is still checked, since the same settings are often shared with the Functions app.</param>
+    public static IServiceCollection AddRetrainSchedule(this IServiceCollection services, IConfiguration configuration, bool required = true)
     {
         services.AddOptions<RetrainScheduleOptions>()
             .Configure(o => o.RetrainSchedule = configuration[RetrainScheduleOptions.SettingName])
             .Validate(
-                o => RetrainScheduleOptions.IsValid(o.RetrainSchedule),
+                o => (!required && o.RetrainSchedule is null) || RetrainScheduleOptions.IsValid(o.RetrainSchedule),
                 $"Setting '{RetrainScheduleOptions.SettingName}' must be an NCRONTAB expression with 6 fields (second minute hour day month day-of-week), e.g. '0 0 2 * * *' for 02:00 UTC daily.")
             .ValidateOnStart();
         return services;
