@@ -96,6 +96,21 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Theory]
+    [InlineData("not a host")]
+    [InlineData("*")]
+    [InlineData("+")]
+    [InlineData("example.org")]
+    public async Task Serve_on_a_host_that_is_not_an_address_is_exit_2_before_binding(string host)
+    {
+        // Kestrel takes a host it cannot parse as every interface: a typo would serve the network.
+        var port = AzuriteFixture.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var result = await CliRunner.RunAsync(Env(), "serve", "--host", host, "--port", port, "--api-key", "k1", "--admin-key", "k2");
+
+        AssertShortError(result, 2, "--host must be an IP address or localhost");
+    }
+
+    [Theory]
     [InlineData("--api-key", "--admin-key")]
     [InlineData("--admin-key", "--api-key")]
     public async Task Serve_off_loopback_needs_both_keys_and_names_the_missing_one(string given, string missing)

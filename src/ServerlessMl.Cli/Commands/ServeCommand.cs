@@ -48,6 +48,7 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         public override Spectre.Console.ValidationResult Validate() =>
             base.Validate() is { Successful: false } invalid ? invalid
             : Port is < 0 or > 65535 ? Spectre.Console.ValidationResult.Error("--port must be 0-65535")
+            : !ApiKeys.IsAddress(Host) ? Spectre.Console.ValidationResult.Error($"--host must be an IP address or localhost (e.g. 127.0.0.1 or 0.0.0.0), not '{Host}'")
             : Lazy && Preload ? Spectre.Console.ValidationResult.Error("--lazy and --preload contradict each other; give one")
             : Spectre.Console.ValidationResult.Success();
     }

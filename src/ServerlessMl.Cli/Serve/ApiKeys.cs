@@ -39,6 +39,13 @@ public sealed class ApiKeys(string? functionKey, string? adminKey)
             : ValueTask.FromResult<object?>(Unauthorized("This route needs the admin key in the x-functions-key header (or the code query parameter)."));
     }
 
+    /// <summary>
+    /// True for what serve binds to exactly: Kestrel takes anything else (a name, <c>*</c>, a typo) as
+    /// every interface, which would serve the network when the user meant one address.
+    /// </summary>
+    public static bool IsAddress(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(host.Trim('[', ']'), out _);
+
     /// <summary>True for an address only this machine can reach: serving without keys is allowed only there.</summary>
     public static bool IsLoopback(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
