@@ -37,6 +37,18 @@ public sealed class FunctionsMetadataTests
         Assert.Equal([route.Method.ToLowerInvariant()], binding.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
     }
 
+    [Theory]
+    [MemberData(nameof(RouteFunctions))]
+    public void Http_functions_answer_through_their_return_value(string function)
+    {
+        // The worker executes what the function returns only when the return value is its HTTP output.
+        var entry = Functions.Single(f => f.GetProperty("name").GetString() == function);
+        var output = Assert.Single(entry.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("direction").GetString() == "Out");
+
+        Assert.Equal("$return", output.GetProperty("name").GetString());
+        Assert.Equal("http", output.GetProperty("type").GetString());
+    }
+
     [Fact]
     public void Every_http_function_is_in_the_route_table_and_the_timer_is_the_only_other()
     {

@@ -1,222 +1,225 @@
 using System.Collections;
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Microsoft.OpenApi;
 using ServerlessMl.Models;
 using ServerlessMl.Registry;
 
 namespace ServerlessMl.Http;
 
 /// <summary>
-/// The OpenAPI 3.0 document of the API, written from the route table (<see cref="Routes"/>) and
+/// The OpenAPI 3.0 document of the API, built from the route table (<see cref="Routes"/>) and
 /// the registered models' own request and answer types, so it cannot drift from what the handlers
 /// bind: a field's JSON name, type, range, length and whether it is required come from the same
 /// attributes the request binder enforces. Predict has one path per model (each has its own body);
 /// the other model routes take <c>{model}</c> with the registered names as its values.
 /// </summary>
-internal static class OpenApiDocumentWriter
+internal sealed class OpenApiDocumentWriter
 {
-    private const string ProblemRef = "#/components/schemas/ProblemDetails";
-    private const string ValidationProblemRef = "#/components/schemas/ValidationProblemDetails";
+    private const string Problem = "ProblemDetails";
+    private const string ValidationProblem = "ValidationProblemDetails";
+    private const string KeyHeader = "functionKeyHeader";
+    private const string KeyQuery = "functionKeyQuery";
 
     // Optional fields the example leaves out are left out, not sent as null.
     private static readonly JsonSerializerOptions ExampleOptions = new(RegistryJson.Options) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
+    private readonly OpenApiDocument _document = new();
+    private readonly ModelCatalog _catalog;
+    private readonly Dictionary<string, IOpenApiSchema> _schemas = new(StringComparer.Ordinal)
+    {
+        [Problem] = ProblemSchema(validation: false),
+        [ValidationProblem] = ProblemSchema(validation: true),
+    };
+
+    private OpenApiDocumentWriter(ModelCatalog catalog) => _catalog = catalog;
+
     public static string Write(ModelCatalog catalog, string title, string version)
     {
-        var schemas = new JsonObject
-        {
-            ["ProblemDetails"] = Problem(validation: false),
-            ["ValidationProblemDetails"] = Problem(validation: true),
-        };
-        var paths = new JsonObject();
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        new OpenApiDocumentWriter(catalog).Build(title, version).SerializeAsV3(new OpenApiJsonWriter(text));
+        return text.ToString();
+    }
+
+    private OpenApiDocument Build(string title, string version)
+    {
+        var paths = new OpenApiPaths();
         foreach (var route in Routes.All)
         {
+            var method = HttpMethod.Parse(route.Method);
             if (route.Template == Routes.Predict)
             {
-                foreach (var model in catalog.All)
+                foreach (var model in _catalog.All)
                 {
-                    paths[$"/{Routes.Prefix}/{route.Template.Replace("{model}", model.Name, StringComparison.Ordinal)}"] = new JsonObject
-                    {
-                        [route.Method.ToLowerInvariant()] = PredictOperation(route, model, schemas),
-                    };
+                    var path = new OpenApiPathItem();
+                    path.AddOperation(method, PredictOperation(route, model));
+                    paths[$"/{Routes.Prefix}/{route.Template.Replace("{model}", model.Name, StringComparison.Ordinal)}"] = path;
                 }
 
                 continue;
             }
 
-            var path = (JsonObject?)paths[route.Path] ?? [];
-            path[route.Method.ToLowerInvariant()] = Operation(route, catalog);
-            paths[route.Path] = path;
+            if (!paths.TryGetValue(route.Path, out var item))
+            {
+                paths[route.Path] = item = new OpenApiPathItem();
+            }
+
+            ((OpenApiPathItem)item).AddOperation(method, Operation(route));
         }
 
-        var document = new JsonObject
+        _document.Info = new OpenApiInfo
         {
-            ["openapi"] = "3.0.3",
-            ["info"] = new JsonObject
+            Title = title,
+            Version = version,
+            Description = "Models trained on a schedule from daily drops, gated on quality, and served from a pool of prediction engines. Registered models: " + string.Join(", ", _catalog.Names) + ".",
+        };
+        _document.Paths = paths;
+        _document.Components = new OpenApiComponents
+        {
+            Schemas = _schemas,
+            SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
             {
-                ["title"] = title,
-                ["version"] = version,
-                ["description"] = "Models trained on a schedule from daily drops, gated on quality, and served from a pool of prediction engines. Registered models: " + string.Join(", ", catalog.Names) + ".",
-            },
-            ["paths"] = paths,
-            ["components"] = new JsonObject
-            {
-                ["schemas"] = schemas,
-                ["securitySchemes"] = new JsonObject
-                {
-                    ["functionKeyHeader"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "x-functions-key", ["description"] = "A function key (function routes) or the admin key (every route)." },
-                    ["functionKeyQuery"] = new JsonObject { ["type"] = "apiKey", ["in"] = "query", ["name"] = "code", ["description"] = "The same key as a query parameter." },
-                },
+                [KeyHeader] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "x-functions-key", Description = "A function key (function routes) or the admin key (every route)." },
+                [KeyQuery] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Query, Name = "code", Description = "The same key as a query parameter." },
             },
         };
-        return document.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        return _document;
     }
 
-    private static JsonObject PredictOperation(ApiRoute route, IModelDefinition model, JsonObject schemas)
+    private OpenApiOperation PredictOperation(ApiRoute route, IModelDefinition model)
     {
-        var request = Register(schemas, model.RequestType, Pascal(model.Name) + "Request", answer: false);
-        var single = Register(schemas, model.AnswerTypes.Single, Pascal(model.Name) + "Answer", answer: true);
-        var batch = Register(schemas, model.AnswerTypes.Batch, Pascal(model.Name) + "BatchAnswer", answer: true);
-        var content = new JsonObject
+        var request = Register(model.RequestType, Pascal(model.Name) + "Request", answer: false);
+        var single = Register(model.AnswerTypes.Single, Pascal(model.Name) + "Answer", answer: true);
+        var batch = Register(model.AnswerTypes.Batch, Pascal(model.Name) + "BatchAnswer", answer: true);
+        var content = new OpenApiMediaType
         {
-            ["schema"] = new JsonObject
-            {
-                ["oneOf"] = new JsonArray(Ref(request), new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = Ref(request) }),
-            },
+            Schema = new OpenApiSchema { OneOf = [request, new OpenApiSchema { Type = JsonSchemaType.Array, MinItems = 1, Items = request }] },
+            Example = model.ExampleRequest is { } example ? JsonSerializer.SerializeToNode(example, model.RequestType, ExampleOptions) : null,
         };
-        if (model.ExampleRequest is { } example)
-        {
-            content["example"] = JsonSerializer.SerializeToNode(example, model.RequestType, ExampleOptions);
-        }
 
         var operation = Common(route, $"{route.Function}_{model.Name}", $"{route.Summary} Model: {model.Name} ({model.Task}). {model.Description}");
-        operation["requestBody"] = new JsonObject { ["required"] = true, ["content"] = new JsonObject { ["application/json"] = content } };
-        var responses = (JsonObject)operation["responses"]!;
-        responses["200"] = JsonResponse("One answer for an object, or the answers in order for an array.", new JsonObject { ["oneOf"] = new JsonArray(Ref(single), Ref(batch)) });
-        responses["400"] = ProblemResponse("Bad JSON or invalid fields (per-field messages under errors).", Ref(ValidationProblemRef));
-        responses["413"] = ProblemResponse("Body over the size limit, or more items than the batch limit.", Ref(ProblemRef));
-        responses["415"] = ProblemResponse("Not application/json.", Ref(ProblemRef));
-        responses["503"] = ProblemResponse("No champion, or storage unreachable with nothing loaded; see Retry-After.", Ref(ProblemRef));
+        operation.RequestBody = new OpenApiRequestBody { Required = true, Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = content } };
+        var responses = operation.Responses!;
+        responses["200"] = JsonResponse("One answer for an object, or the answers in order for an array.", new OpenApiSchema { OneOf = [single, batch] });
+        responses["400"] = ProblemResponse("Bad JSON or invalid fields (per-field messages under errors).", ValidationProblem);
+        responses["413"] = ProblemResponse("Body over the size limit, or more items than the batch limit.");
+        responses["415"] = ProblemResponse("Not application/json.");
+        responses["503"] = ProblemResponse("No champion, or storage unreachable with nothing loaded; see Retry-After.");
         return operation;
     }
 
-    private static JsonObject Operation(ApiRoute route, ModelCatalog catalog)
+    private OpenApiOperation Operation(ApiRoute route)
     {
         var operation = Common(route, route.Function, route.Summary);
-        var responses = (JsonObject)operation["responses"]!;
-        responses["200"] = JsonResponse("OK", new JsonObject { ["type"] = "object" });
+        var responses = operation.Responses!;
+        responses["200"] = JsonResponse("OK", new OpenApiSchema { Type = JsonSchemaType.Object });
         if (route.Template.Contains("{model}", StringComparison.Ordinal))
         {
-            operation["parameters"] = new JsonArray(new JsonObject
-            {
-                ["name"] = "model",
-                ["in"] = "path",
-                ["required"] = true,
-                ["schema"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray([.. catalog.Names.Select(n => (JsonNode)n)]) },
-            });
-            responses["404"] = ProblemResponse("Unknown model (or version).", Ref(ProblemRef));
+            operation.Parameters =
+            [
+                new OpenApiParameter
+                {
+                    Name = "model",
+                    In = ParameterLocation.Path,
+                    Required = true,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. _catalog.Names.Select(n => (JsonNode)n)] },
+                },
+            ];
+            responses["404"] = ProblemResponse("Unknown model (or version).");
         }
 
         if (route.Template == Routes.Promote)
         {
-            operation["requestBody"] = new JsonObject
+            var body = new OpenApiSchema
             {
-                ["required"] = true,
-                ["content"] = new JsonObject
+                Type = JsonSchemaType.Object,
+                Required = new HashSet<string> { "version" },
+                Properties = new Dictionary<string, IOpenApiSchema>
                 {
-                    ["application/json"] = new JsonObject
-                    {
-                        ["schema"] = new JsonObject
-                        {
-                            ["type"] = "object",
-                            ["required"] = new JsonArray("version"),
-                            ["properties"] = new JsonObject
-                            {
-                                ["version"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[0-9]{4,}$" },
-                                ["force"] = new JsonObject { ["type"] = "boolean", ["default"] = false },
-                            },
-                        },
-                        ["example"] = new JsonObject { ["version"] = "0001" },
-                    },
+                    ["version"] = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{4,}$" },
+                    ["force"] = new OpenApiSchema { Type = JsonSchemaType.Boolean, Default = false },
                 },
             };
-            responses["400"] = ProblemResponse("Bad body.", Ref(ProblemRef));
-            responses["422"] = ProblemResponse("The version cannot serve; nothing changed.", Ref(ProblemRef));
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = body, Example = new JsonObject { ["version"] = "0001" } } },
+            };
+            responses["400"] = ProblemResponse("Bad body.");
+            responses["422"] = ProblemResponse("The version cannot serve; nothing changed.");
         }
 
         if (route.Template == Routes.Retrain)
         {
-            responses["409"] = ProblemResponse("Another retrain of the model is running.", Ref(ProblemRef));
-            responses["422"] = ProblemResponse("The run failed on the data or the trainer; nothing was promoted.", Ref(ProblemRef));
+            responses["409"] = ProblemResponse("Another retrain of the model is running.");
+            responses["422"] = ProblemResponse("The run failed on the data or the trainer; nothing was promoted.");
         }
 
         responses["503"] = route.Template == Routes.Health
-            ? JsonResponse("A model with a champion cannot be served here (the same report as the 200).", new JsonObject { ["type"] = "object" })
-            : ProblemResponse("Storage unreachable or too slow; see Retry-After.", Ref(ProblemRef));
+            ? JsonResponse("A model with a champion cannot be served here (the same report as the 200).", new OpenApiSchema { Type = JsonSchemaType.Object })
+            : ProblemResponse("Storage unreachable or too slow; see Retry-After.");
         return operation;
     }
 
-    private static JsonObject Common(ApiRoute route, string operationId, string summary)
+    private OpenApiOperation Common(ApiRoute route, string operationId, string summary)
     {
-        var responses = new JsonObject();
-        var operation = new JsonObject
+        var operation = new OpenApiOperation
         {
-            ["operationId"] = operationId,
-            ["summary"] = summary,
-            ["tags"] = new JsonArray(route.Access == RouteAccess.Admin ? "admin" : route.Access == RouteAccess.Function ? "models" : "health"),
-            ["responses"] = responses,
+            OperationId = operationId,
+            Summary = summary,
+            Tags = new HashSet<OpenApiTagReference> { new(route.Access switch { RouteAccess.Admin => "admin", RouteAccess.Function => "models", _ => "health" }, _document) },
+            Responses = [],
+            Security = [],
         };
-        if (route.Access == RouteAccess.Anonymous)
+        if (route.Access != RouteAccess.Anonymous)
         {
-            operation["security"] = new JsonArray();
-        }
-        else
-        {
-            operation["security"] = new JsonArray(new JsonObject { ["functionKeyHeader"] = new JsonArray() }, new JsonObject { ["functionKeyQuery"] = new JsonArray() });
-            responses["401"] = ProblemResponse(route.Access == RouteAccess.Admin ? "Missing or wrong key: this route takes the admin key only." : "Missing or wrong key.", Ref(ProblemRef));
+            // Either form of the key will do: two requirements, each met alone.
+            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(KeyHeader, _document)] = [] });
+            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(KeyQuery, _document)] = [] });
+            operation.Responses["401"] = ProblemResponse(route.Access == RouteAccess.Admin ? "Missing or wrong key: this route takes the admin key only." : "Missing or wrong key.");
         }
 
         return operation;
     }
 
     /// <summary>An error answer: RFC 9457 problem details.</summary>
-    private static JsonObject ProblemResponse(string description, JsonNode schema) => Response(description, "application/problem+json", schema);
+    private OpenApiResponse ProblemResponse(string description, string schema = Problem) =>
+        Response(description, "application/problem+json", new OpenApiSchemaReference(schema, _document));
 
-    private static JsonObject JsonResponse(string description, JsonNode schema) => Response(description, "application/json", schema);
+    private static OpenApiResponse JsonResponse(string description, IOpenApiSchema schema) => Response(description, "application/json", schema);
 
-    private static JsonObject Response(string description, string mediaType, JsonNode schema) => new()
+    private static OpenApiResponse Response(string description, string mediaType, IOpenApiSchema schema) => new()
     {
-        ["description"] = description,
-        ["content"] = new JsonObject { [mediaType] = new JsonObject { ["schema"] = schema } },
+        Description = description,
+        Content = new Dictionary<string, IOpenApiMediaType> { [mediaType] = new OpenApiMediaType { Schema = schema } },
     };
-
-    private static JsonObject Ref(string reference) => new() { ["$ref"] = reference };
 
     /// <summary>
     /// Adds the schema of <paramref name="type"/> (and of the records it holds) under <paramref name="name"/>.
     /// An answer always carries every field; a request says which are required with [Required].
     /// </summary>
-    private static string Register(JsonObject schemas, Type type, string name, bool answer)
+    private OpenApiSchemaReference Register(Type type, string name, bool answer)
     {
-        if (!schemas.ContainsKey(name))
+        if (!_schemas.ContainsKey(name))
         {
-            schemas[name] = ObjectSchema(schemas, type, answer);
+            _schemas[name] = ObjectSchema(type, answer);
         }
 
-        return $"#/components/schemas/{name}";
+        return new OpenApiSchemaReference(name, _document);
     }
 
-    private static JsonObject ObjectSchema(JsonObject schemas, Type type, bool answer)
+    private OpenApiSchema ObjectSchema(Type type, bool answer)
     {
-        var properties = new JsonObject();
-        var required = new JsonArray();
+        var properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
+        var required = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
-            var schema = Schema(schemas, property.PropertyType, answer);
+            var schema = Schema(property.PropertyType, answer);
             foreach (var attribute in property.GetCustomAttributes<ValidationAttribute>(inherit: true))
             {
                 switch (attribute)
@@ -224,13 +227,13 @@ internal static class OpenApiDocumentWriter
                     case RequiredAttribute:
                         required.Add(name);
                         break;
-                    case RangeAttribute range:
-                        schema["minimum"] = JsonValue.Create(Convert.ToDouble(range.Minimum, System.Globalization.CultureInfo.InvariantCulture));
-                        schema["maximum"] = JsonValue.Create(Convert.ToDouble(range.Maximum, System.Globalization.CultureInfo.InvariantCulture));
+                    case RangeAttribute range when schema is OpenApiSchema number:
+                        number.Minimum = Number(range.Minimum);
+                        number.Maximum = Number(range.Maximum);
                         break;
-                    case StringLengthAttribute length:
-                        schema["maxLength"] = length.MaximumLength;
-                        schema["minLength"] = length.MinimumLength;
+                    case StringLengthAttribute length when schema is OpenApiSchema text:
+                        text.MaxLength = length.MaximumLength;
+                        text.MinLength = length.MinimumLength;
                         break;
                 }
             }
@@ -238,77 +241,75 @@ internal static class OpenApiDocumentWriter
             properties[name] = schema;
         }
 
-        var result = new JsonObject { ["type"] = "object", ["properties"] = properties, ["additionalProperties"] = false };
-        if (answer)
+        return new OpenApiSchema
         {
-            result["required"] = new JsonArray([.. properties.Select(p => (JsonNode)p.Key)]);
-        }
-        else if (required.Count > 0)
-        {
-            result["required"] = required;
-        }
-
-        return result;
+            Type = JsonSchemaType.Object,
+            Properties = properties,
+            AdditionalPropertiesAllowed = false,
+            Required = answer ? [.. properties.Keys] : required.Count > 0 ? required : null,
+        };
     }
 
-    private static JsonObject Schema(JsonObject schemas, Type type, bool answer)
+    private IOpenApiSchema Schema(Type type, bool answer)
     {
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
         if (underlying == typeof(string))
         {
-            return new JsonObject { ["type"] = "string" };
+            return new OpenApiSchema { Type = JsonSchemaType.String };
         }
 
         if (underlying == typeof(DateTimeOffset) || underlying == typeof(DateTime))
         {
-            return new JsonObject { ["type"] = "string", ["format"] = "date-time" };
+            return new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" };
         }
 
         if (underlying == typeof(bool))
         {
-            return new JsonObject { ["type"] = "boolean" };
+            return new OpenApiSchema { Type = JsonSchemaType.Boolean };
         }
 
         if (underlying == typeof(int) || underlying == typeof(long) || underlying == typeof(short))
         {
-            return new JsonObject { ["type"] = "integer", ["format"] = underlying == typeof(long) ? "int64" : "int32" };
+            return new OpenApiSchema { Type = JsonSchemaType.Integer, Format = underlying == typeof(long) ? "int64" : "int32" };
         }
 
         if (underlying == typeof(double) || underlying == typeof(float) || underlying == typeof(decimal))
         {
-            return new JsonObject { ["type"] = "number", ["format"] = underlying == typeof(float) ? "float" : "double" };
+            return new OpenApiSchema { Type = JsonSchemaType.Number, Format = underlying == typeof(float) ? "float" : "double" };
         }
 
-        if (underlying != typeof(string) && typeof(IEnumerable).IsAssignableFrom(underlying))
+        if (typeof(IEnumerable).IsAssignableFrom(underlying))
         {
             var item = underlying.IsArray ? underlying.GetElementType()! : underlying.GetGenericArguments().Single();
-            return new JsonObject { ["type"] = "array", ["items"] = Schema(schemas, item, answer) };
+            return new OpenApiSchema { Type = JsonSchemaType.Array, Items = Schema(item, answer) };
         }
 
-        return Ref(Register(schemas, underlying, underlying.Name, answer));
+        return Register(underlying, underlying.Name, answer);
     }
 
-    private static JsonObject Problem(bool validation)
+    private static OpenApiSchema ProblemSchema(bool validation)
     {
-        var properties = new JsonObject
+        var properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
         {
-            ["type"] = new JsonObject { ["type"] = "string" },
-            ["title"] = new JsonObject { ["type"] = "string" },
-            ["status"] = new JsonObject { ["type"] = "integer", ["format"] = "int32" },
-            ["detail"] = new JsonObject { ["type"] = "string" },
+            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["title"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
+            ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String },
         };
         if (validation)
         {
-            properties["errors"] = new JsonObject
+            properties["errors"] = new OpenApiSchema
             {
-                ["type"] = "object",
-                ["description"] = "Messages by JSON path of the field (e.g. temperatureC, [3].weather).",
-                ["additionalProperties"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } },
+                Type = JsonSchemaType.Object,
+                Description = "Messages by JSON path of the field (e.g. temperatureC, [3].weather).",
+                AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
             };
         }
 
-        return new JsonObject { ["type"] = "object", ["description"] = "RFC 9457 problem details.", ["properties"] = properties };
+        return new OpenApiSchema { Type = JsonSchemaType.Object, Description = "RFC 9457 problem details.", Properties = properties };
     }
+
+    private static string Number(object bound) => Convert.ToDouble(bound, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture);
 
     private static string Pascal(string name) =>
         string.Concat(name.Split('-', '_').Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using ServerlessMl.Http;
 
@@ -9,9 +8,9 @@ namespace ServerlessMl.Functions.Triggers;
 public sealed class GetModel(ModelsEndpoint endpoint)
 {
     [Function(nameof(GetModel))]
-    public Task<IActionResult> Run(
+    public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Model)] HttpRequest request,
         string model,
         CancellationToken cancellationToken) =>
-        endpoint.GetAsync(model, cancellationToken).AsActionResult();
+        endpoint.GetAsync(model, cancellationToken);
 }

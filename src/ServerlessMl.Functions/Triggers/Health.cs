@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using ServerlessMl.Http;
 
@@ -9,8 +8,8 @@ namespace ServerlessMl.Functions.Triggers;
 public sealed class Health(HealthEndpoint endpoint)
 {
     [Function(nameof(Health))]
-    public Task<IActionResult> Run(
+    public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest request,
         CancellationToken cancellationToken) =>
-        endpoint.HandleAsync(cancellationToken).AsActionResult();
+        endpoint.HandleAsync(cancellationToken);
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using ServerlessMl.Http;
 
@@ -9,8 +8,8 @@ namespace ServerlessMl.Functions.Triggers;
 public sealed class ListModels(ModelsEndpoint endpoint)
 {
     [Function(nameof(ListModels))]
-    public Task<IActionResult> Run(
+    public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.List)] HttpRequest request,
         CancellationToken cancellationToken) =>
-        endpoint.ListAsync(cancellationToken).AsActionResult();
+        endpoint.ListAsync(cancellationToken);
 }

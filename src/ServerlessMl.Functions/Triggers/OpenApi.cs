@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using ServerlessMl.Http;
 
@@ -9,7 +8,7 @@ namespace ServerlessMl.Functions.Triggers;
 public sealed class OpenApi(OpenApiEndpoint endpoint)
 {
     [Function(nameof(OpenApi))]
-    public Task<IActionResult> Run(
+    public IResult Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OpenApi)] HttpRequest request) =>
-        Task.FromResult(endpoint.Handle()).AsActionResult();
+        endpoint.Handle();
 }

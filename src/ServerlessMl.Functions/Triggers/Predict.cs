@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using ServerlessMl.Http;
 
@@ -9,9 +8,9 @@ namespace ServerlessMl.Functions.Triggers;
 public sealed class Predict(PredictEndpoint endpoint)
 {
     [Function(nameof(Predict))]
-    public Task<IActionResult> Run(
+    public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.Predict)] HttpRequest request,
         string model,
         CancellationToken cancellationToken) =>
-        endpoint.HandleAsync(request, model, cancellationToken).AsActionResult();
+        endpoint.HandleAsync(request, model, cancellationToken);
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using ServerlessMl.Http;
 
@@ -9,9 +8,9 @@ namespace ServerlessMl.Functions.Triggers;
 public sealed class PromoteModel(PromoteEndpoint endpoint)
 {
     [Function(nameof(PromoteModel))]
-    public Task<IActionResult> Run(
+    public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = Routes.Promote)] HttpRequest request,
         string model,
         CancellationToken cancellationToken) =>
-        endpoint.HandleAsync(request, model, cancellationToken).AsActionResult();
+        endpoint.HandleAsync(request, model, cancellationToken);
 }

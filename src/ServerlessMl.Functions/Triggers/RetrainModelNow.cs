@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using ServerlessMl.Http;
 
@@ -9,9 +8,9 @@ namespace ServerlessMl.Functions.Triggers;
 public sealed class RetrainModelNow(RetrainEndpoint endpoint)
 {
     [Function(nameof(RetrainModelNow))]
-    public Task<IActionResult> Run(
+    public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = Routes.Retrain)] HttpRequest request,
         string model,
         CancellationToken cancellationToken) =>
-        endpoint.HandleAsync(model, cancellationToken).AsActionResult();
+        endpoint.HandleAsync(model, cancellationToken);
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using ServerlessMl.Functions.Tests.Triggers;
 using ServerlessMl.Functions.Triggers;
 using ServerlessMl.Http;
@@ -77,7 +76,7 @@ public sealed class PlugInModelTests(AzuriteFixture azurite) : IDisposable
         Assert.Null(await registry.GetLatestVersionAsync(model, default));
     }
 
-    private Task<FunctionResponse> InvokeAsync(Func<HttpRequest, Task<IActionResult>> function, string? json, string method = "POST") =>
+    private Task<FunctionResponse> InvokeAsync(Func<HttpRequest, Task<IResult>> function, string? json, string method = "POST") =>
         FunctionInvoker.InvokeAsync(_app.Services, function, json, "application/json", method);
 
     public void Dispose()

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using ServerlessMl.Functions.Tests.Triggers;
 using ServerlessMl.Functions.Triggers;
 using ServerlessMl.Http;

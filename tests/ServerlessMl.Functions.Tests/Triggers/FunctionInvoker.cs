@@ -1,19 +1,18 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 
 namespace ServerlessMl.Functions.Tests.Triggers;
 
 /// <summary>
-/// Runs an HTTP function class as the worker does: a request in, its <see cref="IActionResult"/>
-/// executed into a response, the status and JSON body read back.
+/// Runs an HTTP function class as the worker does: a request in, its <see cref="IResult"/>
+/// executed into a response (FunctionsHttpProxyingMiddleware calls <see cref="IResult.ExecuteAsync"/>
+/// with the request's context), the status and JSON body read back.
 /// </summary>
 internal static class FunctionInvoker
 {
     public static async Task<FunctionResponse> InvokeAsync(
-        IServiceProvider services, Func<HttpRequest, Task<IActionResult>> function, string? json, string contentType = "application/json", string method = "POST")
+        IServiceProvider services, Func<HttpRequest, Task<IResult>> function, string? json, string contentType = "application/json", string method = "POST")
     {
         var context = new DefaultHttpContext { RequestServices = services };
         context.Request.Method = method;
@@ -28,7 +27,7 @@ internal static class FunctionInvoker
         using var responseBody = new MemoryStream();
         context.Response.Body = responseBody;
         var result = await function(context.Request);
-        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+        await result.ExecuteAsync(context);
         // As the server does when the function returns: whatever the result wrote is sent.
         await context.Response.CompleteAsync();
         responseBody.Position = 0;

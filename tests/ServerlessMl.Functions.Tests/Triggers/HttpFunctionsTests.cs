@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.ML;
 using ServerlessMl.Functions.Triggers;
 using ServerlessMl.Http;
@@ -137,6 +136,18 @@ public sealed class HttpFunctionsTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task OpenApi_answers_the_document_through_its_function_class()
+    {
+        var openApi = new OpenApi(_app.Get<OpenApiEndpoint>());
+
+        var (status, body) = await InvokeAsync(r => Task.FromResult(openApi.Run(r)), null, method: "GET");
+
+        Assert.Equal(200, status);
+        Assert.StartsWith("3.0.", body.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        Assert.True(body.GetProperty("paths").TryGetProperty("/api/models/bike-demand/predict", out _), "the predict path of the registered model is in the document");
+    }
+
+    [Fact]
     public async Task An_unreadable_manifest_is_a_422_on_promote_is_left_out_of_listings_and_is_reported_by_GetModel()
     {
         await ChampionSetup.TrainVersionsAsync(_app, _data, 2);
@@ -220,7 +231,7 @@ public sealed class HttpFunctionsTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal("champion version 0001 cannot be loaded", body.GetProperty("models")[0].GetProperty("problem").GetString());
     }
 
-    private Task<FunctionResponse> InvokeAsync(Func<HttpRequest, Task<IActionResult>> function, string? json, string contentType = "application/json", string method = "POST") =>
+    private Task<FunctionResponse> InvokeAsync(Func<HttpRequest, Task<IResult>> function, string? json, string contentType = "application/json", string method = "POST") =>
         FunctionInvoker.InvokeAsync(_app.Services, function, json, contentType, method);
 
     public void Dispose()

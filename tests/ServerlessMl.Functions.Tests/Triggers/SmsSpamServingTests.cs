@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using ServerlessMl.Functions.Triggers;
 using ServerlessMl.Http;
 using ServerlessMl.Models;
@@ -79,7 +78,7 @@ public sealed class SmsSpamServingTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains("2000", body.GetProperty("errors").GetProperty("text")[0].GetString(), StringComparison.Ordinal);
     }
 
-    private Task<FunctionResponse> InvokeAsync(Func<HttpRequest, Task<IActionResult>> function, string json) =>
+    private Task<FunctionResponse> InvokeAsync(Func<HttpRequest, Task<IResult>> function, string json) =>
         FunctionInvoker.InvokeAsync(_app.Services, function, json);
 
     public void Dispose()
