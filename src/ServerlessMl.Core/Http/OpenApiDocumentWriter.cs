@@ -217,6 +217,18 @@ internal static class OpenApiDocumentWriter
         {
             var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
             var schema = Schema(schemas, property.PropertyType, answer);
+            if (property.GetCustomAttribute<JsonConverterAttribute>() is not null)
+            {
+                // The field's own converter decides what text it takes (a timestamp without the
+                // offset RFC 3339's date-time requires): its description says so, not a format.
+                schema.Remove("format");
+            }
+
+            if (property.GetCustomAttribute<System.ComponentModel.DescriptionAttribute>() is { } description)
+            {
+                schema["description"] = description.Description;
+            }
+
             foreach (var attribute in property.GetCustomAttributes<ValidationAttribute>(inherit: true))
             {
                 switch (attribute)
