@@ -27,8 +27,9 @@ public sealed class ModelSettings
     public int? MaxEnginesPerModel { get; set; }
 
     /// <summary>
-    /// The longest text any string field of a request may hold, in characters; can only tighten
-    /// what the request type itself allows (e.g. <c>[StringLength]</c>). Unset: the type's own rules.
+    /// The longest text any string field of a request may hold, in characters (Unicode scalar
+    /// values); can only tighten what the request type itself allows (e.g. <c>[StringLength]</c>),
+    /// so a value above that, or for a type without a text field, fails validation. Unset: the type's own rules.
     /// </summary>
     public int? MaxTextLength { get; set; }
 
