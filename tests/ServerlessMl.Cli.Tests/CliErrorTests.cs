@@ -61,6 +61,8 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
     [InlineData("Serving__ModelRefreshSeconds", "abc", "Setting 'Serving__ModelRefreshSeconds' has a value of the wrong type")]
     [InlineData("ModelStorage__TimeoutSeconds", "0", "ModelStorage__TimeoutSeconds")]
     [InlineData("RetrainSchedule", "* * *", "Setting 'RetrainSchedule' must be an NCRONTAB expression with 6 fields")]
+    [InlineData("Models__sms_spam__MaxTextLength", "5000", "Setting 'Models__sms_spam__MaxTextLength' is 5000: above the 2,000 characters")]
+    [InlineData("Models__bike_demand__MaxTextLength", "50", "Setting 'Models__bike_demand__MaxTextLength' cannot take effect")]
     public async Task Serve_with_a_wrong_setting_is_exit_2_naming_it(string setting, string value, string expected)
     {
         var env = Env();

@@ -59,6 +59,8 @@ public sealed class FunctionAppCompositionTests
     [InlineData("Models:bike-demand:MaxBodyBytes", "100", "Models__bike-demand__MaxBodyBytes")]
     [InlineData("Models:sms-spam:MaxEnginesPerModel", "5000", "Models__sms-spam__MaxEnginesPerModel")]
     [InlineData("Models:sms_spam:MaxTextLength", "0", "Models__sms_spam__MaxTextLength")]
+    [InlineData("Models:sms_spam:MaxTextLength", "5000", "Setting 'Models__sms_spam__MaxTextLength' is 5000: above the 2,000 characters")]
+    [InlineData("Models:bike-demand:MaxTextLength", "50", "Setting 'Models__bike-demand__MaxTextLength' cannot take effect")]
     [InlineData("Models:no-such-model:MaxBatch", "5", "not registered")]
     public async Task A_wrong_setting_stops_the_app_at_start_with_a_message_naming_it(string key, string value, string named)
     {

@@ -9,7 +9,8 @@ namespace ServerlessMl.Cli.Serve;
 /// <summary>
 /// The Functions app's routes (<see cref="Routes"/>) on plain Kestrel, bound to the same handlers,
 /// with the same key levels: function-key routes accept the API key or the admin key, admin routes
-/// only the admin key. A known path called with another method is a 405 naming the allowed ones.
+/// only the admin key. A GET route answers HEAD too. A path routing matched with routes of other
+/// methods is a 405 naming the allowed ones; any other unmatched path is a 404.
 /// </summary>
 public static class ApiRoutes
 {
@@ -26,12 +27,12 @@ public static class ApiRoutes
         // client on the start path, before the host listens.
         var services = app.Services;
         function.MapPost(Routes.Predict, (HttpRequest request, string model, CancellationToken ct) => services.GetRequiredService<PredictEndpoint>().HandleAsync(request, model, ct));
-        function.MapGet(Routes.List, (CancellationToken ct) => services.GetRequiredService<ModelsEndpoint>().ListAsync(ct));
-        function.MapGet(Routes.Model, (string model, CancellationToken ct) => services.GetRequiredService<ModelsEndpoint>().GetAsync(model, ct));
+        function.MapMethods(Routes.List, GetAndHead, (CancellationToken ct) => services.GetRequiredService<ModelsEndpoint>().ListAsync(ct));
+        function.MapMethods(Routes.Model, GetAndHead, (string model, CancellationToken ct) => services.GetRequiredService<ModelsEndpoint>().GetAsync(model, ct));
         admin.MapPost(Routes.Retrain, (string model, CancellationToken ct) => services.GetRequiredService<RetrainEndpoint>().HandleAsync(model, ct));
         admin.MapPost(Routes.Promote, (HttpRequest request, string model, CancellationToken ct) => services.GetRequiredService<PromoteEndpoint>().HandleAsync(request, model, ct));
-        api.MapGet(Routes.Health, (CancellationToken ct) => services.GetRequiredService<HealthEndpoint>().HandleAsync(ct));
-        api.MapGet(Routes.OpenApi, () => services.GetRequiredService<OpenApiEndpoint>().Handle());
+        api.MapMethods(Routes.Health, GetAndHead, (CancellationToken ct) => services.GetRequiredService<HealthEndpoint>().HandleAsync(ct));
+        api.MapMethods(Routes.OpenApi, GetAndHead, () => services.GetRequiredService<OpenApiEndpoint>().Handle());
 
         if (benchmarkEndpoints)
         {
@@ -51,31 +52,37 @@ public static class ApiRoutes
 
         // Not MapFallback: a catch-all route is a second candidate in every request's match (its
         // route values and constraint included), a cost each prediction paid (docs/benchmarks.md).
-        // Routing has run when this middleware does: no endpoint is an unknown path, and routing's
-        // own 405 endpoint a known path called with another method.
-        app.Use((context, next) =>
-            context.GetEndpoint() is null or { DisplayName: MethodNotSupportedEndpoint }
-                ? NoSuchRoute(context.Request).ExecuteAsync(context)
-                : next(context));
+        // Routing has run when this middleware does, and its verdict is the only one: no endpoint is
+        // an unknown path, and its own 405 endpoint a path it matched with routes of other methods.
+        app.Use((context, next) => context.GetEndpoint() switch
+        {
+            null => NoSuchRoute().ExecuteAsync(context),
+            { DisplayName: MethodNotSupportedEndpoint } rejection => MethodNotAllowedAsync(context, rejection),
+            _ => next(context),
+        });
     }
 
     // The display name ASP.NET Core's routing gives the endpoint it makes for a path whose routes
     // all want other methods (HttpMethodMatcherPolicy).
     private const string MethodNotSupportedEndpoint = "405 HTTP Method Not Supported";
 
+    // A GET route answers HEAD as GET without the body, as HTTP expects of a server that can.
+    private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
+
+    // Routing's own 405 endpoint sets the status and Allow from the routes that matched the path; it
+    // writes no body, so the problem details that say the same are written after it.
+    private static async Task MethodNotAllowedAsync(HttpContext context, Endpoint rejection)
+    {
+        await rejection.RequestDelegate!(context);
+        var allowed = context.Response.Headers.Allow.ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        await Problems.MethodNotAllowed($"{context.Request.Method} is not allowed on {context.Request.Path}; use {string.Join(" or ", allowed)}.", allowed).ExecuteAsync(context);
+    }
+
     // With no key configured every route is open (loopback only), and a filter that always lets the
     // call through would still cost every request its invocation context.
     private static RouteGroupBuilder Guarded(RouteGroupBuilder group, ApiKeys keys, Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> check) =>
         keys.Open ? group.MapGroup(string.Empty) : group.MapGroup(string.Empty).AddEndpointFilter(check);
 
-    private static IResult NoSuchRoute(HttpRequest request)
-    {
-        var allowed = Routes.MethodsFor(request.Path.Value ?? string.Empty);
-        if (allowed.Count > 0)
-        {
-            return Problems.MethodNotAllowed($"{request.Method} is not allowed on {request.Path}; use {string.Join(" or ", allowed)}.", allowed);
-        }
-
-        return Problems.NotFound($"No such route. The routes are: {string.Join(", ", Routes.All.Select(r => $"{r.Method} {r.Path}"))}.");
-    }
+    private static IResult NoSuchRoute() =>
+        Problems.NotFound($"No such route. The routes are: {string.Join(", ", Routes.All.Select(r => $"{r.Method} {r.Path}"))}.");
 }

@@ -1,12 +1,14 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
 
 namespace ServerlessMl.Http;
 
 /// <summary>
 /// Reads a JSON request body within a byte limit, and says exactly what is wrong with it when it
-/// cannot: wrong content type (415), too large (413), empty or not readable (400).
+/// cannot: wrong content type or a charset other than UTF-8 (415), too large (413), empty or not
+/// readable (400).
 /// </summary>
 public static class JsonBody
 {
@@ -46,6 +48,23 @@ public static class JsonBody
             || request.HasJsonContentType());
 
     /// <summary>
+    /// False when the content type names a charset other than UTF-8 (quoted or not, any case): the
+    /// body is read as UTF-8, and text in another charset would be answered for what it was not.
+    /// </summary>
+    private static bool IsUtf8(string contentType)
+    {
+        if (contentType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || contentType.Equals("application/json; charset=utf-8", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return !MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+            || parsed.Parameters.Where(p => p.Name.Equals("charset", StringComparison.OrdinalIgnoreCase))
+                .All(p => HeaderUtilities.RemoveQuotes(p.Value).Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
     /// The body's bytes (not yet parsed: the caller reads them in one pass), or the problem to answer
     /// with. Dispose the body to return its buffer.
     /// </summary>
@@ -55,6 +74,11 @@ public static class JsonBody
         if (!IsJson(request))
         {
             return (null, Problems.UnsupportedMediaType($"Send the body as application/json (got '{request.ContentType ?? "no content type"}')."));
+        }
+
+        if (!IsUtf8(request.ContentType!))
+        {
+            return (null, Problems.UnsupportedMediaType($"Send the body in UTF-8, the only charset read (got '{request.ContentType}')."));
         }
 
         if (request.ContentLength > maxBytes)

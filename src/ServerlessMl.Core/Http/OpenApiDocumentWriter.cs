@@ -220,6 +220,21 @@ internal sealed class OpenApiDocumentWriter
         {
             var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
             var schema = Schema(property.PropertyType, answer);
+            if (schema is OpenApiSchema own)
+            {
+                if (property.GetCustomAttribute<JsonConverterAttribute>() is not null)
+                {
+                    // The field's own converter decides what text it takes (a timestamp without the
+                    // offset RFC 3339's date-time requires): its description says so, not a format.
+                    own.Format = null;
+                }
+
+                if (property.GetCustomAttribute<System.ComponentModel.DescriptionAttribute>() is { } description)
+                {
+                    own.Description = description.Description;
+                }
+            }
+
             foreach (var attribute in property.GetCustomAttributes<ValidationAttribute>(inherit: true))
             {
                 switch (attribute)

@@ -112,7 +112,7 @@ internal sealed class RequestValidator
         public override bool Validate(object request, int item, FieldErrors errors)
         {
             var value = read(request);
-            if (maxTextLength is { } most && value is string text && text.Length > most)
+            if (maxTextLength is { } most && value is string text && RequestText.Length(text) > most)
             {
                 errors.Add(item, JsonName, $"The field {JsonName} must be at most {most} characters long.");
                 return false;
@@ -188,6 +188,9 @@ internal sealed class RequestValidator
         public static Check Of(ValidationAttribute attribute) => attribute switch
         {
             RequiredAttribute required => new RequiredCheck(required),
+            StringLengthAttribute length => new TextLengthCheck(length, length.MinimumLength, length.MaximumLength),
+            MaxLengthAttribute length => new TextLengthCheck(length, 0, length.Length < 0 ? int.MaxValue : length.Length),
+            MinLengthAttribute length => new TextLengthCheck(length, length.Length, int.MaxValue),
             RangeAttribute { Minimum: int or double, Maximum: int or double } range when range.OperandType == typeof(int) || range.OperandType == typeof(double)
                 => new NumberRangeCheck(range),
             _ => new Check(attribute),
@@ -203,12 +206,19 @@ internal sealed class RequestValidator
     private sealed class RequiredCheck(RequiredAttribute required) : NumberCheck(required)
     {
         public override bool IsValid(object? value) =>
-            value is string text ? required.AllowEmptyStrings || !string.IsNullOrWhiteSpace(text) : value is not null;
+            value is string text ? required.AllowEmptyStrings || RequestText.HasVisibleCharacter(text) : value is not null;
 
         public override bool IsValid(double? value) => value is not null;
     }
 
-    private sealed class NumberRangeCheck(RangeAttribute range) : NumberCheck(range)
+    /// <summary>A length rule that counts a string's characters as <see cref="RequestText"/> does, not its UTF-16 code units; anything else is the attribute's.</summary>
+    private sealed class TextLengthCheck(ValidationAttribute attribute, int min, int max) : Check(attribute)
+    {
+        public override bool IsValid(object? value) =>
+            value is string text ? RequestText.Length(text) is var length && length >= min && length <= max : Attribute.IsValid(value);
+    }
+
+        private sealed class NumberRangeCheck(RangeAttribute range) : NumberCheck(range)
     {
         private readonly double _min = Convert.ToDouble(range.Minimum, System.Globalization.CultureInfo.InvariantCulture);
         private readonly double _max = Convert.ToDouble(range.Maximum, System.Globalization.CultureInfo.InvariantCulture);

@@ -28,41 +28,6 @@ public static class Routes
         new("Health", "GET", Health, RouteAccess.Anonymous, "Whether each model can serve: healthy, degraded or unhealthy."),
         new("OpenApi", "GET", OpenApi, RouteAccess.Anonymous, "This API described in OpenAPI 3.0: every route, each model's request and answer, the keys."),
     ];
-
-    /// <summary>
-    /// The methods the table allows on <paramref name="path"/> (e.g. <c>/api/models/bike-demand</c>),
-    /// empty when no route has that shape: a 405 with these in Allow, or a 404.
-    /// </summary>
-    public static IReadOnlyList<string> MethodsFor(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        var segments = path.Trim('/').Split('/');
-        if (segments.Length < 2 || !string.Equals(segments[0], Prefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return [];
-        }
-
-        return [.. All.Where(r => Matches(r.Template.Split('/'), segments.AsSpan(1))).Select(r => r.Method).Distinct()];
-    }
-
-    private static bool Matches(string[] template, ReadOnlySpan<string> path)
-    {
-        if (template.Length != path.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < template.Length; i++)
-        {
-            var parameter = template[i].StartsWith('{');
-            if (parameter ? path[i].Length == 0 : !string.Equals(template[i], path[i], StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }
 
 /// <summary>Who may call a route: the Functions host's authorization levels, which serve's keys mirror.</summary>

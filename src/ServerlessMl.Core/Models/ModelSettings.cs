@@ -27,8 +27,9 @@ public sealed class ModelSettings
     public int? MaxEnginesPerModel { get; set; }
 
     /// <summary>
-    /// The longest text any string field of a request may hold, in characters; can only tighten
-    /// what the request type itself allows (e.g. <c>[StringLength]</c>). Unset: the type's own rules.
+    /// The longest text any string field of a request may hold, in characters (Unicode scalar
+    /// values); can only tighten what the request type itself allows (e.g. <c>[StringLength]</c>),
+    /// so a value above that, or for a type without a text field, fails validation. Unset: the type's own rules.
     /// </summary>
     public int? MaxTextLength { get; set; }
 
@@ -85,7 +86,7 @@ internal sealed class ModelSettingsValidator(ModelCatalog catalog) : IValidateOp
         {
             var model = key.Replace('_', '-');
             var prefix = $"{ModelSettings.SectionName}__{key}";
-            if (!catalog.TryGet(model, out _))
+            if (!catalog.TryGet(model, out var definition))
             {
                 failures.Add($"Setting '{prefix}__…' is for model '{model}', which is not registered (registered: {string.Join(", ", catalog.Names)}).");
                 continue;
@@ -106,12 +107,33 @@ internal sealed class ModelSettingsValidator(ModelCatalog catalog) : IValidateOp
             Range(failures, $"{prefix}__MaxBodyBytes", settings.MaxBodyBytes, 1_024, 104_857_600);
             Range(failures, $"{prefix}__MaxEnginesPerModel", settings.MaxEnginesPerModel, 1, 1_024);
             Range(failures, $"{prefix}__MaxTextLength", settings.MaxTextLength, 1, 1_000_000);
+            TextLimit(failures, $"{prefix}__MaxTextLength", settings.MaxTextLength, definition.RequestType);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void Range(List<string> failures, string setting, int? value, int min, int max)
+    // The setting can only tighten the request type's own limit; a value it cannot tighten would be
+    // ignored without a word.
+    private static void TextLimit(List<string> failures, string setting, int? value, Type requestType)
+    {
+        if (value is not { } limit)
+        {
+            return;
+        }
+
+        var own = Http.RequestText.TypeLimit(requestType);
+        if (own is null)
+        {
+            failures.Add($"Setting '{setting}' cannot take effect: the model's request ({requestType.Name}) has no text field.");
+        }
+        else if (limit > own)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"Setting '{setting}' is {limit}: above the {own:N0} characters the model's request ({requestType.Name}) allows, it cannot take effect; it can only tighten that limit."));
+        }
+    }
+
+        private static void Range(List<string> failures, string setting, int? value, int min, int max)
     {
         if (value < min || value > max)
         {

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 
@@ -8,11 +9,12 @@ namespace ServerlessMl.Models.BikeDemand;
 /// </summary>
 public sealed class BikeDemandRequest
 {
-    /// <summary>ISO 8601 local time of the city (an offset, if given, is ignored: the local clock time is used).</summary>
+    /// <summary>ISO 8601 local time of the city, without an offset (the model knows the clock, not the time zone).</summary>
     [Required]
     [YearRange(2000, 2100)]
     [JsonPropertyName("timestamp")]
     [JsonConverter(typeof(LocalTimestampConverter))]
+    [Description("The city's local date and time of day, ISO 8601 without an offset, e.g. 2011-05-02T08:00:00.")]
     public DateTimeOffset? Timestamp { get; set; }
 
     /// <summary>1 clear or few clouds, 2 mist or cloudy, 3 light rain or snow, 4 heavy rain, snow or fog.</summary>

@@ -85,6 +85,8 @@ public sealed class HttpContractTests(ServeFixture fixture) : IClassFixture<Serv
     [InlineData("""{"Timestamp":"2011-01-24T08:00:00","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""", "Timestamp", "not a known field")]
     [InlineData("""{"timestamp":"2011-05-02","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""", "timestamp", "no time of day")]
     [InlineData("""{"timestamp":8,"weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""", "timestamp", "date and a time")]
+    [InlineData("""{"timestamp":"2011-01-24T08:00:00Z","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""", "timestamp", "local time without an offset")]
+    [InlineData("""{"timestamp":"2011-01-24T08:00:00-05:00","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}""", "timestamp", "local time without an offset")]
     public async Task Field_names_match_exactly_once_and_a_timestamp_needs_its_hour(string body, string field, string message)
     {
         using var response = await SendAsync(HttpMethod.Post, Predict, body, ServeFixture.ApiKey);
@@ -116,6 +118,19 @@ public sealed class HttpContractTests(ServeFixture fixture) : IClassFixture<Serv
         using var response = await Client.SendAsync(request);
 
         await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "application/json");
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=utf-16")]
+    [InlineData("application/json; charset=iso-8859-1")]
+    public async Task A_charset_other_than_utf8_is_a_415_problem(string contentType)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Predict) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(Valid)) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        request.Headers.Add("x-functions-key", ServeFixture.ApiKey);
+        using var response = await Client.SendAsync(request);
+
+        await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "UTF-8");
     }
 
     [Fact]
@@ -169,15 +184,66 @@ public sealed class HttpContractTests(ServeFixture fixture) : IClassFixture<Serv
     [Theory]
     [InlineData("DELETE", "/api/models/bike-demand/predict", "POST")]
     [InlineData("GET", "/api/models/bike-demand/predict", "POST")]
-    [InlineData("PUT", "/api/health", "GET")]
-    [InlineData("POST", "/api/models/bike-demand", "GET")]
+    [InlineData("PUT", "/api/health", "GET,HEAD")]
+    [InlineData("POST", "/api/models/bike-demand", "GET,HEAD")]
     [InlineData("GET", "/api/models/bike-demand/retrain", "POST")]
+    [InlineData("POST", "/api/models/bike-demand%2Fpredict", "GET,HEAD")] // one segment: GET models/{model} matches it
     public async Task A_known_path_with_another_method_is_a_405_naming_the_allowed_ones(string method, string path, string allowed)
     {
         using var response = await SendAsync(new HttpMethod(method), path, null, ServeFixture.ApiKey);
 
-        await AssertProblemAsync(response, HttpStatusCode.MethodNotAllowed, $"use {allowed}");
-        Assert.Equal([allowed], response.Content.Headers.Allow);
+        var methods = allowed.Split(',');
+        await AssertProblemAsync(response, HttpStatusCode.MethodNotAllowed, $"use {string.Join(" or ", methods)}");
+        Assert.Equal(methods, response.Content.Headers.Allow);
+    }
+
+    // A path is served or it is a 404, whatever the method: a 405 only for a path routing matched
+    // with another method, judged by routing itself rather than by a second matcher of our own.
+    [Theory]
+    [InlineData("/api/models/bike-demand/predict/", HttpStatusCode.OK)]
+    [InlineData("/API/Models/BIKE-DEMAND/Predict", HttpStatusCode.OK)]
+    [InlineData("/api/models/bike%2Ddemand/predict", HttpStatusCode.OK)]
+    [InlineData("//api/models/bike-demand/predict", HttpStatusCode.NotFound)]
+    [InlineData("/api//models/bike-demand/predict", HttpStatusCode.NotFound)]
+    [InlineData("/api/models//bike-demand/predict", HttpStatusCode.NotFound)]
+    [InlineData("/api/models/bike-demand//predict", HttpStatusCode.NotFound)]
+    [InlineData("/api/models/bike-demand/predict//", HttpStatusCode.NotFound)]
+    [InlineData("/api%2Fmodels/bike-demand/predict", HttpStatusCode.NotFound)]
+    [InlineData("/api/models%2Fbike-demand/predict", HttpStatusCode.NotFound)]
+    public async Task An_odd_path_is_served_or_a_404_never_a_405_that_names_its_own_method(string path, HttpStatusCode expected)
+    {
+        using var post = await SendAsync(HttpMethod.Post, path, Valid, ServeFixture.ApiKey);
+        using var delete = await SendAsync(HttpMethod.Delete, path, null, ServeFixture.ApiKey);
+
+        var text = await post.Content.ReadAsStringAsync();
+        Assert.True(expected == post.StatusCode, $"POST {path}: expected {(int)expected}, got {(int)post.StatusCode}: {text}");
+        if (expected == HttpStatusCode.OK)
+        {
+            await AssertProblemAsync(delete, HttpStatusCode.MethodNotAllowed, "use POST");
+        }
+        else
+        {
+            await AssertProblemAsync(post, HttpStatusCode.NotFound, "No such route");
+            await AssertProblemAsync(delete, HttpStatusCode.NotFound, "No such route");
+        }
+    }
+
+    [Fact]
+    public async Task HEAD_on_a_GET_route_is_answered_as_GET_without_a_body()
+    {
+        foreach (var route in Routes.All.Where(r => r.Method == "GET"))
+        {
+            var path = route.Path.Replace("{model}", "bike-demand", StringComparison.Ordinal);
+            using var get = await SendAsync(HttpMethod.Get, path, null, ServeFixture.ApiKey);
+            using var head = await SendAsync(HttpMethod.Head, path, null, ServeFixture.ApiKey);
+            using var headNoKey = await SendAsync(HttpMethod.Head, path, null, key: null);
+
+            Assert.True(HttpStatusCode.OK == head.StatusCode, $"HEAD {path}: {(int)head.StatusCode}, Allow {head.Content.Headers.Allow.FirstOrDefault()}");
+            Assert.Equal(get.StatusCode, head.StatusCode);
+            Assert.Equal(get.Content.Headers.ContentType?.MediaType, head.Content.Headers.ContentType?.MediaType);
+            Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+            Assert.Equal(route.Access == RouteAccess.Anonymous ? HttpStatusCode.OK : HttpStatusCode.Unauthorized, headNoKey.StatusCode);
+        }
     }
 
     [Fact]
@@ -261,7 +327,8 @@ public sealed class HttpContractTests(ServeFixture fixture) : IClassFixture<Serv
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? json, string? key)
     {
-        using var request = new HttpRequestMessage(method, path);
+        // Absolute, so that a path starting with "//" stays a path rather than naming a host.
+        using var request = new HttpRequestMessage(method, new Uri(Client.BaseAddress!.GetLeftPart(UriPartial.Authority) + path));
         if (json is not null)
         {
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");

@@ -19,7 +19,11 @@ internal static class RequestOracle
 
     public static bool IsValid(byte[] body, string contentType)
     {
-        if (!string.Equals(contentType.Split(';')[0].Trim(), "application/json", StringComparison.OrdinalIgnoreCase) || body.Length > MaxBodyBytes)
+        var parts = contentType.Split(';', StringSplitOptions.TrimEntries);
+        var charsets = parts.Skip(1).Where(p => p.StartsWith("charset=", StringComparison.OrdinalIgnoreCase)).Select(p => p["charset=".Length..].Trim('"'));
+        if (!string.Equals(parts[0], "application/json", StringComparison.OrdinalIgnoreCase)
+            || charsets.Any(c => !string.Equals(c, "utf-8", StringComparison.OrdinalIgnoreCase))
+            || body.Length > MaxBodyBytes)
         {
             return false;
         }

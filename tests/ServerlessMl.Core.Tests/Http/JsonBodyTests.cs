@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessMl.Http;
 
 namespace ServerlessMl.Core.Tests.Http;
@@ -57,7 +58,8 @@ public sealed class JsonBodyTests
     [InlineData("Application/Json; Charset=UTF-8", true)]
     [InlineData("application/json;charset=utf-8", true)]
     [InlineData("application/problem+json", true)]
-    [InlineData("application/json; charset=utf-16", true)]
+    [InlineData("application/json; charset=\"UTF-8\"", true)]
+    [InlineData("application/problem+json; charset=utf-8", true)]
     [InlineData("application/jsonx", false)]
     [InlineData("text/json", false)]
     [InlineData("text/plain", false)]
@@ -77,6 +79,28 @@ public sealed class JsonBodyTests
             Assert.Equal(accepted, body is not null);
             Assert.Equal(accepted ? null : StatusCodes.Status415UnsupportedMediaType, (problem as IStatusCodeHttpResult)?.StatusCode);
         }
+    }
+
+    // A body in another charset would be read as UTF-8 and answered for text the caller never sent.
+    [Theory]
+    [InlineData("application/json; charset=utf-16")]
+    [InlineData("application/json; charset=UTF-16LE")]
+    [InlineData("application/json; charset=iso-8859-1")]
+    [InlineData("application/json; charset=\"latin1\"")]
+    [InlineData("application/json; charset=utf8")]
+    [InlineData("application/json; charset=")]
+    [InlineData("application/json; charset=utf-8; charset=utf-16")]
+    public async Task A_charset_other_than_utf8_is_a_415_saying_utf8_is_required(string contentType)
+    {
+        var request = Request(Body(100), withLength: true);
+        request.ContentType = contentType;
+
+        var (body, problem) = await JsonBody.ReadAsync(request, Limit, default);
+
+        Assert.Null(body);
+        var refusal = Assert.IsType<ProblemHttpResult>(problem);
+        Assert.Equal(StatusCodes.Status415UnsupportedMediaType, refusal.StatusCode);
+        Assert.Contains("UTF-8", refusal.ProblemDetails.Detail, StringComparison.Ordinal);
     }
 
     private const int Overhead = 14; // {"padding":"..."} without the padding

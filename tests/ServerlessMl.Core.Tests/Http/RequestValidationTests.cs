@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ServerlessMl.Http;
 using ServerlessMl.Models.BikeDemand;
+using ServerlessMl.Models.SmsSpam;
 
 namespace ServerlessMl.Core.Tests.Http;
 
@@ -91,6 +92,76 @@ public sealed class RequestValidationTests
                 ["[2].low"] = ["The field low must be between 0 and 10."],
             },
             errors);
+    }
+
+    // The README promises characters: an emoji or a letter outside the Basic Multilingual Plane is
+    // one, though it takes two UTF-16 code units.
+    [Theory]
+    [InlineData("a", SmsSpamRequest.MaxTextLength, null, true)]
+    [InlineData("a", SmsSpamRequest.MaxTextLength + 1, null, false)]
+    [InlineData("\U0001F600", SmsSpamRequest.MaxTextLength, null, true)]
+    [InlineData("\U0001F600", SmsSpamRequest.MaxTextLength + 1, null, false)]
+    [InlineData("\U0001F600", 20, 20, true)]
+    [InlineData("\U0001F600", 21, 20, false)]
+    [InlineData("é", 20, 20, true)]
+    public void Text_length_counts_characters_not_utf16_code_units(string character, int count, int? maxTextLength, bool accepted)
+    {
+        var json = Encoding.UTF8.GetBytes($$"""{"text":"{{string.Concat(Enumerable.Repeat(character, count))}}"}""");
+
+        var bound = RequestBinder.Bind(json, typeof(SmsSpamRequest), maxBatch: 1, maxTextLength);
+
+        if (accepted)
+        {
+            Assert.Null(bound.Problem);
+        }
+        else
+        {
+            var problem = Assert.IsType<ProblemHttpResult>(bound.Problem);
+            Assert.Equal("text", Assert.Single(Assert.IsType<HttpValidationProblemDetails>(problem.ProblemDetails).Errors).Key);
+        }
+    }
+
+    [Theory]
+    [InlineData(@"\u200B")]
+    [InlineData(@"\u200B\u200C\u200D\u2060\uFEFF")]
+    [InlineData(@"\u0000")]
+    [InlineData(@"\u0007\u001B")]
+    [InlineData(@"\u00A0\u2028\u2029\u3000 \t\r\n")]
+    [InlineData(@"\u3164\u115F\uFE0F")]
+    public void Text_with_no_visible_character_is_blank(string text)
+    {
+        var errors = FieldErrorsOf<SmsSpamRequest>($$"""[{"text":"{{text}}"},{"text":"a{{text}}"}]""");
+
+        Assert.Equal(new Dictionary<string, string[]> { ["[0].text"] = ["The text field is required."] }, errors);
+    }
+
+    [Theory]
+    [InlineData("2011-01-24T08:00:00Z")]
+    [InlineData("2011-01-24T08:00:00+14:00")]
+    [InlineData("2011-01-24T08:00:00-05:00")]
+    [InlineData("2011-01-24T08:00:00+00:00")]
+    [InlineData("2011-01-24T08:00:00.5-05:00")]
+    [InlineData("2011-01-24T08:00-05:00")]
+    [InlineData(@"2011-01-24T08:00:00\u002B01:00")]
+    public void A_timestamp_with_an_offset_is_refused_as_not_local(string timestamp)
+    {
+        var errors = FieldErrorsOf<BikeDemandRequest>($$"""[{"timestamp":"{{timestamp}}","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}]""");
+
+        var message = Assert.Single(errors["[0].timestamp"]);
+        Assert.Contains("local time without an offset (Z or ±hh:mm)", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2011-01-24T08:00:00", 8)]
+    [InlineData("2011-01-24T08:30", 8)]
+    [InlineData("2011-01-24T23:59:59.9999999", 23)]
+    [InlineData(@"2011-01-24\u005408:00:00", 8)]
+    public void A_local_timestamp_is_read_as_the_clock_time_sent(string timestamp, int hour)
+    {
+        var bound = RequestBinder.Bind(Encoding.UTF8.GetBytes($$"""{"timestamp":"{{timestamp}}","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}"""), typeof(BikeDemandRequest), maxBatch: 1);
+
+        Assert.Null(bound.Problem);
+        Assert.Equal(hour, Assert.IsType<BikeDemandRequest>(Assert.Single(bound.Requests)).Timestamp!.Value.DateTime.Hour);
     }
 
     /// <summary>The field errors of a refused batch of <typeparamref name="T"/> (up to 3 items).</summary>
