@@ -26,6 +26,7 @@ public sealed partial class RetrainJob(
     IOptions<TrainingOptions> options,
     IOptions<ModelSettingsMap> modelSettings,
     ServerlessMlMetrics metrics,
+    TimeProvider time,
     ILogger<RetrainJob> logger)
 {
     private readonly TrainingOptions _options = options.Value;
@@ -106,7 +107,7 @@ public sealed partial class RetrainJob(
 
         run.Enter("download and validate");
         using var scratch = new ScratchFolder();
-        var trainer = new ModelTrainer(run.Definition, OptionsFor(run.Definition));
+        var trainer = new ModelTrainer(run.Definition, OptionsFor(run.Definition), time);
         var files = trainer.Validate(await data.DownloadAsync(listing, scratch.Path, cancellationToken));
         run.TrainingRows = files.Sum(f => f.Rows);
 
