@@ -255,8 +255,9 @@ public sealed partial class RetrainJob(
     /// decided by content (sha256), so a day re-uploaded unchanged still counts as seen. Nothing is
     /// trained when the champion's own recipe and files would rebuild it (a known tie). Data with
     /// days: the newest days as single-day origins, each against the version serving then
-    /// (<see cref="RecentOriginsComparison"/>). Otherwise the candidate trained on every file the
-    /// champion saw, scored with it on the files it did not.
+    /// (<see cref="RecentOriginsComparison"/>); under the champion's own recipe, only the days the
+    /// champion serves. Otherwise the candidate trained on every file the champion saw, scored
+    /// with it on the files it did not.
     /// </summary>
     private async Task<ChampionComparison?> CompareWithChampionAsync(
         Run run, ModelTrainer trainer, IReadOnlyList<DataFile> files, HoldoutResult holdout, CancellationToken cancellationToken)
@@ -313,15 +314,7 @@ public sealed partial class RetrainJob(
             return null;
         }
 
-        // Trained on the files the champion had, by the recipe that built it, the comparison
-        // model would be the champion again: a known tie, not worth a second fit.
-        var history = files.Where(f => !unseen.Contains(f)).ToList();
-        if (TrainingLineage.WouldRebuild(manifest, run.Definition, history, byDays))
-        {
-            run.ComparisonNote = $"champion {champion.Version} was built by this recipe from exactly the files a comparison model would learn from: it would tie, so none was trained; the floor alone decides";
-            return null;
-        }
-
+        var sameRecipe = TrainingLineage.SameRecipe(manifest, run.Definition);
         if (byDays)
         {
             async Task<ITransformer?> ServedAsync(string version, CancellationToken token)
@@ -336,11 +329,31 @@ public sealed partial class RetrainJob(
                 }
             }
 
-            var versions = await registry.ListVersionsAsync(champion.Model, cancellationToken);
+            // An accepted recipe is not judged again against the versions before it; under the
+            // champion's own recipe the question is whether the days since it make the recipe
+            // worse, so only the days the champion itself serves are origins (its first new day
+            // would rebuild it and is left out as a tie).
+            IReadOnlyList<ModelManifest> versions = sameRecipe ? [manifest] : await registry.ListVersionsAsync(champion.Model, cancellationToken);
             if (await RecentOriginsComparison.RunAsync(trainer, run.Definition, files, versions, champion.Version, _options.ComparisonDays, ServedAsync, cancellationToken) is { } recent)
             {
+                if (sameRecipe)
+                {
+                    run.ComparisonNote = $"champion {champion.Version} was built by this recipe: compared on the days after the first it never saw, each with the recipe refitted on every day before it";
+                }
+
                 return recent;
             }
+        }
+
+        // Trained on the files the champion had, by the recipe that built it, the comparison
+        // model would be the champion again: a known tie, not worth a second fit.
+        var history = files.Where(f => !unseen.Contains(f)).ToList();
+        if (sameRecipe && TrainingLineage.WouldRebuild(manifest, run.Definition, history, byDays))
+        {
+            run.ComparisonNote = byDays
+                ? $"champion {champion.Version} was built by this recipe from exactly the files a comparison model would learn from: it would tie, so none was trained; the floor alone decides until a second day the champion never saw arrives"
+                : $"champion {champion.Version} was built by this recipe from exactly the files a comparison model would learn from: it would tie, so none was trained; the floor alone decides (data without days is compared after a change of recipe only)";
+            return null;
         }
 
         var candidate = byDays && unseen.Count == holdout.HoldoutFiles.Count
