@@ -138,9 +138,9 @@ public sealed partial class RetrainJob(
                 status = RetrainStatus.Promoted;
                 champion = version;
             }
-            catch (RegistryConflictException ex)
+            catch (RegistryConflictException)
             {
-                return run.Failed(RetrainFailure.Conflict, $"{ex.Message} Version {version} was stored, passed the gate, and can be promoted by hand.") with { Version = version };
+                return await LostRaceAsync(run, version, cancellationToken);
             }
         }
 
@@ -170,6 +170,33 @@ public sealed partial class RetrainJob(
             Status = RetrainStatus.Busy,
             Reasons = [$"another retrain of this model is running; this run did nothing ({when})"],
             LeaseClearsByUtc = holder?.ClearsByUtc,
+        };
+    }
+
+    /// <summary>
+    /// The outcome when the champion moved between this run's read and its promotion: the stored
+    /// version is named for promotion by hand, and the champion is the one that moved in, as far
+    /// as storage still says.
+    /// </summary>
+    private async Task<RetrainOutcome> LostRaceAsync(Run run, string version, CancellationToken cancellationToken)
+    {
+        string? now;
+        try
+        {
+            now = (await registry.CheckChampionAsync(run.Model, known: null, cancellationToken)).Alias?.Version;
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            now = null;
+        }
+
+        var moved = now is null ? "changed" : $"changed to version {now}";
+        return run.Failed(
+            RetrainFailure.Conflict,
+            $"the champion of {run.Model} {moved} while this run was deciding; version {version} was stored and passed the gate: promote it by hand if it should serve (serverless-ml models promote --model {run.Model} --version {version})") with
+        {
+            Version = version,
+            Champion = now,
         };
     }
 
@@ -390,11 +417,11 @@ public sealed partial class RetrainJob(
 
         if (done.Status == RetrainStatus.Failed)
         {
-            LogFailed(done.Model, string.Join("; ", done.Reasons));
+            LogFailed(done.Model, done.Describe());
         }
         else
         {
-            LogFinished(done.Model, done.Status, done.Version, done.Champion, string.Join("; ", done.Reasons));
+            LogFinished(done.Model, done.Status, done.Version, done.Champion, done.Describe());
         }
 
         return done;
@@ -463,7 +490,9 @@ public sealed partial class RetrainJob(
             Status = RetrainStatus.Failed,
             Failure = failure,
             Champion = Champion?.Version,
-            Reasons = [reason, "nothing was promoted; the champion is unchanged"],
+
+            // After a conflict the champion did change, by another hand.
+            Reasons = [reason, failure == RetrainFailure.Conflict ? "this run promoted nothing" : "nothing was promoted; the champion is unchanged"],
         };
     }
 
