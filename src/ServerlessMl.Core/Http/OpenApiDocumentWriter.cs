@@ -149,7 +149,7 @@ internal static class OpenApiDocumentWriter
 
         if (route.Template == Routes.Retrain)
         {
-            responses["409"] = ProblemResponse("Another retrain of the model is running.", Ref(ProblemRef));
+            responses["409"] = ProblemResponse("Another retrain of the model is running, or the champion or a drop changed while this one ran: run again.", Ref(ProblemRef));
             responses["422"] = ProblemResponse("The run failed on the data or the trainer; nothing was promoted.", Ref(ProblemRef));
         }
 
