@@ -156,6 +156,47 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Data_upload_refuses_rows_dated_in_the_future_naming_file_and_row_and_uploads_nothing()
+    {
+        var data = Path.Combine(_work, "days");
+        await CliRunner.RunAsync(null, "data", "generate", "-o", data, "--days", "1");
+        var day = await File.ReadAllLinesAsync(Path.Combine(data, "2011-01-01.csv"));
+        var hour = Path.Combine(_work, "hour.csv");
+        await File.WriteAllLinesAsync(hour, [.. day, .. day.Skip(1).Select(l => l.Replace("2011-01-01", "2031-06-01", StringComparison.Ordinal))]);
+
+        var result = await CliRunner.RunAsync(Env(), "data", "upload", "--model", "bike-demand", "--source", hour);
+
+        AssertShortError(result, 2, "hour.csv#2031-06-01, row 1: date 2031-06-01 is in the future");
+        Assert.False(await TrainingContainer().ExistsAsync()); // not even the good day went up
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF }, "bad.tsv, row 2: invalid UTF-8 on line 2, byte 10 (0xFF)")]
+    [InlineData(new byte[] { 0x00 }, "bad.tsv, row 2: a NUL byte on line 2, byte 10")]
+    public async Task Data_upload_refuses_a_text_drop_that_is_not_UTF_8_naming_file_row_and_line(byte[] bad, string expected)
+    {
+        var file = Path.Combine(_work, "bad.tsv");
+        await File.WriteAllBytesAsync(file, [.. "ham\thello\nspam\tWIN "u8, .. bad, .. " cash\n"u8]);
+
+        var result = await CliRunner.RunAsync(Env(), "data", "upload", "--model", "sms-spam", "--source", file, "--day", "2026-01-05");
+
+        AssertShortError(result, 2, expected);
+        Assert.False(await TrainingContainer().ExistsAsync());
+    }
+
+    [Fact]
+    public async Task Data_upload_refuses_a_drop_day_in_the_future()
+    {
+        var file = Path.Combine(_work, "spam.tsv");
+        await File.WriteAllTextAsync(file, "ham\thello\n");
+
+        var result = await CliRunner.RunAsync(Env(), "data", "upload", "--model", "sms-spam", "--source", file, "--day", "2031-06-01");
+
+        AssertShortError(result, 2, "spam.tsv: the drop's day 2031-06-01 is in the future");
+        Assert.False(await TrainingContainer().ExistsAsync());
+    }
+
+    [Fact]
     public async Task Registry_mistakes_promote_refusal_bad_data_and_storage_lost_during_train()
     {
         var env = Env();
@@ -218,6 +259,9 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
         AssertShortError(lost, 1, "model storage is unreachable while the run was at step");
         Assert.Equal("0002", await ChampionAsync());
     }
+
+    private Azure.Storage.Blobs.BlobContainerClient TrainingContainer() =>
+        azurite.CreateClient().GetBlobContainerClient(_app.TrainingContainer);
 
     private async Task<string?> ChampionAsync() =>
         (await _app.Get<ModelRegistry>().GetChampionAsync("bike-demand", default))?.Alias.Version;

@@ -29,8 +29,9 @@ public sealed class ModelReportTests(AzuriteFixture azurite) : IDisposable
         var html = File.ReadAllText(Path.Combine(output, "index.html"));
         Assert.Contains("bike-demand version 0002", html, StringComparison.Ordinal);
         Assert.Contains("the same numbers as the manifest", html, StringComparison.Ordinal); // the retrain reproduced the gate's view
-        Assert.Contains("No champion comparison", html, StringComparison.Ordinal); // the champion's own recipe on the same days: a known tie
-        Assert.Contains("champion 0001 was built by this recipe", html, StringComparison.Ordinal);
+        // Two days the champion never saw: the first would rebuild it (a tie), the second is compared.
+        Assert.Contains("Compared with champion 0001 on the same 24 rows", html, StringComparison.Ordinal);
+        Assert.Contains("champion 0001 was built by this recipe: compared on the days after the first it never saw", html, StringComparison.Ordinal);
         Assert.Contains("27 drop(s)", html, StringComparison.Ordinal);
         Assert.Contains("<td>0001</td>", html, StringComparison.Ordinal);
         foreach (var picture in new[] { "predicted-vs-actual.png", "residuals-by-hour-of-day.png", "residuals-by-day-type.png", "importance.png", "history.png" })

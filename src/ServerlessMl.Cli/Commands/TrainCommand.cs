@@ -64,7 +64,7 @@ public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
         Ui.WriteJson(outcome);
         if (outcome.Status is RetrainStatus.Failed or RetrainStatus.Busy)
         {
-            Ui.Err.MarkupLineInterpolated($"[red]{outcome.Status.ToString().ToLowerInvariant()}:[/] {string.Join(" ", outcome.Reasons)}");
+            Ui.Err.MarkupLineInterpolated($"[red]{outcome.Status.ToString().ToLowerInvariant()}:[/] {outcome.Describe()}");
         }
         else
         {

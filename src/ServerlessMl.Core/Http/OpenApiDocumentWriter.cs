@@ -155,7 +155,7 @@ internal sealed class OpenApiDocumentWriter
 
         if (route.Template == Routes.Retrain)
         {
-            responses["409"] = ProblemResponse("Another retrain of the model is running.");
+            responses["409"] = ProblemResponse("Another retrain of the model is running, or the champion or a drop changed while this one ran: run again.");
             responses["422"] = ProblemResponse("The run failed on the data or the trainer; nothing was promoted.");
         }
 

@@ -33,14 +33,22 @@ public sealed class RetrainEndpoint(ModelCatalog catalog, RetrainJob job, IOptio
             return Results.Empty;
         }
 
-        return outcome switch
-        {
-            { Status: RetrainStatus.Busy } => Problems.Conflict(outcome.Reasons[0], Extensions(outcome)),
-            { Failure: RetrainFailure.Storage } => Problems.Unavailable(string.Join(" ", outcome.Reasons), options.Value.RetryAfterSeconds),
-            { Status: RetrainStatus.Failed } => Problems.Unprocessable("Retrain failed", string.Join(" ", outcome.Reasons), Extensions(outcome)),
-            _ => Results.Json(outcome, RegistryJson.Options),
-        };
+        return Answer(outcome, options.Value.RetryAfterSeconds);
     }
+
+    /// <summary>
+    /// The status for each outcome: 409 for a run that met another (a run in progress, the champion
+    /// or a drop changing under it: run again), 503 for storage, 422 for data or a trainer that
+    /// cannot fit it, 200 otherwise.
+    /// </summary>
+    internal static IResult Answer(RetrainOutcome outcome, int retryAfterSeconds) => outcome switch
+    {
+        { Status: RetrainStatus.Busy } => Problems.Conflict(outcome.Reasons[0], Extensions(outcome)),
+        { Failure: RetrainFailure.Conflict or RetrainFailure.DataChanged } => Problems.Conflict(outcome.Describe(), Extensions(outcome)),
+        { Failure: RetrainFailure.Storage } => Problems.Unavailable(outcome.Describe(), retryAfterSeconds),
+        { Status: RetrainStatus.Failed } => Problems.Unprocessable("Retrain failed", outcome.Describe(), Extensions(outcome)),
+        _ => Results.Json(outcome, RegistryJson.Options),
+    };
 
     private static Dictionary<string, object?> Extensions(RetrainOutcome outcome) => new()
     {

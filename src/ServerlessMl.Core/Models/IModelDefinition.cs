@@ -42,11 +42,12 @@ public interface IModelDefinition
     object? ExampleRequest { get; }
 
     /// <summary>
-    /// Reads one data file with ML.NET's text loader and checks every row; throws
-    /// <see cref="Training.DataValidationException"/> naming the row on the first problem.
+    /// Checks that one data file is UTF-8 text, reads it with ML.NET's text loader and checks every
+    /// row; throws <see cref="Training.DataValidationException"/> naming the row on the first problem.
+    /// Neither the file's <paramref name="day"/> nor a row's may be after <paramref name="latestDay"/>.
     /// </summary>
     /// <returns>The number of data rows.</returns>
-    long ValidateFile(MLContext ml, string localPath, string blobName, DateOnly day);
+    long ValidateFile(MLContext ml, string localPath, string blobName, DateOnly day, DateOnly latestDay);
 
     /// <summary>Streams the rows of the given files, all or one side of the split, through the featurizer.</summary>
     IDataView LoadFeatures(MLContext ml, IReadOnlyList<string> localPaths, RowSelection rows = RowSelection.All);

@@ -142,9 +142,10 @@ public abstract class ModelDefinition<TRow, TRequest, TFeatures, TPrediction> : 
 
     public abstract object Answer(string version, IReadOnlyList<object> predictions);
 
-    public long ValidateFile(MLContext ml, string localPath, string blobName, DateOnly day)
+    public long ValidateFile(MLContext ml, string localPath, string blobName, DateOnly day, DateOnly latestDay)
     {
         ArgumentNullException.ThrowIfNull(ml);
+        TextDropEncoding.Check(localPath, blobName, hasHeader: Format.Header is not null);
         CheckHeader(localPath, blobName);
         var view = CreateLoader(ml).Load(localPath);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -158,9 +159,17 @@ public abstract class ModelDefinition<TRow, TRequest, TFeatures, TPrediction> : 
                 throw new DataValidationException(blobName, rowNumber, problem);
             }
 
-            if (DayOf(row) is { } rowDay && rowDay != day)
+            if (DayOf(row) is { } rowDay)
             {
-                throw new DataValidationException(blobName, rowNumber, $"date {rowDay:yyyy-MM-dd} does not match the file's day {day:yyyy-MM-dd}");
+                if (LatestDataDay.Problem("date", rowDay, latestDay) is { } future)
+                {
+                    throw new DataValidationException(blobName, rowNumber, future);
+                }
+
+                if (rowDay != day)
+                {
+                    throw new DataValidationException(blobName, rowNumber, $"date {rowDay:yyyy-MM-dd} does not match the file's day {day:yyyy-MM-dd}");
+                }
             }
 
             if (KeyOf(row) is { } key && !seen.Add(key))
@@ -172,6 +181,12 @@ public abstract class ModelDefinition<TRow, TRequest, TFeatures, TPrediction> : 
         if (rowNumber == 0)
         {
             throw new DataValidationException(blobName, null, Format.Header is null ? "the file has no data rows" : "the file has a header but no data rows");
+        }
+
+        // Data without days has only the drop's own day to check.
+        if (LatestDataDay.Problem("the drop's day", day, latestDay) is { } futureDrop)
+        {
+            throw new DataValidationException(blobName, null, futureDrop);
         }
 
         return rowNumber;

@@ -9,21 +9,15 @@ namespace ServerlessMl.Training;
 /// on local data files. Knows nothing of blobs or hosts: the retrain job and the offline CLI both
 /// use it.
 /// </summary>
-public sealed class ModelTrainer(IModelDefinition definition, TrainingOptions options)
+/// <param name="time">The clock that says which days are in the future (default: the system's).</param>
+public sealed class ModelTrainer(IModelDefinition definition, TrainingOptions options, TimeProvider? time = null)
 {
     private readonly MLContext _ml = new(seed: 1);
 
-    /// <summary>Checks every file; returns them with their row counts. Throws <see cref="DataValidationException"/>.</summary>
+    /// <summary>Checks every file and that there is enough data to train on; returns the files with their row counts. Throws <see cref="DataValidationException"/>.</summary>
     public IReadOnlyList<DataFile> Validate(IReadOnlyList<DataFile> files, IProgress<string>? progress = null)
     {
-        ArgumentNullException.ThrowIfNull(files);
-        var checkedFiles = new List<DataFile>(files.Count);
-        foreach (var file in files)
-        {
-            var rows = definition.ValidateFile(_ml, file.LocalPath, file.BlobName, file.Day);
-            checkedFiles.Add(file with { Rows = rows });
-            progress?.Report(file.BlobName);
-        }
+        var checkedFiles = CheckFiles(files, progress);
 
         if (definition.Split is HashedRowsSplit rowsSplit)
         {
@@ -43,6 +37,22 @@ public sealed class ModelTrainer(IModelDefinition definition, TrainingOptions op
                 $"{definition.Name}/",
                 null,
                 $"{days} day(s) of data; training needs at least {options.MinTrainingDays + options.HoldoutDays} ({options.MinTrainingDays} to train on and {options.HoldoutDays} held out)");
+        }
+
+        return checkedFiles;
+    }
+
+    /// <summary>Checks every file on its own (no amount of data is required); returns them with their row counts. Throws <see cref="DataValidationException"/>.</summary>
+    public IReadOnlyList<DataFile> CheckFiles(IReadOnlyList<DataFile> files, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var latest = LatestDataDay.At(time ?? TimeProvider.System);
+        var checkedFiles = new List<DataFile>(files.Count);
+        foreach (var file in files)
+        {
+            var rows = definition.ValidateFile(_ml, file.LocalPath, file.BlobName, file.Day, latest);
+            checkedFiles.Add(file with { Rows = rows });
+            progress?.Report(file.BlobName);
         }
 
         return checkedFiles;

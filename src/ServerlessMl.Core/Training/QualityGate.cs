@@ -50,7 +50,9 @@ public static class QualityGate
                 reasons.Add(Format($"{metric} {mine:F4} against champion {comparison.ChampionVersion} ({champion:F4}) on {window}: within the allowed {allowed:F4}"));
             }
         }
-        else if (comparisonNote is not null)
+
+        // Without a comparison, the note says why there was none; with one, what it rested on.
+        if (comparisonNote is not null)
         {
             reasons.Add(comparisonNote);
         }

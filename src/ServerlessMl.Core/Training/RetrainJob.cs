@@ -26,6 +26,7 @@ public sealed partial class RetrainJob(
     IOptions<TrainingOptions> options,
     IOptions<ModelSettingsMap> modelSettings,
     ServerlessMlMetrics metrics,
+    TimeProvider time,
     ILogger<RetrainJob> logger)
 {
     private readonly TrainingOptions _options = options.Value;
@@ -106,7 +107,7 @@ public sealed partial class RetrainJob(
 
         run.Enter("download and validate");
         using var scratch = new ScratchFolder();
-        var trainer = new ModelTrainer(run.Definition, OptionsFor(run.Definition));
+        var trainer = new ModelTrainer(run.Definition, OptionsFor(run.Definition), time);
         var files = trainer.Validate(await data.DownloadAsync(listing, scratch.Path, cancellationToken));
         run.TrainingRows = files.Sum(f => f.Rows);
 
@@ -137,9 +138,9 @@ public sealed partial class RetrainJob(
                 status = RetrainStatus.Promoted;
                 champion = version;
             }
-            catch (RegistryConflictException ex)
+            catch (RegistryConflictException)
             {
-                return run.Failed(RetrainFailure.Conflict, $"{ex.Message} Version {version} was stored, passed the gate, and can be promoted by hand.") with { Version = version };
+                return await LostRaceAsync(run, version, cancellationToken);
             }
         }
 
@@ -169,6 +170,33 @@ public sealed partial class RetrainJob(
             Status = RetrainStatus.Busy,
             Reasons = [$"another retrain of this model is running; this run did nothing ({when})"],
             LeaseClearsByUtc = holder?.ClearsByUtc,
+        };
+    }
+
+    /// <summary>
+    /// The outcome when the champion moved between this run's read and its promotion: the stored
+    /// version is named for promotion by hand, and the champion is the one that moved in, as far
+    /// as storage still says.
+    /// </summary>
+    private async Task<RetrainOutcome> LostRaceAsync(Run run, string version, CancellationToken cancellationToken)
+    {
+        string? now;
+        try
+        {
+            now = (await registry.CheckChampionAsync(run.Model, known: null, cancellationToken)).Alias?.Version;
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            now = null;
+        }
+
+        var moved = now is null ? "changed" : $"changed to version {now}";
+        return run.Failed(
+            RetrainFailure.Conflict,
+            $"the champion of {run.Model} {moved} while this run was deciding; version {version} was stored and passed the gate: promote it by hand if it should serve (serverless-ml models promote --model {run.Model} --version {version})") with
+        {
+            Version = version,
+            Champion = now,
         };
     }
 
@@ -254,8 +282,9 @@ public sealed partial class RetrainJob(
     /// decided by content (sha256), so a day re-uploaded unchanged still counts as seen. Nothing is
     /// trained when the champion's own recipe and files would rebuild it (a known tie). Data with
     /// days: the newest days as single-day origins, each against the version serving then
-    /// (<see cref="RecentOriginsComparison"/>). Otherwise the candidate trained on every file the
-    /// champion saw, scored with it on the files it did not.
+    /// (<see cref="RecentOriginsComparison"/>); under the champion's own recipe, only the days the
+    /// champion serves. Otherwise the candidate trained on every file the champion saw, scored
+    /// with it on the files it did not.
     /// </summary>
     private async Task<ChampionComparison?> CompareWithChampionAsync(
         Run run, ModelTrainer trainer, IReadOnlyList<DataFile> files, HoldoutResult holdout, CancellationToken cancellationToken)
@@ -312,15 +341,7 @@ public sealed partial class RetrainJob(
             return null;
         }
 
-        // Trained on the files the champion had, by the recipe that built it, the comparison
-        // model would be the champion again: a known tie, not worth a second fit.
-        var history = files.Where(f => !unseen.Contains(f)).ToList();
-        if (TrainingLineage.WouldRebuild(manifest, run.Definition, history, byDays))
-        {
-            run.ComparisonNote = $"champion {champion.Version} was built by this recipe from exactly the files a comparison model would learn from: it would tie, so none was trained; the floor alone decides";
-            return null;
-        }
-
+        var sameRecipe = TrainingLineage.SameRecipe(manifest, run.Definition);
         if (byDays)
         {
             async Task<ITransformer?> ServedAsync(string version, CancellationToken token)
@@ -335,11 +356,31 @@ public sealed partial class RetrainJob(
                 }
             }
 
-            var versions = await registry.ListVersionsAsync(champion.Model, cancellationToken);
+            // An accepted recipe is not judged again against the versions before it; under the
+            // champion's own recipe the question is whether the days since it make the recipe
+            // worse, so only the days the champion itself serves are origins (its first new day
+            // would rebuild it and is left out as a tie).
+            IReadOnlyList<ModelManifest> versions = sameRecipe ? [manifest] : await registry.ListVersionsAsync(champion.Model, cancellationToken);
             if (await RecentOriginsComparison.RunAsync(trainer, run.Definition, files, versions, champion.Version, _options.ComparisonDays, ServedAsync, cancellationToken) is { } recent)
             {
+                if (sameRecipe)
+                {
+                    run.ComparisonNote = $"champion {champion.Version} was built by this recipe: compared on the days after the first it never saw, each with the recipe refitted on every day before it";
+                }
+
                 return recent;
             }
+        }
+
+        // Trained on the files the champion had, by the recipe that built it, the comparison
+        // model would be the champion again: a known tie, not worth a second fit.
+        var history = files.Where(f => !unseen.Contains(f)).ToList();
+        if (sameRecipe && TrainingLineage.WouldRebuild(manifest, run.Definition, history, byDays))
+        {
+            run.ComparisonNote = byDays
+                ? $"champion {champion.Version} was built by this recipe from exactly the files a comparison model would learn from: it would tie, so none was trained; the floor alone decides until a second day the champion never saw arrives"
+                : $"champion {champion.Version} was built by this recipe from exactly the files a comparison model would learn from: it would tie, so none was trained; the floor alone decides (data without days is compared after a change of recipe only)";
+            return null;
         }
 
         var candidate = byDays && unseen.Count == holdout.HoldoutFiles.Count
@@ -376,11 +417,11 @@ public sealed partial class RetrainJob(
 
         if (done.Status == RetrainStatus.Failed)
         {
-            LogFailed(done.Model, string.Join("; ", done.Reasons));
+            LogFailed(done.Model, done.Describe());
         }
         else
         {
-            LogFinished(done.Model, done.Status, done.Version, done.Champion, string.Join("; ", done.Reasons));
+            LogFinished(done.Model, done.Status, done.Version, done.Champion, done.Describe());
         }
 
         return done;
@@ -449,7 +490,9 @@ public sealed partial class RetrainJob(
             Status = RetrainStatus.Failed,
             Failure = failure,
             Champion = Champion?.Version,
-            Reasons = [reason, "nothing was promoted; the champion is unchanged"],
+
+            // After a conflict the champion did change, by another hand.
+            Reasons = [reason, failure == RetrainFailure.Conflict ? "this run promoted nothing" : "nothing was promoted; the champion is unchanged"],
         };
     }
 

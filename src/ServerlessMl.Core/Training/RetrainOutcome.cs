@@ -64,4 +64,7 @@ public sealed record RetrainOutcome
     public QualityMetrics? Metrics { get; init; }
     public ChampionComparison? Comparison { get; init; }
     public double DurationSeconds { get; init; }
+
+    /// <summary>The reasons as one line, for a problem's detail, the CLI and the log.</summary>
+    public string Describe() => string.Join("; ", Reasons.Select(r => r.TrimEnd('.', ' ')));
 }

@@ -4,14 +4,19 @@ using Azure.Storage.Blobs.Models;
 namespace ServerlessMl.Training;
 
 /// <summary>Uploads local data files to <c>training-data/&lt;model&gt;/YYYY/MM/DD.&lt;ext&gt;</c>, one drop each.</summary>
-public sealed class TrainingDataUploader(TrainingDataSource source, Models.ModelCatalog catalog)
+public sealed class TrainingDataUploader(TrainingDataSource source, Models.ModelCatalog catalog, TimeProvider time)
 {
-    /// <summary>Uploads each file; an existing blob is left alone unless <paramref name="overwrite"/>.</summary>
+    /// <summary>
+    /// Checks every file as the retrain job will (a bad one throws <see cref="DataValidationException"/>
+    /// naming it and its row, before anything is uploaded), then uploads each; an existing blob is
+    /// left alone unless <paramref name="overwrite"/>.
+    /// </summary>
     /// <returns>How many blobs were written and how many already existed.</returns>
     public async Task<(int Written, int Existing)> UploadAsync(
         string model, IReadOnlyList<DataFile> files, bool overwrite, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(files);
+        new ModelTrainer(catalog.Get(model), new TrainingOptions(), time).CheckFiles(files);
         await source.Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         int written = 0, existing = 0;
         foreach (var file in files)

@@ -28,7 +28,8 @@ internal static class TrainingLineage
     public static bool WouldRebuild(ModelManifest manifest, IModelDefinition definition, IEnumerable<DataFile> files, bool byDays) =>
         SameRecipe(manifest, definition) && TrainedOn(manifest, byDays).SetEquals(files.Select(Key));
 
-    private static bool SameRecipe(ModelManifest manifest, IModelDefinition definition) =>
+    /// <summary>True when the version was built by this app's recipe: same features, trainer, parameters and ML.NET.</summary>
+    public static bool SameRecipe(ModelManifest manifest, IModelDefinition definition) =>
         manifest.InputSchemaHash == definition.InputSchemaHash
         && manifest.MlNetVersion == ManifestFactory.MlNetVersion
         && manifest.Trainer.Name == definition.Trainer.Name

@@ -15,9 +15,9 @@ public sealed class TrainingOptions
     public int MinTrainingDays { get; set; } = 28;
 
     /// <summary>
-    /// The newest days the champion comparison uses as single-day origins, when the candidate's
-    /// recipe differs from the champion's: at each, the recipe fitted on the days before it
-    /// against the version that was serving then (README, "The gate's error rates").
+    /// The newest days the champion comparison uses as single-day origins: at each, the recipe
+    /// fitted on the days before it against the version that was serving then (under the
+    /// champion's own recipe, only days the champion serves; README, "The retrain job", step 5).
     /// </summary>
     [Range(1, 60)]
     public int ComparisonDays { get; set; } = 7;

@@ -84,6 +84,39 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains(manifest.Gate.Reasons, r => r.Contains("it would tie", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(7)] // as many as the held-out days
+    [InlineData(8)] // one more than the held-out days
+    public async Task Days_the_champion_never_saw_are_compared_under_its_own_recipe_the_first_new_day_alone_would_tie(int newDays)
+    {
+        var app = NewApp();
+        await UploadAsync(app);
+        var job = app.Get<RetrainJob>();
+        await job.RunAsync(Model, "test", default); // 0001 refit on 2011-01-01..2011-01-30
+        for (var i = 0; i < newDays; i++)
+        {
+            _data.AddDay();
+        }
+
+        await UploadAsync(app);
+        var outcome = await job.RunAsync(Model, "test", default);
+
+        // Origins are the newest ComparisonDays (7) days; the first new day's would be 0001 again.
+        var compared = Math.Min(newDays, 7) - (newDays <= 7 ? 1 : 0);
+        var firstCompared = new DateOnly(2011, 1, 31).AddDays(newDays - compared);
+        Assert.True(outcome.Comparison is not null, string.Join("; ", outcome.Reasons));
+        Assert.Equal("0001", outcome.Comparison.ChampionVersion);
+        Assert.Equal(["0001"], outcome.Comparison.ServedBy);
+        Assert.Equal(compared, outcome.Comparison.Window.Days);
+        Assert.Equal(firstCompared, outcome.Comparison.Window.FirstDay);
+        Assert.Equal(compared * 24, outcome.Comparison.Champion.Rows);
+        Assert.Contains(outcome.Reasons, r => r.Contains("against champion 0001", StringComparison.Ordinal) && r.Contains($"{compared} day(s) {firstCompared:yyyy-MM-dd}..", StringComparison.Ordinal));
+        var manifest = await app.Get<ModelRegistry>().GetManifestAsync(Model, outcome.Version!, default);
+        Assert.Equal(compared * 24, manifest!.Comparison!.Candidate.Rows);
+    }
+
     [Fact]
     public async Task A_new_day_under_another_recipe_is_compared_with_the_champion_on_the_day_it_has_not_seen()
     {
@@ -149,7 +182,7 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
         fields[2] = "9"; // row 5: season 9
         lines[5] = string.Join(',', fields);
         File.WriteAllLines(badDay, lines);
-        await UploadAsync(app);
+        await app.Get<TrainingDataSource>().Container.GetBlobClient("bike-demand/2011/01/31.csv").UploadAsync(badDay); // past the upload's own checks
 
         var outcome = await job.RunAsync(Model, "test", default);
 

@@ -69,6 +69,40 @@ public sealed class RetrainModelNowTests(AzuriteFixture azurite) : IDisposable
         Assert.Null(await registry.GetChampionAsync(BikeDemandModel.ModelName, default)); // the run did nothing
     }
 
+    [Fact]
+    public async Task A_run_that_loses_a_race_with_a_promotion_is_a_409_saying_so_and_the_champion_stays_as_moved()
+    {
+        using var app = TestApp.Create(azurite, ChampionSetup.LenientGate());
+        await ChampionSetup.TrainVersionsAsync(app, _data, 2); // 0002 is champion
+        await ChampionSetup.AddDayAsync(app, _data);
+        var registry = app.Get<ModelRegistry>();
+
+        // An operator rolls back to 0001 while the run is deciding.
+        using var race = new StepHook("publish", () => registry.PromoteAsync(BikeDemandModel.ModelName, "0001", "rollback by hand", null, default).GetAwaiter().GetResult());
+        var (status, body) = await FunctionInvoker.InvokeAsync(app.Services, r => new RetrainModelNow(app.Get<RetrainEndpoint>()).Run(r, BikeDemandModel.ModelName, default), json: null);
+
+        Assert.True(status == StatusCodes.Status409Conflict, body.ToString());
+        Assert.Equal("conflict", body.GetProperty("failure").GetString());
+        Assert.StartsWith("the champion of bike-demand changed to version 0001 while this run was deciding; version 0003 was stored and passed the gate", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("0003", body.GetProperty("version").GetString()); // stored, and promotable by hand
+        Assert.Equal("0001", body.GetProperty("champion").GetString()); // the champion now, not the one the run began with
+        Assert.Equal("0001", (await registry.GetChampionAsync(BikeDemandModel.ModelName, default))!.Value.Alias.Version);
+    }
+
+    [Fact]
+    public async Task Storage_that_cannot_be_reached_is_a_503_whose_detail_reads_as_sentences()
+    {
+        await using var proxy = new StorageProxy(azurite.Port) { Mode = ProxyMode.Refuse };
+        using var app = TestApp.Create(azurite, new Dictionary<string, string?> { ["ModelStorage"] = proxy.ConnectionString(azurite) });
+
+        var (status, body) = await FunctionInvoker.InvokeAsync(app.Services, r => new RetrainModelNow(app.Get<RetrainEndpoint>()).Run(r, BikeDemandModel.ModelName, default), json: null);
+
+        Assert.True(status == StatusCodes.Status503ServiceUnavailable, body.ToString());
+        var detail = body.GetProperty("detail").GetString();
+        Assert.StartsWith("model storage ", detail, StringComparison.Ordinal);
+        Assert.EndsWith(" while the run was at step 'reach storage'; nothing was promoted; the champion is unchanged", detail, StringComparison.Ordinal);
+    }
+
     private Task<FunctionResponse> InvokeAsync(string model) =>
         FunctionInvoker.InvokeAsync(_app.Services, r => new RetrainModelNow(_app.Get<RetrainEndpoint>()).Run(r, model, default), json: null);
 

@@ -10,6 +10,7 @@ public sealed class BikeDataValidationTests : IDisposable
     private const string Good1 = "1,2011-01-03,1,0,1,0,0,1,1,1,0.22,0.2273,0.8,0.1045,1,4,5";
     private const string Good2 = "2,2011-01-03,1,0,1,1,0,1,1,1,0.22,0.2273,0.8,0.1045,0,2,2";
     private static readonly DateOnly Day = new(2011, 1, 3);
+    private static readonly DateOnly Latest = Day.AddDays(1);
     private static readonly string Header = string.Join(',', BikeHourRow.Columns);
 
     private readonly BikeDemandModel _model = new();
@@ -21,7 +22,7 @@ public sealed class BikeDataValidationTests : IDisposable
     {
         File.WriteAllText(_path, $"{Header}\n{Good1}\n{Good2}\n");
 
-        Assert.Equal(2, _model.ValidateFile(_ml, _path, Blob, Day));
+        Assert.Equal(2, _model.ValidateFile(_ml, _path, Blob, Day, Latest));
     }
 
     [Theory]
@@ -43,11 +44,55 @@ public sealed class BikeDataValidationTests : IDisposable
     {
         File.WriteAllText(_path, $"{Header}\n{Good1}\n{Good2}\n{badRow}\n");
 
-        var error = Assert.Throws<DataValidationException>(() => _model.ValidateFile(_ml, _path, Blob, Day));
+        var error = Assert.Throws<DataValidationException>(() => _model.ValidateFile(_ml, _path, Blob, Day, Latest));
 
         Assert.StartsWith($"{Blob}, row 3: ", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.Equal(3, error.Row);
+    }
+
+    [Fact]
+    public void A_day_after_the_latest_fails_at_its_first_row_naming_the_newest_day_allowed()
+    {
+        File.WriteAllText(_path, $"{Header}\n{Good1.Replace("2011-01-03", "2031-06-01", StringComparison.Ordinal)}\n");
+
+        var error = Assert.Throws<DataValidationException>(() => _model.ValidateFile(_ml, _path, "bike-demand/2031/06/01.csv", new DateOnly(2031, 6, 1), Latest));
+
+        Assert.Equal(1, error.Row);
+        Assert.StartsWith("bike-demand/2031/06/01.csv, row 1: date 2031-06-01 is in the future: the newest day data may hold now is 2011-01-04", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_row_dated_after_the_latest_day_in_an_earlier_days_file_is_refused_as_in_the_future()
+    {
+        File.WriteAllText(_path, $"{Header}\n{Good1}\n{Good2.Replace("2011-01-03", "2011-01-05", StringComparison.Ordinal)}\n");
+
+        var error = Assert.Throws<DataValidationException>(() => _model.ValidateFile(_ml, _path, Blob, Day, Latest));
+
+        Assert.Equal(2, error.Row);
+        Assert.Contains("date 2011-01-05 is in the future", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_latest_day_itself_is_allowed()
+    {
+        File.WriteAllText(_path, $"{Header}\n{Good1}\n{Good2}\n");
+
+        Assert.Equal(2, _model.ValidateFile(_ml, _path, Blob, Day, Day));
+    }
+
+    [Fact]
+    public void A_NUL_byte_is_refused_with_its_row_and_line_and_one_in_the_header_as_the_headers()
+    {
+        File.WriteAllText(_path, $"{Header}\n{Good1}\n{Good2.Replace(",1,1,1,", ",1,\01,1,", StringComparison.Ordinal)}\n");
+        var inRow = Assert.Throws<DataValidationException>(() => _model.ValidateFile(_ml, _path, Blob, Day, Latest));
+        File.WriteAllText(_path, $"inst\0ant{Header[7..]}\n{Good1}\n");
+        var inHeader = Assert.Throws<DataValidationException>(() => _model.ValidateFile(_ml, _path, Blob, Day, Latest));
+
+        Assert.Equal(2, inRow.Row);
+        Assert.Contains("a NUL byte on line 3", inRow.Message, StringComparison.Ordinal);
+        Assert.Null(inHeader.Row);
+        Assert.StartsWith($"{Blob}: the header has a NUL byte on line 1, byte 5", inHeader.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -58,7 +103,7 @@ public sealed class BikeDataValidationTests : IDisposable
     {
         File.WriteAllText(_path, $"{header}\n{Good1}\n");
 
-        var error = Assert.Throws<DataValidationException>(() => _model.ValidateFile(_ml, _path, Blob, Day));
+        var error = Assert.Throws<DataValidationException>(() => _model.ValidateFile(_ml, _path, Blob, Day, Latest));
 
         Assert.StartsWith($"{Blob}: ", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
@@ -70,7 +115,7 @@ public sealed class BikeDataValidationTests : IDisposable
     {
         File.WriteAllText(_path, Header + "\n");
 
-        var error = Assert.Throws<DataValidationException>(() => _model.ValidateFile(_ml, _path, Blob, Day));
+        var error = Assert.Throws<DataValidationException>(() => _model.ValidateFile(_ml, _path, Blob, Day, Latest));
 
         Assert.Contains("no data rows", error.Message, StringComparison.Ordinal);
     }
