@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cold-path benchmark: launching `serverless-ml serve` to its first successful prediction (the model
+# Cold-path benchmark: launching serve to its first successful prediction (the model
 # from blob storage, as in production) against the minimal endpoint (benchmarks/ServerlessMl.
 # MinimalEndpoint: the plainest app a user could write instead, its model.zip a local file), with
 # each one's start-up phases (SERVERLESSML_STARTUP_TIMELINE) and the CPU time it had used by its
@@ -10,6 +10,11 @@
 # cold-baseline`, no web host); then (c) a promotion to the first
 # prediction from the new version, on the instance that was asked to promote and on a second
 # instance that only notices on its next refresh (Serving__ModelRefreshSeconds=2).
+#
+# Every cold launch of serve runs `ServerlessMl.Benchmarks.dll serve`: serverless-ml serve's own
+# command, host and routes, with the /bench endpoints and the start-up timeline hooked in from
+# benchmarks/ (BenchServe.cs), so the product carries none of them. The promotion instances are
+# `serverless-ml serve` as shipped.
 #
 #   bash benchmarks/cold.sh
 #
@@ -61,20 +66,20 @@ printf 'kind\trun\tms\tphase\n' >"$PHASES"
 TSV=$OUT_DIR/cold$SUFFIX.tsv
 printf 'kind\trun\tms\taccept_ms\tconstant_ms\tversion\tcpu_ms\n' >"$TSV"
 
-launch_serve() { # [split|lazy|bench|byhand] -> JSON from probe launch. split: first the constant
-  # endpoint, then predict; bench: with --benchmark-endpoints, first request to predict; byhand: the
-  # same process, first request to the by-hand endpoint.
+launch_serve() { # [split|lazy|bench|byhand] -> JSON from probe launch. Every launch is serve's own
+  # host and routes run by `ServerlessMl.Benchmarks.dll serve`, which adds the /bench endpoints and the
+  # start-up timeline. split: first the constant endpoint, then predict; bench: lazy, first request to
+  # predict; byhand: the same, first request to the by-hand endpoint.
   local port path=/api/models/$MODEL/predict
   local -a first=() extra=()
   port=$(free_port)
   case ${1:-} in
-    split) first=(--first-url "http://127.0.0.1:$port/bench/constant"); extra=(--benchmark-endpoints --lazy) ;;
-    lazy) extra=(--lazy) ;;
-    bench) extra=(--benchmark-endpoints --lazy) ;;
-    byhand) extra=(--benchmark-endpoints --lazy); path=/bench/by-hand/$MODEL/predict ;;
+    split) first=(--first-url "http://127.0.0.1:$port/bench/constant"); extra=(--lazy) ;;
+    lazy|bench) extra=(--lazy) ;;
+    byhand) extra=(--lazy); path=/bench/by-hand/$MODEL/predict ;;
   esac
   locked node "$PROBE" launch --url "http://127.0.0.1:$port$path" "${first[@]}" --body "$WORK/fixed.json" \
-    --log "$WORK/serve-cold.log" -- dotnet "$CLI" serve --port "$port" "${extra[@]}"
+    --log "$WORK/serve-cold.log" -- dotnet "$BENCH_DLL" serve --port "$port" "${extra[@]}"
 }
 serve_row() { # KIND RUN JSON
   printf '%s\t%d\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$(jq -r .firstPredictionMs <<<"$3")" "$(jq -r .acceptMs <<<"$3")" \
@@ -97,6 +102,13 @@ timed() {
 launch_stdout() { # MODE -> JSON from probe stdout
   locked node "$PROBE" stdout -- dotnet "$BENCH_DLL" "$1"
 }
+
+say "the by-hand baseline answers exactly what the pool answers"
+PORT_C=$(free_port); SERVE_DLL=$BENCH_DLL start_serve "$PORT_C" "$WORK/serve-check.log"
+pooled=$(curl -sf -H 'Content-Type: application/json' --data @"$WORK/fixed.json" "http://127.0.0.1:$PORT_C/api/models/$MODEL/predict") || die "pool predict failed"
+byhand=$(curl -sf -H 'Content-Type: application/json' --data @"$WORK/fixed.json" "http://127.0.0.1:$PORT_C/bench/by-hand/$MODEL/predict") || die "by-hand predict failed"
+[[ $pooled == "$byhand" ]] || die "the by-hand load answers $byhand, the pool $pooled"
+stop_serves
 
 say "cold start: one untimed launch of each, then $RUNS timed rounds"
 launch_serve lazy >/dev/null
@@ -172,12 +184,12 @@ REPORT=$OUT_DIR/cold$SUFFIX.md
   echo "|---|---:|---:|"
   echo "| **minimal endpoint** (benchmarks/ServerlessMl.MinimalEndpoint, model.zip a local file): first 200 from POST /predict | $(cell minimal 3) |"
   echo "| … of which: until it accepted the first connection | $(cell minimal 4) |"
-  echo "| (a) \`serverless-ml serve --benchmark-endpoints --lazy\`: first 200 from POST /api/models/$MODEL/predict (the pool) | $(cell serve-bench 3) |"
+  echo "| (a) \`ServerlessMl.Benchmarks.dll serve --lazy\`: first 200 from POST /api/models/$MODEL/predict (the pool) | $(cell serve-bench 3) |"
   echo "| (b) the same process: first 200 from POST /bench/by-hand/$MODEL/predict (alias, model.zip, Model.Load, one engine, predict; no pool) | $(cell serve-byhand 3) |"
-  echo "| \`serverless-ml serve\` (no benchmark endpoints; loads the champion while starting): first 200 from POST /predict | $(cell serve 3) |"
+  echo "| serve (loads the champion while starting): first 200 from POST /predict | $(cell serve 3) |"
   echo "| … of which: until serve accepted the first connection | $(cell serve 4) |"
-  echo "| \`serverless-ml serve --lazy\` (champion loaded by the first request): first 200 from POST /predict | $(cell serve-lazy 3) |"
-  echo "| split run (\`serve --benchmark-endpoints --lazy\`): first 200 from POST /bench/constant (web host, no model) | $(cell serve-split 5) |"
+  echo "| serve --lazy (champion loaded by the first request): first 200 from POST /predict | $(cell serve-lazy 3) |"
+  echo "| split run (\`ServerlessMl.Benchmarks.dll serve --lazy\`): first 200 from POST /bench/constant (web host, no model) | $(cell serve-split 5) |"
   echo "| split run: then first 200 from POST /predict | $(cell serve-split 3) |"
   echo "| (b0) bare console process, no web host: \`ServerlessMl.Benchmarks.dll cold-baseline\` (alias, model.zip, Model.Load, one engine, predict, print) | $(cell cold-baseline 3) |"
   echo "| bare console process: the app's service graph + ModelPool (manifest, sha256, warm engine), \`cold-pool\` | $(cell cold-pool 3) |"

@@ -101,7 +101,8 @@ train_champion() {
 
 SERVE_PIDS=()
 
-# start_serve PORT LOG [VAR=VALUE...]: serve --benchmark-endpoints in the background (its start-up
+# start_serve PORT LOG [VAR=VALUE...]: serverless-ml serve as shipped (SERVE_DLL=$BENCH_DLL: with the
+# benchmark endpoints), in the background (its start-up
 # holds the lock), waits until it answers; sets SERVE_PID.
 start_serve() {
   local port=$1 log=$2
@@ -109,7 +110,7 @@ start_serve() {
   local pidfile
   pidfile=$(mktemp)
   # shellcheck disable=SC2016
-  locked_sh "env $* dotnet '$CLI' serve --port $port --benchmark-endpoints >'$log' 2>&1 </dev/null & echo \$! >'$pidfile'
+  locked_sh "env $* dotnet '${SERVE_DLL:-$CLI}' serve --port $port >'$log' 2>&1 </dev/null & echo \$! >'$pidfile'
     for _ in \$(seq 300); do
       curl -s -o /dev/null http://127.0.0.1:$port/api/health && exit 0
       kill -0 \$(cat '$pidfile') 2>/dev/null || exit 1

@@ -12,7 +12,8 @@ namespace ServerlessMl.Benchmarks;
 /// endpoint's model file (see <see cref="ColdStart"/>); <c>model-cost</c>
 /// times the prediction of given model.zip files (see <see cref="ModelCost"/>); <c>spam-experiments</c>
 /// compares the spam recipes on seeded splits (see <see cref="SpamExperiments"/>); <c>gate-backtest</c>
-/// replays the retrain gate's champion comparison over the bike history (see <see cref="GateBacktest"/>).
+/// replays the retrain gate's champion comparison over the bike history (see <see cref="GateBacktest"/>);
+/// <c>serve</c> is serve with the cold-start benchmark's endpoints and start-up timeline (see <see cref="BenchServe"/>).
 /// </summary>
 public static class Program
 {
@@ -27,6 +28,7 @@ public static class Program
             ["model-cost", .. var models] => ModelCost.Run(models),
             ["spam-experiments", .. var rest] => SpamExperiments.Run(rest),
             ["gate-backtest", .. var recipes] => GateBacktest.Run(recipes),
+            ["serve", .. var serveArgs] => await BenchServe.RunAsync(serveArgs),
             _ => RunBenchmarks(args),
         };
     }

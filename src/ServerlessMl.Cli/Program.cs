@@ -2,8 +2,6 @@ using ServerlessMl.Cli;
 using ServerlessMl.Cli.Commands;
 using ServerlessMl.Cli.Serve;
 
-StartupTimeline.Mark("main");
-
 // A plain `serve` line skips the command-line library: a cold instance waits for its start-up.
 return await CliErrors.RunAsync(() => ServeArguments.TryBind(args) is { } serve
     ? ServeCommand.ServeAsync(serve, CancellationToken.None)

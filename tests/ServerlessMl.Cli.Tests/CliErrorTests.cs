@@ -35,7 +35,6 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
     [InlineData("models|show", "Name the model with --model: bike-demand, sms-spam")]
     [InlineData("evaluate|--zip|model.zip|--data|days", "Name the model with --model: bike-demand, sms-spam")]
     [InlineData("models|list|--model|nope", "Unknown model 'nope'")]
-    [InlineData("serve|--lazy|--preload", "--lazy and --preload contradict each other")]
     public async Task Usage_errors_are_exit_2(string args, string expected)
     {
         var result = await CliRunner.RunAsync(Env(), args.Split('|'));

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using System.ComponentModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -37,19 +38,10 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         [Description("Load each champion on its first request instead of while starting (the model-on-demand pattern at its purest; the first request waits for the load).")]
         public bool Lazy { get; init; }
 
-        [CommandOption("--preload", IsHidden = true)]
-        [Description("Load the champions while starting: the default since 0.1; kept for scripts.")]
-        public bool Preload { get; init; }
-
-        [CommandOption("--benchmark-endpoints")]
-        [Description("Also map POST /bench/constant (the constant-response floor for load tests) and POST /bench/by-hand/{model}/predict (loads the champion by hand on every call: the cold-start floor).")]
-        public bool BenchmarkEndpoints { get; init; }
-
         public override Spectre.Console.ValidationResult Validate() =>
             base.Validate() is { Successful: false } invalid ? invalid
             : Port is < 0 or > 65535 ? Spectre.Console.ValidationResult.Error("--port must be 0-65535")
             : !ApiKeys.IsAddress(Host) ? Spectre.Console.ValidationResult.Error($"--host must be an IP address or localhost (e.g. 127.0.0.1 or 0.0.0.0), not '{Host}'")
-            : Lazy && Preload ? Spectre.Console.ValidationResult.Error("--lazy and --preload contradict each other; give one")
             : Spectre.Console.ValidationResult.Success();
     }
 
@@ -57,11 +49,16 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
         ServeAsync(settings, cancellationToken);
 
     /// <summary>Serves until the host is stopped (Ctrl+C, SIGTERM).</summary>
-    public static async Task<int> ServeAsync(Settings settings, CancellationToken cancellationToken)
+    /// <param name="configureServices">Runs after serve's own registrations, before the host is built.</param>
+    /// <param name="configureApp">Runs on the built app after serve's routes are mapped, before it starts
+    /// (benchmarks/ hooks its measuring endpoints in here).</param>
+    public static async Task<int> ServeAsync(
+        Settings settings,
+        CancellationToken cancellationToken,
+        Action<IServiceCollection>? configureServices = null,
+        Action<WebApplication>? configureApp = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        StartupTimeline.Mark("serve command parsed");
-        StartupTimeline.WatchModelLoads();
         var keys = new ApiKeys(
             NullIfEmpty(settings.ApiKey ?? Environment.GetEnvironmentVariable("SERVERLESSML_API_KEY")),
             NullIfEmpty(settings.AdminKey ?? Environment.GetEnvironmentVariable("SERVERLESSML_ADMIN_KEY")));
@@ -70,7 +67,8 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
             RequireBothKeys(settings.Host, keys);
         }
 
-        await using var app = ServeHost.Build(settings, keys);
+        await using var app = ServeHost.Build(settings, keys, configureServices);
+        configureApp?.Invoke(app);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("serve");
         if (keys.Open)
         {
@@ -96,7 +94,6 @@ public sealed partial class ServeCommand : AsyncCommand<ServeCommand.Settings>
             throw new CliException($"Cannot listen on http://{settings.Host}:{settings.Port}: {ex.Message}. Check --host (127.0.0.1, 0.0.0.0 or an address of this machine) and --port.");
         }
 
-        StartupTimeline.Mark("listening");
         LogListening(logger, string.Join(", ", app.Urls));
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;

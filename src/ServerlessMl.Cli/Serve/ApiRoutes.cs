@@ -14,7 +14,7 @@ namespace ServerlessMl.Cli.Serve;
 /// </summary>
 public static class ApiRoutes
 {
-    public static void Map(WebApplication app, ApiKeys keys, bool benchmarkEndpoints)
+    public static void Map(WebApplication app, ApiKeys keys)
     {
         ArgumentNullException.ThrowIfNull(app);
         var api = app.MapGroup("/" + Routes.Prefix);
@@ -33,22 +33,6 @@ public static class ApiRoutes
         admin.MapPost(Routes.Promote, (HttpRequest request, string model, CancellationToken ct) => services.GetRequiredService<PromoteEndpoint>().HandleAsync(request, model, ct));
         api.MapMethods(Routes.Health, GetAndHead, (CancellationToken ct) => services.GetRequiredService<HealthEndpoint>().HandleAsync(ct));
         api.MapMethods(Routes.OpenApi, GetAndHead, () => services.GetRequiredService<OpenApiEndpoint>().Handle());
-
-        if (benchmarkEndpoints)
-        {
-            // Behind the function key like the API: the by-hand endpoint downloads and loads a model per call.
-            var bench = Guarded(app.MapGroup("/bench"), keys, keys.RequireFunctionKey);
-
-            // The floor for HTTP benchmarks: same host, same pipeline and key check, no model.
-            bench.MapPost("/constant", async (HttpRequest request, CancellationToken ct) =>
-            {
-                await request.Body.CopyToAsync(Stream.Null, ct);
-                return Results.Ok(new Models.RegressionAnswer("constant", "0000", 1.0));
-            });
-
-            // The cold-start floor: the same host, the model loaded by hand on each call.
-            bench.MapPost("/by-hand/{model}/predict", (HttpRequest request, string model, CancellationToken ct) => services.GetRequiredService<ByHandPredictEndpoint>().HandleAsync(request, model, ct));
-        }
 
         // Not MapFallback: a catch-all route is a second candidate in every request's match (its
         // route values and constraint included), a cost each prediction paid (docs/benchmarks.md).

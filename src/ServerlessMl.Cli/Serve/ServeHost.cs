@@ -17,7 +17,8 @@ namespace ServerlessMl.Cli.Serve;
 public static class ServeHost
 {
     /// <param name="configureServices">Runs after serve's own registrations, before the host is built
-    /// (the in-process benchmarks put their own server in Kestrel's place).</param>
+    /// (the in-process benchmarks put their own server in Kestrel's place, the cold-start host adds
+    /// its measuring endpoints' services).</param>
     public static WebApplication Build(ServeCommand.Settings settings, ApiKeys keys, Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -28,7 +29,7 @@ public static class ServeHost
         var overrides = CliServices.StorageOverrides(settings);
         // The champions load while the host starts unless --lazy; a Serving__PreloadOnStart setting
         // in the configuration is kept when neither flag is given.
-        if (settings.Lazy || settings.Preload || builder.Configuration["Serving:PreloadOnStart"] is null)
+        if (settings.Lazy || builder.Configuration["Serving:PreloadOnStart"] is null)
         {
             overrides["Serving:PreloadOnStart"] = settings.Lazy ? "false" : "true";
         }
@@ -52,14 +53,8 @@ public static class ServeHost
             builder.Services.AddServerlessMlTelemetry(builder.Configuration);
         }
 
-        if (settings.BenchmarkEndpoints)
-        {
-            builder.Services.AddSingleton<ByHandPredictEndpoint>();
-        }
-
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
-        StartupTimeline.Mark("host built");
         app.Services.StartModelPreload();
 
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -67,7 +62,7 @@ public static class ServeHost
             // Only a bug gets here: caller mistakes are answered by the handlers with 4xx.
             ExceptionHandler = http => Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Internal error").ExecuteAsync(http),
         });
-        ApiRoutes.Map(app, keys, settings.BenchmarkEndpoints);
+        ApiRoutes.Map(app, keys);
 
         return app;
     }

@@ -10,17 +10,14 @@ namespace ServerlessMl.Cli.Tests.Serve;
 /// <summary>What serve maps, read from its endpoint table: the route table's routes and nothing else.</summary>
 public sealed class RouteTableTests
 {
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Serve_maps_exactly_the_route_table_plus_the_benchmark_routes_when_asked(bool benchmarkEndpoints)
+    [Fact]
+    public async Task Serve_maps_exactly_the_route_table()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ModelStorage"] = "UseDevelopmentStorage=true" });
         builder.Services.AddServerlessMl(builder.Configuration).AddShippedModels();
-        builder.Services.AddSingleton<ByHandPredictEndpoint>();
         await using var app = builder.Build();
-        ApiRoutes.Map(app, new ApiKeys("k", "a"), benchmarkEndpoints);
+        ApiRoutes.Map(app, new ApiKeys("k", "a"));
 
         var mapped = ((IEndpointRouteBuilder)app).DataSources
             .SelectMany(d => d.Endpoints)
@@ -30,9 +27,8 @@ public sealed class RouteTableTests
             .Order(StringComparer.Ordinal);
 
         // A GET route takes HEAD too, answered as GET without the body.
-        string[] bench = ["POST /bench/constant", "POST /bench/by-hand/{model}/predict"];
         Assert.Equal(
-            Routes.All.Select(r => $"{(r.Method == "GET" ? "GET,HEAD" : r.Method)} {r.Path}").Concat(benchmarkEndpoints ? bench : []).Order(StringComparer.Ordinal),
+            Routes.All.Select(r => $"{(r.Method == "GET" ? "GET,HEAD" : r.Method)} {r.Path}").Order(StringComparer.Ordinal),
             mapped);
     }
 

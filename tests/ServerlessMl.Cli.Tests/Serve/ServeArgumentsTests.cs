@@ -17,8 +17,8 @@ public sealed class ServeArgumentsTests
         "serve --port 0",
         "serve -p 7071 --lazy",
         "serve --host 0.0.0.0 --api-key k1 --admin-key k2",
-        "serve --benchmark-endpoints --lazy --port 5123",
-        "serve --preload --connection UseDevelopmentStorage=true",
+        "serve --lazy --port 5123",
+        "serve --connection UseDevelopmentStorage=true",
         "serve --blob-uri https://account.blob.core.windows.net --host 127.0.0.1",
     ];
 

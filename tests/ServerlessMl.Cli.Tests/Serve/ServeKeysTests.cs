@@ -42,20 +42,6 @@ public sealed class ServeKeysTests(ServeFixture fixture) : IClassFixture<ServeFi
     }
 
     [Fact]
-    public async Task The_benchmark_routes_take_the_function_key_when_keys_are_set()
-    {
-        await using var serve = await ServeProcess.StartAsync(fixture.Environment(), "--benchmark-endpoints", "--api-key", "bench-key");
-
-        foreach (var path in new[] { "/bench/by-hand/bike-demand/predict", "/bench/constant" })
-        {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(serve.Client, HttpMethod.Post, path, BadBodies.ValidJson, null)).Status);
-            Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(serve.Client, HttpMethod.Post, path, BadBodies.ValidJson, "guess")).Status);
-            var keyed = await SendAsync(serve.Client, HttpMethod.Post, path, BadBodies.ValidJson, "bench-key");
-            Assert.True(keyed.Status == HttpStatusCode.OK, $"{path}: {keyed}");
-        }
-    }
-
-    [Fact]
     public async Task Serve_loads_the_champion_before_any_request_and_with_lazy_nothing_loads()
     {
         await using var plain = await ServeProcess.StartAsync(fixture.Environment(), "--api-key", "k", "--lazy");

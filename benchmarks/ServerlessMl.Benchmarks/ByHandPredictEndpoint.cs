@@ -6,16 +6,16 @@ using ServerlessMl.Models;
 using ServerlessMl.Registry;
 using ServerlessMl.Serving;
 
-namespace ServerlessMl.Cli.Serve;
+namespace ServerlessMl.Benchmarks;
 
 /// <summary>
-/// POST /bench/by-hand/{model}/predict (only with <c>--benchmark-endpoints</c>): the cold-start
-/// baseline in serve's own process shape. Every call does what a hand-written host would do on its
+/// POST /bench/by-hand/{model}/predict (<see cref="BenchServe"/> only): the cold-start baseline in
+/// serve's own process shape. Every call does what a hand-written host would do on its
 /// first request: read the champion alias, download model.zip, <c>Model.Load</c>, create one engine,
 /// predict; no manifest, no hash check, no pool, nothing kept. benchmarks/cold.sh times a fresh
 /// serve process to its first answer from here and from /api/models/{model}/predict.
 /// </summary>
-public sealed class ByHandPredictEndpoint(ModelCatalog catalog, ModelRegistry registry, IOptions<ServingOptions> options)
+internal sealed class ByHandPredictEndpoint(ModelCatalog catalog, ModelRegistry registry, IOptions<ServingOptions> options)
 {
     public async Task<IResult> HandleAsync(HttpRequest request, string model, CancellationToken cancellationToken)
     {

@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using ServerlessMl.Telemetry;
 
-namespace ServerlessMl.Cli.Serve;
+namespace ServerlessMl.Benchmarks;
 
 /// <summary>
-/// With <c>SERVERLESSML_STARTUP_TIMELINE=1</c>, serve writes one stderr line per start-up phase,
-/// <c>startup-timeline MS PHASE</c>, MS counted from the process's start: its own steps (command
-/// parsed, host built, listening) and the first of each model-load span (alias check, download,
-/// hash check, Model.Load, first prediction). benchmarks/cold.sh reads these lines for its phase
-/// breakdown. Off, it costs one environment lookup.
+/// With <c>SERVERLESSML_STARTUP_TIMELINE=1</c>, <see cref="BenchServe"/> writes one stderr line per
+/// start-up phase, <c>startup-timeline MS PHASE</c>, MS counted from the process's start: serve's
+/// steps (command parsed, host built, listening) and the first of each model-load span (alias check,
+/// download, hash check, Model.Load, first prediction). benchmarks/cold.sh reads these lines for its
+/// phase breakdown. Off, it costs one environment lookup.
 /// </summary>
 internal static class StartupTimeline
 {
