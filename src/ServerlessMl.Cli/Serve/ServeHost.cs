@@ -24,7 +24,7 @@ public static class ServeHost
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(keys);
         // Content root at the binaries, not the current folder: nothing is read from it, and watching
-        // a large working folder for configuration changes cost ~100 ms of start-up.
+        // a large working folder for configuration changes cost start-up time (docs/benchmarks.md).
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         var overrides = CliServices.StorageOverrides(settings);
         // The champions load while the host starts unless --lazy; a Serving__PreloadOnStart setting

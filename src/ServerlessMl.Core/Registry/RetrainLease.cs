@@ -130,7 +130,7 @@ internal sealed partial class RetrainLease : IAsyncDisposable
                 catch (Exception ex) when (ex is not OperationCanceledException || !_stop.IsCancellationRequested)
                 {
                     // A passing outage must not end renewal for good: try again soon, while the
-                    // lease (60 s) still has time to run.
+                    // lease still has time to run.
                     LogRenewFailed(ex.Message);
                     wait = _timing.RetryEvery;
                 }

@@ -100,8 +100,7 @@ public sealed class ModelPool : IDisposable
 
     /// <summary>Predicts with a pooled engine of the current generation (typed by the model definition).</summary>
     // Out of line on purpose: inlined into the caller (possible since .NET 10 despite the
-    // try/finally) it was no faster with one input and 1.11-1.12x the floor with varied inputs
-    // against 0.93-1.02x out of line (docs/benchmarks.md).
+    // try/finally) it measured slower with varied inputs (docs/benchmarks.md, the pool).
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public TOut Predict<TIn, TOut>(string model, TIn input)
         where TIn : class
