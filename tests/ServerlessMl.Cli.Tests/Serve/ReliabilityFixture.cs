@@ -11,6 +11,13 @@ public sealed class ReliabilityFixture : ServeFixture
 {
     public const int StorageTimeoutSeconds = 2;
 
+    /// <summary>
+    /// Longest an answer may take while storage is down or hung: ten times the deadline, so a busy
+    /// machine has room, and well under what a missing deadline costs (the storage client's own
+    /// network timeout on each of its tries, tens of seconds in all).
+    /// </summary>
+    public static readonly TimeSpan AnswerBound = TimeSpan.FromSeconds(StorageTimeoutSeconds * 10);
+
     public StorageProxy Proxy { get; private set; } = null!;
 
     protected override string StorageConnectionString => Proxy.ConnectionString(Azurite);
