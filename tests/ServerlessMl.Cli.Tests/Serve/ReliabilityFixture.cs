@@ -20,6 +20,14 @@ public sealed class ReliabilityFixture : ServeFixture
 
     public StorageProxy Proxy { get; private set; } = null!;
 
+    /// <summary>
+    /// Another serve process through the proxy with the test processes' long storage deadline, for
+    /// what must succeed while storage is up: under the short deadline a busy machine turns a
+    /// health check, a promotion or a retrain's first contact into a 503.
+    /// </summary>
+    internal Task<ServeProcess> StartPatientInstanceAsync() =>
+        StartInstanceAsync(new Dictionary<string, string> { ["ModelStorage__TimeoutSeconds"] = TestApp.StorageTimeoutSeconds });
+
     protected override string StorageConnectionString => Proxy.ConnectionString(Azurite);
 
     protected override void AddSettings(Dictionary<string, string> environment)

@@ -58,7 +58,7 @@ public sealed class ReliabilityTests(ReliabilityFixture fixture) : IClassFixture
     [Fact]
     public async Task With_storage_hung_every_route_answers_within_the_deadline_and_a_cold_instance_says_503()
     {
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(Client, HttpMethod.Post, Predict, Valid, ServeFixture.ApiKey)).Status);
+        await ServedVersionAsync();
         var champion = await ChampionAsync();
         // Lazy (Serving__PreloadOnStart=false): it must still be cold when storage hangs.
         await using var cold = await fixture.StartInstanceAsync(new Dictionary<string, string> { ["Serving__PreloadOnStart"] = "false" });
@@ -97,9 +97,8 @@ public sealed class ReliabilityTests(ReliabilityFixture fixture) : IClassFixture
         var champion = await ChampionAsync();
         var other = champion == "0001" ? "0002" : "0001";
 
-        // An instance of its own with the test processes' long deadline, not the fixture's short one:
-        // the promise rests on the check and load finishing within the deadline.
-        await using var idle = await fixture.StartInstanceAsync(new Dictionary<string, string> { ["ModelStorage__TimeoutSeconds"] = TestApp.StorageTimeoutSeconds });
+        // The promise rests on the check and load finishing within the deadline.
+        await using var idle = await fixture.StartPatientInstanceAsync();
         Assert.Equal(champion, (await SendAsync(idle.Client, HttpMethod.Post, Predict, Valid, ServeFixture.ApiKey)).Json.GetProperty("version").GetString());
         try
         {
@@ -119,17 +118,18 @@ public sealed class ReliabilityTests(ReliabilityFixture fixture) : IClassFixture
     public async Task With_the_champion_alias_deleted_health_says_no_champion_is_set()
     {
         var champion = await ChampionAsync();
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(Client, HttpMethod.Post, Predict, Valid, ServeFixture.ApiKey)).Status);
+        await using var patient = await fixture.StartPatientInstanceAsync();
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(patient.Client, HttpMethod.Post, Predict, Valid, ServeFixture.ApiKey)).Status);
         await Registry.Container.GetBlobClient(ModelRegistry.ChampionBlobName(Model)).DeleteAsync();
         try
         {
-            var warm = await SendAsync(Client, HttpMethod.Get, "/api/health", null, key: null);
+            var warm = await SendAsync(patient.Client, HttpMethod.Get, "/api/health", null, key: null);
             Assert.True(warm.Status == HttpStatusCode.OK, warm.ToString()); // still serving what it loaded
             Assert.Equal("degraded", warm.Json.GetProperty("status").GetString());
             Assert.Equal("no champion is set", warm.Json.GetProperty("models")[0].GetProperty("problem").GetString());
 
             // A cold instance cannot serve it, but no instance could: it stays in rotation, degraded.
-            await using var cold = await fixture.StartInstanceAsync();
+            await using var cold = await fixture.StartPatientInstanceAsync();
             var coldHealth = await SendAsync(cold.Client, HttpMethod.Get, "/api/health", null, key: null);
             Assert.True(coldHealth.Status == HttpStatusCode.OK, coldHealth.ToString());
             Assert.Equal("degraded", coldHealth.Json.GetProperty("status").GetString());
@@ -150,12 +150,12 @@ public sealed class ReliabilityTests(ReliabilityFixture fixture) : IClassFixture
         fixture.Data.AddDay();
         await fixture.App.Get<Training.TrainingDataUploader>().UploadAsync(Model, Training.LocalDataFiles.Open(fixture.Data.Folder, fixture.Data.Folder, SampleData.Format), false, null, default);
 
-        var logFrom = fixture.Serve.Log.Length;
-        string LogSinceStart() => fixture.Serve.Log[logFrom..];
+        await using var patient = await fixture.StartPatientInstanceAsync();
+        string LogSinceStart() => patient.Log;
 
         using (var leave = new CancellationTokenSource())
         {
-            var request = SendAsync(Client, HttpMethod.Post, $"/api/models/{Model}/retrain", null, ServeFixture.AdminKey, leave.Token);
+            var request = SendAsync(patient.Client, HttpMethod.Post, $"/api/models/{Model}/retrain", null, ServeFixture.AdminKey, leave.Token);
             await Eventually.HoldsAsync(() => LogSinceStart().Contains("Retrain of bike-demand started (admin request)", StringComparison.Ordinal));
             await leave.CancelAsync(); // the caller leaves once the run has started
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
