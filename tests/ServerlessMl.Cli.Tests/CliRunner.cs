@@ -28,7 +28,8 @@ internal static class CliRunner
     /// <summary>
     /// The command line and environment for a <c>serverless-ml</c> process, output redirected. Its
     /// storage deadline is the test apps' (far above what a busy machine needs) unless the test
-    /// sets one: with the shipped default, a loaded machine turns a slow first contact into an exit 1.
+    /// sets one: with the shipped default, a loaded machine turns a slow first load or first contact
+    /// into a 503 or a storage failure.
     /// </summary>
     public static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string>? environment, IEnumerable<string> args)
     {

@@ -12,9 +12,9 @@ public sealed class ReliabilityFixture : ServeFixture
     public const int StorageTimeoutSeconds = 2;
 
     /// <summary>
-    /// Longest an answer may take while storage is down or hung: ten times the deadline, so a busy
-    /// machine has room, and well under what a missing deadline costs (the storage client's own
-    /// network timeout on each of its tries, tens of seconds in all).
+    /// Longest an answer may take while storage is down or hung: an order of magnitude above the
+    /// deadline, so a busy machine has room, and well under what a missing deadline costs (the
+    /// storage client's own network timeout on each of its tries, tens of seconds in all).
     /// </summary>
     public static readonly TimeSpan AnswerBound = TimeSpan.FromSeconds(StorageTimeoutSeconds * 10);
 
