@@ -66,7 +66,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
         if (!await Eventually.HoldsAsync(async () => _process.HasExited || await CanConnectAsync()) || _process.HasExited)
         {
-            throw new InvalidOperationException($"Azurite did not open port {Port} (exited: {_process.HasExited}).");
+            var exited = _process.HasExited;
+            await StopAsync(); // xunit does not dispose a fixture whose start failed: the process would outlive the run
+            throw new InvalidOperationException($"Azurite did not open port {Port} (exited: {exited}).");
         }
     }
 
