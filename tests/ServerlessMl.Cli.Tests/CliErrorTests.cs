@@ -245,11 +245,8 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
         var lockBlob = models.GetBlobClient("bike-demand/retrain.lock");
         var etagBefore = (await lockBlob.GetPropertiesAsync()).Value.ETag;
         var train = CliRunner.RunAsync(viaProxy, "train", "--model", "bike-demand");
-        var until = DateTime.UtcNow.AddSeconds(60);
-        while ((await lockBlob.GetPropertiesAsync()).Value.ETag == etagBefore && DateTime.UtcNow < until && !train.IsCompleted)
-        {
-            await Task.Delay(20); // the lease stamp changes the lock blob: the run is under way
-        }
+        // The lease stamp changes the lock blob: the run is under way.
+        await Eventually.HoldsAsync(async () => train.IsCompleted || (await lockBlob.GetPropertiesAsync()).Value.ETag != etagBefore);
 
         Assert.False(train.IsCompleted, "train ended before the outage could be staged");
         Assert.NotEqual(etagBefore, (await lockBlob.GetPropertiesAsync()).Value.ETag);

@@ -64,15 +64,11 @@ public sealed class AzuriteFixture : IAsyncLifetime
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await CanConnectAsync())
+        if (!await Eventually.HoldsAsync(async () => _process.HasExited || await CanConnectAsync()) || _process.HasExited)
         {
-            if (_process.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"Azurite did not open port {Port} (exited: {_process.HasExited}).");
-            }
-
-            await Task.Delay(100);
+            var exited = _process.HasExited;
+            await StopAsync(); // xunit does not dispose a fixture whose start failed: the process would outlive the run
+            throw new InvalidOperationException($"Azurite did not open port {Port} (exited: {exited}).");
         }
     }
 

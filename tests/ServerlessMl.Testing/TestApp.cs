@@ -6,7 +6,9 @@ namespace ServerlessMl.Testing;
 
 /// <summary>
 /// The app's real service graph on a real Azurite, in containers of its own so tests do not see
-/// each other's models. Small holdout windows keep training fast.
+/// each other's models. Small holdout windows keep training fast. The storage deadline is far
+/// above what a first load needs, so a busy machine cannot turn a load into a 503; a test about
+/// the deadline sets its own.
 /// </summary>
 public sealed class TestApp : IDisposable
 {
@@ -16,6 +18,9 @@ public sealed class TestApp : IDisposable
         TrainingContainer = trainingContainer;
         ModelsContainer = modelsContainer;
     }
+
+    /// <summary>The storage deadline test apps and test serve processes get unless a test sets one.</summary>
+    public const string StorageTimeoutSeconds = "60";
 
     public ServiceProvider Services { get; }
 
@@ -38,6 +43,7 @@ public sealed class TestApp : IDisposable
         var values = new Dictionary<string, string?>
         {
             ["ModelStorage"] = azurite.ConnectionString,
+            ["ModelStorage:TimeoutSeconds"] = StorageTimeoutSeconds,
             ["ModelStorage:TrainingContainer"] = "training-" + suffix,
             ["ModelStorage:ModelsContainer"] = "models-" + suffix,
             ["Training:HoldoutDays"] = "7",

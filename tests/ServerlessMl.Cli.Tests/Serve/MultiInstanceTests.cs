@@ -1,50 +1,41 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using ServerlessMl.Registry;
 using ServerlessMl.Testing;
-using Xunit.Abstractions;
 
 namespace ServerlessMl.Cli.Tests.Serve;
 
-/// <summary>Three instances on one registry: a promotion reaches all of them within the refresh interval plus one second.</summary>
-public sealed class MultiInstanceTests(ServeFixture fixture, ITestOutputHelper output) : IClassFixture<ServeFixture>
+/// <summary>
+/// Three instances on one registry: once the refresh interval has passed after a promotion, each
+/// instance's next request is answered by the promoted version (README, "How fresh the model is").
+/// </summary>
+public sealed class MultiInstanceTests(ServeFixture fixture) : IClassFixture<ServeFixture>
 {
-    private const int RefreshSeconds = 2; // ServeFixture.Environment sets Serving__ModelRefreshSeconds
+    // ServeFixture.Environment's Serving__ModelRefreshSeconds, and a little more for the clocks' granularity.
+    private static readonly TimeSpan PastTheRefreshInterval = TimeSpan.FromSeconds(2.5);
 
     [Fact]
-    public async Task Three_instances_serve_a_promoted_version_within_the_refresh_interval_plus_one_second()
+    public async Task Three_instances_serve_a_promoted_version_at_their_first_request_after_the_refresh_interval()
     {
         var instances = new List<ServeProcess> { fixture.Serve };
         try
         {
             instances.Add(await ServeProcess.StartAsync(fixture.Environment(), "--api-key", ServeFixture.ApiKey));
             instances.Add(await ServeProcess.StartAsync(fixture.Environment(), "--api-key", ServeFixture.ApiKey));
+
+            // Each answer waits for any check it started (the deadline is far above what one needs),
+            // so every instance's last check ended before the promotion.
             foreach (var instance in instances)
             {
                 Assert.Equal("0002", await VersionAsync(instance));
             }
 
             await fixture.App.Get<ModelRegistry>().PromoteAsync(ChampionSetup.Model, "0001", "multi-instance test", null, default);
-            var clock = Stopwatch.StartNew();
-            var delays = await Task.WhenAll(instances.Select(async instance =>
-            {
-                while (await VersionAsync(instance) != "0001")
-                {
-                    if (clock.Elapsed > TimeSpan.FromSeconds(30))
-                    {
-                        return clock.Elapsed;
-                    }
+            await Task.Delay(PastTheRefreshInterval);
 
-                    await Task.Delay(50);
-                }
-
-                return clock.Elapsed;
-            }));
-
-            output.WriteLine("promotion reached the instances after " + string.Join(", ", delays.Select(d => $"{d.TotalMilliseconds:F0} ms")));
-            Assert.All(delays, d => Assert.True(d <= TimeSpan.FromSeconds(RefreshSeconds + 1), $"an instance took {d.TotalMilliseconds:F0} ms"));
+            var versions = await Task.WhenAll(instances.Select(VersionAsync));
+            Assert.All(versions, v => Assert.Equal("0001", v));
         }
         finally
         {

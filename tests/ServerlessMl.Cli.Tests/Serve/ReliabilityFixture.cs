@@ -11,7 +11,22 @@ public sealed class ReliabilityFixture : ServeFixture
 {
     public const int StorageTimeoutSeconds = 2;
 
+    /// <summary>
+    /// Longest an answer may take while storage is down or hung: an order of magnitude above the
+    /// deadline, so a busy machine has room, and well under what a missing deadline costs (the
+    /// storage client's own network timeout on each of its tries, tens of seconds in all).
+    /// </summary>
+    public static readonly TimeSpan AnswerBound = TimeSpan.FromSeconds(StorageTimeoutSeconds * 10);
+
     public StorageProxy Proxy { get; private set; } = null!;
+
+    /// <summary>
+    /// Another serve process through the proxy with the test processes' long storage deadline, for
+    /// what must succeed while storage is up: under the short deadline a busy machine turns a
+    /// health check, a promotion or a retrain's first contact into a 503.
+    /// </summary>
+    internal Task<ServeProcess> StartPatientInstanceAsync() =>
+        StartInstanceAsync(new Dictionary<string, string> { ["ModelStorage__TimeoutSeconds"] = TestApp.StorageTimeoutSeconds });
 
     protected override string StorageConnectionString => Proxy.ConnectionString(Azurite);
 

@@ -39,29 +39,9 @@ internal sealed class ServeProcess : IAsyncDisposable
     public static async Task<ServeProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] extraArgs)
     {
         var port = Testing.AzuriteFixture.FreePort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "serverless-ml.dll"));
-        start.ArgumentList.Add("serve");
-        start.ArgumentList.Add("--port");
-        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        foreach (var arg in extraArgs)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Remove("ModelStorage");
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
+        var start = CliRunner.StartInfo(environment, ["serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extraArgs]);
         var serve = new ServeProcess(Process.Start(start)!, port);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + Testing.Eventually.Deadline;
         while (true)
         {
             if (serve.HasExited || DateTime.UtcNow > deadline)

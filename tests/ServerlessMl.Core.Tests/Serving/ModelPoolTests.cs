@@ -144,13 +144,19 @@ public sealed class ModelPoolTests(AzuriteFixture azurite) : IDisposable
         {
             await Registry.PromoteAsync(Model, i % 2 == 0 ? "0001" : "0002", "churn", null, default);
             await Pool.RefreshAsync(Model, default);
+
+            // Predictions between every two swaps, however the machine schedules the threads (a
+            // worker that failed is reported by WhenAll below).
+            var before = Interlocked.Read(ref predictions);
+            Assert.True(
+                await Eventually.HoldsAsync(() => Interlocked.Read(ref predictions) > before || workers.Any(w => w.IsFaulted)),
+                $"no prediction ran after swap {i + 1}");
         }
 
         await stop.CancelAsync();
         await Task.WhenAll(workers);
 
         var counters = Pool.Counters;
-        Assert.True(Interlocked.Read(ref predictions) > 60, $"only {predictions} predictions ran during the swaps");
         Assert.True(counters.GenerationsCreated >= 60, $"only {counters.GenerationsCreated} generations were loaded");
         Assert.Equal(counters.GenerationsCreated - 1, counters.GenerationsDisposed);
         var current = await Pool.GetGenerationAsync(Model, default);
