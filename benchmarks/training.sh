@@ -16,7 +16,8 @@
 #   BASE_DAYS=724      days at 1x (24 hourly rows a day; UCI hour.csv has 17,379 rows)
 #   SEED=7             generator seed
 #   TOLERANCE=1.25     allowed excess over linear growth
-#   BENCH_DIR=         scratch folder for data and models (default ${TMPDIR:-/tmp}/serverless-ml-bench/training)
+#   BENCH_DIR=         scratch folder for data and models (default: a new folder under ${TMPDIR:-/tmp},
+#                      so two runs on one machine never share one)
 #   BENCH_LOCK=/tmp/serverlessml-build.lock
 #                      every dotnet build/run and every timed run holds this lock (flock), so
 #                      builds and measurements on a shared machine never overlap
@@ -32,7 +33,7 @@ REPEATS_16X=${REPEATS_16X:-$REPEATS}
 BASE_DAYS=${BASE_DAYS:-724}
 SEED=${SEED:-7}
 TOLERANCE=${TOLERANCE:-1.25}
-WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/serverless-ml-bench/training}
+WORK=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/serverless-ml-training.XXXXXX")}
 TIME=/usr/bin/time
 
 [[ -x $TIME ]] || die "$TIME not found (Debian package 'time')"
