@@ -1,17 +1,21 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using ServerlessMl.Models;
-using ServerlessMl.Models.BikeDemand;
-using ServerlessMl.Models.SmsSpam;
 
 namespace ServerlessMl.Cli;
 
-/// <summary>The models the command line knows: the same registrations as the function app.</summary>
+/// <summary>The models the command line knows: the same registration as the function app's.</summary>
 internal static class CliModels
 {
-    public static ServerlessMlBuilder AddShippedModels(this ServerlessMlBuilder builder) =>
-        builder.AddModel<BikeDemandModel>().AddModel<SmsSpamModel>();
+    /// <summary>For commands that work on local files, without storage: the registered models alone.</summary>
+    public static ModelCatalog Catalog { get; } = new(Registered());
 
-    /// <summary>For commands that work on local files, without storage or a service container.</summary>
-    public static ModelCatalog Catalog { get; } = new([new BikeDemandModel(), new SmsSpamModel()]);
+    private static IEnumerable<IModelDefinition> Registered()
+    {
+        var services = new ServiceCollection();
+        new ServerlessMlBuilder(services, new ConfigurationBuilder().Build()).AddShippedModels();
+        return services.BuildServiceProvider().GetServices<IModelDefinition>();
+    }
 
     /// <summary>The model named by --model, or the only one registered.</summary>
     public static string Resolve(string? name) => name ?? Catalog.Names.Single();

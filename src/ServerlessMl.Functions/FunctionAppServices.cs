@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using ServerlessMl.Models.BikeDemand;
-using ServerlessMl.Models.SmsSpam;
+using ServerlessMl.Models;
 
 namespace ServerlessMl.Functions;
 
@@ -11,8 +10,7 @@ public static class FunctionAppServices
     public static IServiceCollection AddFunctionApp(this IServiceCollection services, IConfiguration configuration) =>
         services
             .AddServerlessMl(configuration)
-            .AddModel<BikeDemandModel>()
-            .AddModel<SmsSpamModel>()
+            .AddShippedModels()
             .Services
             .AddRetrainSchedule(configuration)
             .SkipPreloadOutsideTheHttpGroup(configuration)

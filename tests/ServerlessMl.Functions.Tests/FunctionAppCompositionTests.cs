@@ -33,6 +33,20 @@ public sealed class FunctionAppCompositionTests
     }
 
     [Fact]
+    public void The_shipped_models_are_registered_in_one_place_that_every_host_calls()
+    {
+        var src = Path.Combine(Testing.RepoPaths.Root, "src");
+        var registering = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(f), @"AddModel<[\w.]*(BikeDemandModel|SmsSpamModel)>"))
+            .Select(f => Path.GetRelativePath(src, f).Replace('\\', '/'));
+        using var host = Build(Valid);
+
+        Assert.Equal(["ServerlessMl.Models/ShippedModels.cs"], registering);
+        Assert.Equal(["bike-demand", "sms-spam"], host.Services.GetRequiredService<Models.ModelCatalog>().Names.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Every_function_class_is_built_from_the_apps_services()
     {
         using var host = Build(Valid);

@@ -18,7 +18,7 @@ public sealed class BacktestCommand : Command<BacktestCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--model <NAME>")]
-        [Description("The model's name; needed when several are registered. Its data must have days (bike-demand).")]
+        [Description("The model's name; needed when several are registered. Its data must have days.")]
         public string? ModelName { get; init; }
 
         [CommandOption("-d|--data <PATH>")]

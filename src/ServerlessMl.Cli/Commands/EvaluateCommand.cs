@@ -10,7 +10,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--model <NAME>")]
-        [Description("The model's name (bike-demand, sms-spam); needed when several are registered.")]
+        [Description("The model's name; needed when several are registered (a wrong one is answered with the registered names).")]
         public string? ModelName { get; init; }
 
         [CommandOption("-z|--zip <MODEL_ZIP>")]

@@ -19,7 +19,7 @@ public class StorageSettings : CommandSettings
 public class ModelStorageSettings : StorageSettings
 {
     [CommandOption("--model <NAME>")]
-    [Description("The model's name (bike-demand, sms-spam); needed when several are registered.")]
+    [Description("The model's name; needed when several are registered (a wrong one is answered with the registered names).")]
     public string? ModelName { get; init; }
 
     /// <summary>The model named, or the only one registered (checked by <see cref="Validate"/>).</summary>
