@@ -9,7 +9,8 @@ CLI=$ROOT/src/ServerlessMl.Cli/bin/Release/net10.0/serverless-ml.dll
 BENCH_DLL=$ROOT/benchmarks/ServerlessMl.Benchmarks/bin/Release/net10.0/ServerlessMl.Benchmarks.dll
 # The baseline: the plainest app a user could write instead (one route, a local model.zip, a plain engine pool).
 MINIMAL_DLL=$ROOT/benchmarks/ServerlessMl.MinimalEndpoint/bin/Release/net10.0/ServerlessMl.MinimalEndpoint.dll
-OUT_DIR=$ROOT/artifacts/benchmarks
+# Reports; scripts/bench-smoke.sh points it elsewhere so a smoke run never replaces a real one.
+OUT_DIR=${OUT_DIR:-$ROOT/artifacts/benchmarks}
 # MODEL=sms-spam measures the spam model (http.sh; needs ../shared's SMS collection); cold.sh is bike only.
 MODEL=${MODEL:-bike-demand}
 SPAM_DATA=$ROOT/../shared/datasets/sms-spam-collection/SMSSpamCollection.train

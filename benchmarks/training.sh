@@ -63,7 +63,7 @@ echo "== generate data into $WORK" >&2
 for s in "${SCALES[@]}"; do
   # Every scale ends yesterday: the trainer refuses days after today (UTC) plus one, and 16x
   # spans decades.
-  start=$(date -u -d "-$((DAYS[$s] + 1)) days" +%Y-%m-%d)
+  start=$(date -u -d "-${DAYS[$s]} days" +%Y-%m-%d)
   locked dotnet "$CLI" data generate -o "$WORK/data-$s" --start "$start" --days "${DAYS[$s]}" --seed "$SEED" >/dev/null 2>&1 \
     || die "data generate failed for $s (${DAYS[$s]} days)"
 done
@@ -143,7 +143,7 @@ REPORT=$OUT_DIR/training.md
   echo
   echo "Machine: $(machine_line)."
   echo "Command: \`dotnet serverless-ml.dll train --model bike-demand --data <folder> --output <model.zip> --holdout-days 14\` under \`/usr/bin/time -v\`;"
-  echo "data from \`data generate --start <N + 1 days ago> --days N --seed $SEED\` (24 rows a day, ending yesterday)."
+  echo "data from \`data generate --start <N days ago> --days N --seed $SEED\` (24 rows a day, ending yesterday)."
   echo "Repeats: $REPEATS per scale, $REPEATS_16X at 16x, after one untimed 1x warm-up; medians (min–max)."
   echo
   echo "| scale | days | rows | runs | wall s, median (min–max) | CPU s (user+sys) | peak RSS MiB |"

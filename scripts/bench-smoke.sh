@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark script once at a smoke size: seconds of work each, no figure judged, so a
 # change that breaks a benchmark (a renamed option, a moved endpoint) fails the test run instead of
-# being found by hand months later. Reports land in artifacts/benchmarks/ as in a real run.
+# being found by hand months later. Its reports go to a scratch folder, never over a real run's in
+# artifacts/benchmarks/.
 #
 #   scripts/bench-smoke.sh        (scripts/test.sh runs it after building the solution in Release)
 set -euo pipefail
@@ -11,8 +12,15 @@ cd "$ROOT"
 export SKIP_BUILD="${SKIP_BUILD:-1}"
 log_dir="$(mktemp -d)"
 trap 'rm -rf "$log_dir"' EXIT
+export OUT_DIR="$log_dir/reports"
 
+# The load generator and the timer the scripts need (Debian packages): installed where this runs as
+# root (CI), asked for otherwise.
 if ! command -v wrk >/dev/null || [[ ! -x /usr/bin/time ]]; then
+  if [[ $(id -u) != 0 ]]; then
+    echo "bench-smoke.sh: the benchmarks need wrk and time: sudo apt-get install wrk time (or BENCH_SMOKE=0 scripts/test.sh)" >&2
+    exit 1
+  fi
   echo "== installing wrk and time (Debian packages) for the benchmarks" >&2
   { apt-get install -y -q wrk time || { apt-get update -q && apt-get install -y -q wrk time; }; } >"$log_dir/apt.log" 2>&1 \
     || { cat "$log_dir/apt.log" >&2; echo "bench-smoke.sh: could not install wrk and time" >&2; exit 1; }

@@ -24,6 +24,13 @@ internal static class BenchServe
         {
             var settings = ServeArguments.TryBind(["serve", .. serveArgs])
                 ?? throw new ArgumentException($"not serve options: {string.Join(' ', serveArgs)}");
+
+            // The /bench routes take no key and the by-hand one loads a model per call: this machine only.
+            if (!ApiKeys.IsLoopback(settings.Host))
+            {
+                throw new ArgumentException($"the benchmark host serves loopback only, not {settings.Host}");
+            }
+
             StartupTimeline.Mark("serve command parsed");
             StartupTimeline.WatchModelLoads();
             return ServeCommand.ServeAsync(

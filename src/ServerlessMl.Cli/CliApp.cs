@@ -15,8 +15,6 @@ public static class CliApp
         return app.RunAsync(args);
     }
 
-    public static CommandApp Create() => Create(out _);
-
     /// <param name="commands">Filled with each runnable command's path ("models list") and its settings type.</param>
     internal static CommandApp Create(out IReadOnlyDictionary<string, Type> commands)
     {

@@ -14,7 +14,8 @@ internal static class CliModels
     {
         var services = new ServiceCollection();
         new ServerlessMlBuilder(services, new ConfigurationBuilder().Build()).AddShippedModels();
-        return services.BuildServiceProvider().GetServices<IModelDefinition>();
+        using var provider = services.BuildServiceProvider();
+        return [.. provider.GetServices<IModelDefinition>()];
     }
 
     /// <summary>The model named by --model, or the only one registered.</summary>

@@ -1,8 +1,8 @@
-using ServerlessMl.Models;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ServerlessMl.Cli.Commands;
+using ServerlessMl.Models;
 
 namespace ServerlessMl.Cli;
 

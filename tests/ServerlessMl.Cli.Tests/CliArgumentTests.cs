@@ -43,6 +43,8 @@ public sealed class CliArgumentTests : IDisposable
     [InlineData("data|generate|--scale|-1", "--scale must be a positive number")]
     [InlineData("data|generate|--scale|0", "--scale must be a positive number")]
     [InlineData("data|generate|--scale|NaN", "--scale must be a positive number")]
+    [InlineData("data|generate|--start|2099-01-01", "after tomorrow (UTC)")]
+    [InlineData("data|generate|--days|36500", "after tomorrow (UTC)")]
     [InlineData("train|--model|bike-demand|--data|d|--output|m.zip|--holdout-days|0", "--holdout-days must be at least 1")]
     [InlineData("train|--model|bike-demand|--data|d|--output|m.zip|--holdout-fraction|0.2|--holdout-days|7", "--holdout-days and --holdout-fraction")]
     [InlineData("models|list|--model|bike-demand|extra", "unexpected argument 'extra'")]

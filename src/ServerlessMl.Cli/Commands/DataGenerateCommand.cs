@@ -36,13 +36,22 @@ public sealed class DataGenerateCommand : Command<DataGenerateCommand.Settings>
         public double Scale { get; init; } = 1.0;
 
         public override Spectre.Console.ValidationResult Validate() =>
-            !DateOnly.TryParseExact(Start, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+            !DateOnly.TryParseExact(Start, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
                 ? Spectre.Console.ValidationResult.Error("--start must be a date yyyy-MM-dd")
                 : Days is < 1 or > 36500
                     ? Spectre.Console.ValidationResult.Error("--days must be from 1 to 36500")
                     : !(double.IsFinite(Scale) && Scale > 0)
                         ? Spectre.Console.ValidationResult.Error("--scale must be a positive number (1 is the usual volume)")
-                        : Spectre.Console.ValidationResult.Success();
+                        : LastDayAfterTomorrow(start) is { } last
+                            ? Spectre.Console.ValidationResult.Error($"--start {Start} and --days {Days} reach {last:yyyy-MM-dd}, after tomorrow (UTC): the retrain job refuses days from the future; start earlier or generate fewer days")
+                            : Spectre.Console.ValidationResult.Success();
+
+        // The same bound the retrain job and data upload apply to a drop's day.
+        private DateOnly? LastDayAfterTomorrow(DateOnly start)
+        {
+            var last = start.AddDays(Days - 1);
+            return last > DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1) ? last : null;
+        }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

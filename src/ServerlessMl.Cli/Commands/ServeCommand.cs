@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Builder;
 using System.ComponentModel;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -15,7 +15,7 @@ namespace ServerlessMl.Cli.Serve;
 /// styles, colour tables and command tree) is JIT work an instance pays at every scale-out. Only the
 /// plain shape is bound here: known options, each given once, as <c>--name value</c> or a bare
 /// flag, with non-empty values that convert and settings that validate. Anything else (help, a typo, a
-/// value that does not convert, contradicting flags) returns null and goes to the full parser,
+/// value that does not convert) returns null and goes to the full parser,
 /// which explains it; a line bound here gives the same settings the full parser would.
 /// </remarks>
 internal static class ServeArguments

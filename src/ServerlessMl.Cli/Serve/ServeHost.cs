@@ -1,4 +1,3 @@
-using ServerlessMl.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -6,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ServerlessMl.Cli.Commands;
+using ServerlessMl.Models;
 using ServerlessMl.Serving;
 using ServerlessMl.Telemetry;
 
@@ -29,7 +29,7 @@ public static class ServeHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         var overrides = CliServices.StorageOverrides(settings);
         // The champions load while the host starts unless --lazy; a Serving__PreloadOnStart setting
-        // in the configuration is kept when neither flag is given.
+        // in the configuration is kept without --lazy.
         if (settings.Lazy || builder.Configuration["Serving:PreloadOnStart"] is null)
         {
             overrides["Serving:PreloadOnStart"] = settings.Lazy ? "false" : "true";

@@ -107,7 +107,7 @@ internal sealed class OpenApiDocumentWriter
         responses["200"] = JsonResponse("One answer for an object, or the answers in order for an array.", new OpenApiSchema { OneOf = [single, batch] });
         responses["400"] = ProblemResponse("Bad JSON or invalid fields (per-field messages under errors).", ValidationProblem);
         responses["413"] = ProblemResponse("Body over the size limit, or more items than the batch limit.");
-        responses["415"] = ProblemResponse("Not application/json.");
+        responses["415"] = ProblemResponse("Not application/json, or a charset other than UTF-8.");
         responses["503"] = ProblemResponse("No champion, or storage unreachable with nothing loaded; see Retry-After.");
         return operation;
     }

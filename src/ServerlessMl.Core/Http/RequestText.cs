@@ -13,7 +13,13 @@ internal static class RequestText
 {
     public static int Length(string text)
     {
-        // Every code unit outside a surrogate pair is one character; a pair is one.
+        // Every code unit outside a surrogate pair is one character; a pair is one. Text without
+        // surrogates, nearly all of it, needs no walk.
+        if (text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0)
+        {
+            return text.Length;
+        }
+
         var length = text.Length;
         for (var i = 0; i < text.Length - 1; i++)
         {

@@ -218,7 +218,7 @@ internal sealed class RequestValidator
             value is string text ? RequestText.Length(text) is var length && length >= min && length <= max : Attribute.IsValid(value);
     }
 
-        private sealed class NumberRangeCheck(RangeAttribute range) : NumberCheck(range)
+    private sealed class NumberRangeCheck(RangeAttribute range) : NumberCheck(range)
     {
         private readonly double _min = Convert.ToDouble(range.Minimum, System.Globalization.CultureInfo.InvariantCulture);
         private readonly double _max = Convert.ToDouble(range.Maximum, System.Globalization.CultureInfo.InvariantCulture);

@@ -133,7 +133,7 @@ internal sealed class ModelSettingsValidator(ModelCatalog catalog) : IValidateOp
         }
     }
 
-        private static void Range(List<string> failures, string setting, int? value, int min, int max)
+    private static void Range(List<string> failures, string setting, int? value, int min, int max)
     {
         if (value < min || value > max)
         {

@@ -190,14 +190,16 @@ public sealed partial class RetrainJob(
             now = null;
         }
 
-        var moved = now is null ? "changed" : $"changed to version {now}";
-        return run.Failed(
+        var moved = now is null ? "changed (what it is now could not be read)" : $"changed to version {now}";
+        var outcome = run.Failed(
             RetrainFailure.Conflict,
             $"the champion of {run.Model} {moved} while this run was deciding; version {version} was stored and passed the gate: promote it by hand if it should serve (serverless-ml models promote --model {run.Model} --version {version})") with
         {
             Version = version,
-            Champion = now,
         };
+
+        // An unreadable alias says nothing about the champion: keep what the run knew rather than answer "none".
+        return now is null ? outcome : outcome with { Champion = now };
     }
 
     /// <summary>

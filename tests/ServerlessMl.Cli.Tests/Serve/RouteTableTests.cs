@@ -1,10 +1,10 @@
-using ServerlessMl.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessMl.Cli.Serve;
 using ServerlessMl.Http;
+using ServerlessMl.Models;
 
 namespace ServerlessMl.Cli.Tests.Serve;
 

@@ -47,7 +47,6 @@ public sealed class ServeArgumentsTests
     [InlineData("serve --port 70000")]
     [InlineData("serve --port 1 --port 2")]
     [InlineData("serve --port=7071")]
-    [InlineData("serve --lazy --preload")]
     [InlineData("serve --lazy true")]
     [InlineData("serve extra")]
     [InlineData("Serve")]

@@ -25,15 +25,15 @@ public sealed class RetrainDataChecksTests(AzuriteFixture azurite) : IDisposable
     {
         var app = NewApp();
         await ChampionSetup.UploadAsync(app, _data);
-        var future = new DateOnly(2031, 6, 1);
+        var future = new DateOnly(2099, 6, 1);
         var path = new SyntheticBikeData(3).WriteDays(_scratch, future, 1)[0];
-        await PutAsync(app, "bike-demand/2031/06/01.csv", await File.ReadAllBytesAsync(path));
+        await PutAsync(app, "bike-demand/2099/06/01.csv", await File.ReadAllBytesAsync(path));
 
         var outcome = await app.Get<RetrainJob>().RunAsync(Bike, "test", default);
 
         Assert.True(outcome.Status == RetrainStatus.Failed, string.Join("; ", outcome.Reasons));
         Assert.Equal(RetrainFailure.Data, outcome.Failure);
-        Assert.Contains("bike-demand/2031/06/01.csv, row 1: date 2031-06-01 is in the future", outcome.Reasons[0], StringComparison.Ordinal);
+        Assert.Contains("bike-demand/2099/06/01.csv, row 1: date 2099-06-01 is in the future", outcome.Reasons[0], StringComparison.Ordinal);
         await AssertNothingPublishedAsync(app, Bike);
     }
 
@@ -68,13 +68,13 @@ public sealed class RetrainDataChecksTests(AzuriteFixture azurite) : IDisposable
     public async Task A_drop_whose_own_day_is_in_the_future_fails_the_run_for_data_without_days_too()
     {
         var app = NewApp(spam: true);
-        await PutAsync(app, "sms-spam/2031/06/01.tsv", Messages(600));
+        await PutAsync(app, "sms-spam/2099/06/01.tsv", Messages(600));
 
         var outcome = await app.Get<RetrainJob>().RunAsync(Spam, "test", default);
 
         Assert.True(outcome.Status == RetrainStatus.Failed, string.Join("; ", outcome.Reasons));
         Assert.Equal(RetrainFailure.Data, outcome.Failure);
-        Assert.Contains("sms-spam/2031/06/01.tsv: the drop's day 2031-06-01 is in the future", outcome.Reasons[0], StringComparison.Ordinal);
+        Assert.Contains("sms-spam/2099/06/01.tsv: the drop's day 2099-06-01 is in the future", outcome.Reasons[0], StringComparison.Ordinal);
         await AssertNothingPublishedAsync(app, Spam);
     }
 

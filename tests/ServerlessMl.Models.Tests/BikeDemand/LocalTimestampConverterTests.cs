@@ -60,16 +60,6 @@ public sealed class LocalTimestampConverterTests
         Assert.Equal(hour, request!.Timestamp!.Value.DateTime.Hour);
     }
 
-    [Fact]
-    public async Task A_timestamp_read_from_a_stream_in_small_pieces_is_read()
-    {
-        await using var stream = new TrickleStream(Encoding.UTF8.GetBytes(Body));
-
-        var request = await JsonSerializer.DeserializeAsync<BikeDemandRequest>(stream, new JsonSerializerOptions { DefaultBufferSize = 1 });
-
-        Assert.Equal(8, request!.Timestamp!.Value.DateTime.Hour);
-    }
-
     [Theory]
     [InlineData("2011-05-02", "has no time of day")]
     [InlineData("2011-05-02T08:00:00Z", "local time without an offset")]
@@ -129,16 +119,5 @@ public sealed class LocalTimestampConverterTests
             get => (Segment?)base.Next;
             set => base.Next = value;
         }
-    }
-
-    /// <summary>Hands out 1 to 7 bytes a read.</summary>
-    private sealed class TrickleStream(byte[] data) : MemoryStream(data)
-    {
-        private readonly Random _random = new(3);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            base.ReadAsync(buffer[..Math.Min(buffer.Length, _random.Next(1, 8))], cancellationToken);
-
-        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, _random.Next(1, 8)));
     }
 }
