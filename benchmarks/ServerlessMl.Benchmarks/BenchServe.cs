@@ -49,7 +49,7 @@ internal static class BenchServe
         bench.MapPost("/constant", async (HttpRequest request, CancellationToken ct) =>
         {
             await request.Body.CopyToAsync(Stream.Null, ct);
-            return Results.Ok(new Models.RegressionAnswer("constant", "0000", 1.0));
+            return Results.Ok(new Definitions.RegressionAnswer("constant", "0000", 1.0));
         });
         bench.MapPost("/by-hand/{model}/predict", (HttpRequest request, string model, CancellationToken ct) =>
             app.Services.GetRequiredService<ByHandPredictEndpoint>().HandleAsync(request, model, ct));

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.ML;
 using ServerlessMl.Http;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Registry;
 using ServerlessMl.Serving;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.ML;
 using ServerlessMl.Backtesting;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Models.BikeDemand;
 using ServerlessMl.Registry;
 using ServerlessMl.Testing;

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ServerlessMl.Http;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Models.BikeDemand;
 using ServerlessMl.Serving;
 
@@ -78,7 +78,7 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
     {
         var context = NewContext(Fixed);
         await context.Request.Body.CopyToAsync(Stream.Null);
-        await Results.Ok(new ServerlessMl.Models.RegressionAnswer("constant", "0000", 1.0)).ExecuteAsync(context);
+        await Results.Ok(new ServerlessMl.Definitions.RegressionAnswer("constant", "0000", 1.0)).ExecuteAsync(context);
     }
 
     [Benchmark(Description = "RequestBinder.Bind, one item")]

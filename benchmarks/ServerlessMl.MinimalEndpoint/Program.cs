@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.ML;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Models.BikeDemand;
 using ServerlessMl.Models.SmsSpam;
 using ServerlessMl.MinimalEndpoint;

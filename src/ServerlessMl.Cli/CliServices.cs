@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ServerlessMl.Cli.Commands;
+using ServerlessMl.Definitions;
 using ServerlessMl.Models;
 
 namespace ServerlessMl.Cli;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ServerlessMl.Definitions;
 using ServerlessMl.Models;
 
 namespace ServerlessMl.Functions;

@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using ServerlessMl.Models.BikeDemand;
 using ServerlessMl.Models.SmsSpam;
 

@@ -43,7 +43,7 @@ public sealed class FunctionAppCompositionTests
         using var host = Build(Valid);
 
         Assert.Equal(["ServerlessMl.Models/ShippedModels.cs"], registering);
-        Assert.Equal(["bike-demand", "sms-spam"], host.Services.GetRequiredService<Models.ModelCatalog>().Names.Order(StringComparer.Ordinal));
+        Assert.Equal(["bike-demand", "sms-spam"], host.Services.GetRequiredService<Definitions.ModelCatalog>().Names.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed class SampleData : IDisposable
     public static readonly DateOnly FirstDay = new(2011, 1, 1);
 
     /// <summary>The bike model's file format, which these files are in.</summary>
-    public static readonly Models.DataFormat Format = new BikeDemandModel().Format;
+    public static readonly Definitions.DataFormat Format = new BikeDemandModel().Format;
 
     public SampleData(int days, int seed = 7)
     {

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using ServerlessMl.Backtesting;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -28,7 +28,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                 : Spectre.Console.ValidationResult.Success();
     }
 
-    private static Microsoft.ML.ITransformer LoadZip(Models.IModelDefinition definition, ModelTrainer trainer, string path, IReadOnlyList<DataFile> files)
+    private static Microsoft.ML.ITransformer LoadZip(Definitions.IModelDefinition definition, ModelTrainer trainer, string path, IReadOnlyList<DataFile> files)
     {
         RequireManifestFor(definition, path);
         Microsoft.ML.ITransformer model;
@@ -51,7 +51,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     }
 
     // A zip that offline training wrote has its manifest beside it, which names the model outright.
-    private static void RequireManifestFor(Models.IModelDefinition definition, string path)
+    private static void RequireManifestFor(Definitions.IModelDefinition definition, string path)
     {
         var manifestPath = TrainCommand.ManifestPath(Path.GetFullPath(path));
         Registry.ModelManifest? manifest;

@@ -1,6 +1,6 @@
 using ScottPlot;
 using ServerlessMl.Backtesting;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 
 namespace ServerlessMl.Cli.Report;
 

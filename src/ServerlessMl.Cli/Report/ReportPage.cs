@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 
 namespace ServerlessMl.Cli.Report;
 

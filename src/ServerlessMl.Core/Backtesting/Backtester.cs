@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.ML;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Training;
 
 namespace ServerlessMl.Backtesting;

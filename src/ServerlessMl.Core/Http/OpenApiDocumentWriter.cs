@@ -6,7 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.OpenApi;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Registry;
 
 namespace ServerlessMl.Http;

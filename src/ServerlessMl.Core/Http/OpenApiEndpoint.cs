@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 
 namespace ServerlessMl.Http;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Serving;
 using ServerlessMl.Telemetry;
 using Tags = ServerlessMl.Telemetry.ServerlessMlTelemetry.Tags;

@@ -15,7 +15,7 @@ public static class Problems
         Results.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
     /// <summary>The one answer for a model name that is not registered: 404 naming the ones that are.</summary>
-    public static IResult UnknownModel(string model, Models.ModelCatalog catalog)
+    public static IResult UnknownModel(string model, Definitions.ModelCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return NotFound(catalog.Unknown(model));

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Registry;
 using ServerlessMl.Serving;
 using ServerlessMl.Storage;

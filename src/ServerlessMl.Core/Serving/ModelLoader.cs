@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.ML;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Registry;
 
 namespace ServerlessMl.Serving;

@@ -1,4 +1,4 @@
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Registry;
 
 namespace ServerlessMl.Serving;

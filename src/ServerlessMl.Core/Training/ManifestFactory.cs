@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
 using Microsoft.ML;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Registry;
 
 namespace ServerlessMl.Training;

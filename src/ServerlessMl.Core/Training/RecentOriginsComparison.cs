@@ -1,5 +1,5 @@
 using Microsoft.ML;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Registry;
 
 namespace ServerlessMl.Training;

@@ -4,7 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Storage;
 
 namespace ServerlessMl.Training;

@@ -1,6 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Training;
 
 namespace ServerlessMl.Functions.Triggers;

@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using ServerlessMl.Backtesting;
 
 namespace ServerlessMl.Models.BikeDemand;

@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;

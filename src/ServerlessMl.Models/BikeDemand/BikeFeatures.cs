@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using Microsoft.ML.Data;
 
 namespace ServerlessMl.Models.BikeDemand;

@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;

@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 namespace ServerlessMl.Models.BikeDemand;
 
 /// <summary>

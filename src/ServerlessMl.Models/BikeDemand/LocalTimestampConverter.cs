@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ServerlessMl.Http;

@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using System.Globalization;
 using System.Text;
 

@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 

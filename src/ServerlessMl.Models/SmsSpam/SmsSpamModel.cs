@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using Microsoft.ML;
 
 namespace ServerlessMl.Models.SmsSpam;

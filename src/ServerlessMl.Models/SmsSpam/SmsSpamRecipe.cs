@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using Microsoft.ML;
 using Microsoft.ML.Transforms.Text;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessMl.Cli.Serve;
 using ServerlessMl.Http;
+using ServerlessMl.Definitions;
 using ServerlessMl.Models;
 
 namespace ServerlessMl.Cli.Tests.Serve;

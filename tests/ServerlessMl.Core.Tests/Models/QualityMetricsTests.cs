@@ -1,5 +1,5 @@
 using ServerlessMl.Testing;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 
 namespace ServerlessMl.Core.Tests.Models;
 

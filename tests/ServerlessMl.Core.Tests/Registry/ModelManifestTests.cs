@@ -1,7 +1,7 @@
 using ServerlessMl.Testing;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Registry;
 
 namespace ServerlessMl.Core.Tests.Registry;

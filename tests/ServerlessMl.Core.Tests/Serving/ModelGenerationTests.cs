@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Registry;
 using ServerlessMl.Serving;
 using ServerlessMl.Testing;
@@ -105,7 +105,7 @@ public sealed class ModelGenerationTests
         Version = "0001",
         CreatedUtc = DateTimeOffset.UnixEpoch,
         Trainer = new TrainerDescription("fake", new Dictionary<string, string>()),
-        Metrics = ServerlessMl.Models.RegressionMetrics.Of(1, 0, 0, 1),
+        Metrics = ServerlessMl.Definitions.RegressionMetrics.Of(1, 0, 0, 1),
         ValidationWindow = new DayRange(new DateOnly(2011, 1, 1), new DateOnly(2011, 1, 1), 1),
         Gate = new GateDecision(true, []),
         RefitOnAllData = false,

@@ -45,9 +45,9 @@ public sealed class LocalDataFilesTests : IDisposable
         File.WriteAllText(Path.Combine(_folder, "2026-01-04.tsv"), "ham\thi\n");
         File.WriteAllText(Path.Combine(_folder, "2026-01-03.csv"), "not,this,format\n");
 
-        var drop = Assert.Single(LocalDataFiles.Open(single, _folder, ServerlessMl.Models.DataFormat.Tsv(), new DateOnly(2026, 1, 2)));
+        var drop = Assert.Single(LocalDataFiles.Open(single, _folder, ServerlessMl.Definitions.DataFormat.Tsv(), new DateOnly(2026, 1, 2)));
         File.Delete(single);
-        var folder = LocalDataFiles.Open(_folder, _folder, ServerlessMl.Models.DataFormat.Tsv());
+        var folder = LocalDataFiles.Open(_folder, _folder, ServerlessMl.Definitions.DataFormat.Tsv());
 
         Assert.Equal(new DateOnly(2026, 1, 2), drop.Day);
         Assert.Equal(Path.GetFullPath(single), drop.LocalPath);

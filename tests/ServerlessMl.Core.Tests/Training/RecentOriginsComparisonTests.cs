@@ -1,5 +1,5 @@
 using Microsoft.ML;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Models.BikeDemand;
 using ServerlessMl.Registry;
 using ServerlessMl.Testing;

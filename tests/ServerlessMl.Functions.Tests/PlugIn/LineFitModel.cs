@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 
 namespace ServerlessMl.Functions.Tests.PlugIn;
 

@@ -23,10 +23,10 @@ public sealed class PlugInModelTests(AzuriteFixture azurite) : IDisposable
     public async Task A_model_declared_outside_the_app_trains_gates_publishes_and_serves()
     {
         LineFitModel.WriteDays(_folder, new DateOnly(2026, 1, 1), days: 21);
-        var definition = _app.Get<ServerlessMl.Models.ModelCatalog>().Get(LineFitModel.ModelName);
+        var definition = _app.Get<ServerlessMl.Definitions.ModelCatalog>().Get(LineFitModel.ModelName);
         await _app.Get<TrainingDataUploader>().UploadAsync(LineFitModel.ModelName, LocalDataFiles.Open(_folder, _folder, definition.Format), false, null, default);
 
-        await new RetrainModel(_app.Get<RetrainJob>(), _app.Get<ServerlessMl.Models.ModelCatalog>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<RetrainModel>.Instance)
+        await new RetrainModel(_app.Get<RetrainJob>(), _app.Get<ServerlessMl.Definitions.ModelCatalog>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<RetrainModel>.Instance)
             .Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), default);
 
         var registry = _app.Get<ModelRegistry>();
@@ -63,7 +63,7 @@ public sealed class PlugInModelTests(AzuriteFixture azurite) : IDisposable
         var last = Path.Combine(_folder, "2026-01-21.csv");
         File.WriteAllLines(last, File.ReadAllLines(last).Select((line, i) => i == 0 ? line : line[..line.IndexOf(',', StringComparison.Ordinal)] + ",666,2005"));
         const string model = UnfittableLineModel.UnfittableName;
-        var definition = app.Get<ServerlessMl.Models.ModelCatalog>().Get(model);
+        var definition = app.Get<ServerlessMl.Definitions.ModelCatalog>().Get(model);
         await app.Get<TrainingDataUploader>().UploadAsync(model, LocalDataFiles.Open(_folder, _folder, definition.Format), false, null, default);
 
         var (status, body) = await FunctionInvoker.InvokeAsync(app.Services, r => new RetrainModelNow(app.Get<RetrainEndpoint>()).Run(r, model, default), null);

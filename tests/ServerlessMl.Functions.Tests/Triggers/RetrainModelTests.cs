@@ -1,7 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging.Abstractions;
 using ServerlessMl.Functions.Triggers;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Registry;
 using ServerlessMl.Testing;
 using ServerlessMl.Training;

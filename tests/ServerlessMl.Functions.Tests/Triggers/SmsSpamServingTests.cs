@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using ServerlessMl.Functions.Triggers;
 using ServerlessMl.Http;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Models.SmsSpam;
 using ServerlessMl.Registry;
 using ServerlessMl.Testing;

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using ServerlessMl.Models;
+using ServerlessMl.Definitions;
 using ServerlessMl.Models.BikeDemand;
 using ServerlessMl.Testing;
 using ServerlessMl.Training;
@@ -52,7 +52,7 @@ public sealed class BikeDemandQualityTests(ITestOutputHelper output) : IDisposab
             .Append(ml.Regression.Trainers.FastTreeTweedie(labelColumnName: "Label", featureColumnName: "Features"));
         var model = pipeline.Fit(loader.Load(new MultiFileSource([.. train.Select(f => f.LocalPath)])));
         var scored = model.Transform(loader.Load(new MultiFileSource([.. test.Select(f => f.LocalPath)])));
-        return RegressionMetrics.From(scored.GetColumn<float>("Label").Zip(scored.GetColumn<float>("Score"), (l, s) => ((double)l, (double)s)));
+        return Definitions.RegressionMetrics.From(scored.GetColumn<float>("Label").Zip(scored.GetColumn<float>("Score"), (l, s) => ((double)l, (double)s)));
     }
 
     public void Dispose()

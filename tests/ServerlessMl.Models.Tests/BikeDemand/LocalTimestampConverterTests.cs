@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;

@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using Microsoft.ML;
 using ServerlessMl.Models.SmsSpam;
 using ServerlessMl.Testing;

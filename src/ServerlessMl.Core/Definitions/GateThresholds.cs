@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ServerlessMl.Models;
+namespace ServerlessMl.Definitions;
 
 /// <summary>
 /// The quality gate a candidate must pass before it becomes champion: a floor on one metric on the

@@ -1,4 +1,4 @@
-namespace ServerlessMl.Models;
+namespace ServerlessMl.Definitions;
 
 /// <summary>
 /// How a model's data files are written: the blob extension (<c>&lt;model&gt;/YYYY/MM/DD.&lt;ext&gt;</c>),

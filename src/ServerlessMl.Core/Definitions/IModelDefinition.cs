@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace ServerlessMl.Models;
+namespace ServerlessMl.Definitions;
 
 /// <summary>
 /// Everything the generic machinery (training job, registry, serving) needs to know about one

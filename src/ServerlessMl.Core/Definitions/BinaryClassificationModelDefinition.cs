@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace ServerlessMl.Models;
+namespace ServerlessMl.Definitions;
 
 /// <summary>
 /// A binary classifier with calibrated probabilities: AUC, F1, precision, recall, accuracy, MCC

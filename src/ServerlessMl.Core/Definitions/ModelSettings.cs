@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 
-namespace ServerlessMl.Models;
+namespace ServerlessMl.Definitions;
 
 /// <summary>
 /// Settings of one model, under <c>Models__&lt;name&gt;__…</c> (a hyphen in the name may be written

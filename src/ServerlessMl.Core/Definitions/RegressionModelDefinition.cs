@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace ServerlessMl.Models;
+namespace ServerlessMl.Definitions;
 
 /// <summary>
 /// A regression model: R², RMSE and MAE in the label's own units, gated on R² and on RMSE against

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ServerlessMl.Models;
+namespace ServerlessMl.Definitions;
 
 /// <summary>
 /// A task's quality metrics on a set of rows, by name (<see cref="MetricNames"/>), in the label's

@@ -1,4 +1,4 @@
-namespace ServerlessMl.Models;
+namespace ServerlessMl.Definitions;
 
 /// <summary>
 /// The models this app serves and retrains, by name: every definition registered with

@@ -1,4 +1,4 @@
-namespace ServerlessMl.Models;
+namespace ServerlessMl.Definitions;
 
 /// <summary>
 /// Binary classification metrics from (actual, probability) pairs, positive class as positive:

@@ -1,4 +1,4 @@
-namespace ServerlessMl.Models;
+namespace ServerlessMl.Definitions;
 
 /// <summary>R², RMSE and MAE from (actual, predicted) pairs in one pass.</summary>
 public static class RegressionMetrics
