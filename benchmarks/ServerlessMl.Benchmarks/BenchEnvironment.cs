@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using Microsoft.ML;
 using ServerlessMl.Models.BikeDemand;
 using ServerlessMl.Registry;
@@ -52,9 +53,9 @@ public sealed class BenchEnvironment : IAsyncDisposable
     private readonly List<IDisposable> _engines = [];
 
     /// <summary>An engine over <see cref="HandLoadedModel"/>, as a caller without a pool holds one; disposed with this environment.</summary>
-    public PredictionEngine<BikeFeatures, BikePrediction> CreateEngine()
+    public PredictionEngine<BikeFeatures, RegressionScore> CreateEngine()
     {
-        var engine = Context.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(HandLoadedModel);
+        var engine = Context.Model.CreatePredictionEngine<BikeFeatures, RegressionScore>(HandLoadedModel);
         _engines.Add(engine);
         return engine;
     }
@@ -116,7 +117,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
             var pool = app.Get<ModelPool>();
 
             // Warm the pool: the first call loads the champion (download, sha256, Model.Load, one engine).
-            pool.Predict<BikeFeatures, BikePrediction>(Model, SampleFeatures());
+            pool.Predict<BikeFeatures, RegressionScore>(Model, SampleFeatures());
             if (pool.GetLoadedModel(Model).Version != version)
             {
                 throw new InvalidOperationException($"The pool serves {pool.GetLoadedModel(Model).Version}, not the champion {version}.");

@@ -17,43 +17,41 @@ namespace ServerlessMl.Benchmarks;
 /// </summary>
 internal sealed class ByHandPredictEndpoint(ModelCatalog catalog, ModelRegistry registry, IOptions<ServingOptions> options)
 {
-    public async Task<IResult> HandleAsync(HttpRequest request, string model, CancellationToken cancellationToken)
+    public Task<IResult> HandleAsync(HttpRequest request, string model, CancellationToken cancellationToken) =>
+        catalog.TryGet(model, out var definition)
+            ? definition.Accept(new ByHand(registry, options.Value.MaxBodyBytes, request, cancellationToken))
+            : Task.FromResult(Problems.UnknownModel(model, catalog));
+
+    private sealed class ByHand(ModelRegistry registry, int maxBodyBytes, HttpRequest request, CancellationToken cancellationToken) : IServingVisitor<Task<IResult>>
     {
-        if (!catalog.TryGet(model, out var definition))
+        public async Task<IResult> Visit<TRequest, TFeatures, TPrediction, TItem>(IServedModel<TRequest, TFeatures, TPrediction, TItem> model)
+            where TRequest : class
+            where TFeatures : class, new()
+            where TPrediction : class, new()
         {
-            return Problems.UnknownModel(model, catalog);
-        }
+            var bound = await RequestBinder.ReadAsync<TRequest>(request, maxBodyBytes, maxBatch: 1, maxTextLength: null, cancellationToken);
+            if (bound.Problem is not null)
+            {
+                return bound.Problem;
+            }
 
-        var bound = await RequestBinder.ReadAsync(request, definition.RequestType, options.Value.MaxBodyBytes, maxBatch: 1, maxTextLength: null, cancellationToken);
-        if (bound.Problem is not null)
-        {
-            return bound.Problem;
-        }
+            var champion = await registry.GetChampionAsync(model.Name, cancellationToken);
+            if (champion is null)
+            {
+                return Problems.NotFound($"'{model.Name}' has no champion.");
+            }
 
-        var input = bound.Requests[0];
-        var champion = await registry.GetChampionAsync(model, cancellationToken);
-        if (champion is null)
-        {
-            return Problems.NotFound($"'{model}' has no champion.");
-        }
+            var version = champion.Value.Alias.Version;
+            var zip = await registry.DownloadModelAsync(model.Name, version, cancellationToken);
+            var ml = new MLContext();
+            ITransformer transformer;
+            using (var stream = zip.ToStream())
+            {
+                transformer = ml.Model.Load(stream, out _);
+            }
 
-        var version = champion.Value.Alias.Version;
-        var zip = await registry.DownloadModelAsync(model, version, cancellationToken);
-        var ml = new MLContext();
-        ITransformer transformer;
-        using (var stream = zip.ToStream())
-        {
-            transformer = ml.Model.Load(stream, out _);
-        }
-
-        var engine = definition.CreateEngine(ml, transformer);
-        try
-        {
-            return Results.Ok(definition.Answer(version, definition.Predict(engine, input)));
-        }
-        finally
-        {
-            (engine as IDisposable)?.Dispose();
+            using var engine = ml.Model.CreatePredictionEngine<TFeatures, TPrediction>(transformer);
+            return Results.Ok(model.Answer(version, model.ToItem(engine.Predict(model.FromRequest(bound.Requests[0])))));
         }
     }
 }

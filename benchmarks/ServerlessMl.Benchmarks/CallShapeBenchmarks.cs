@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML;
@@ -19,15 +20,15 @@ namespace ServerlessMl.Benchmarks;
 public class CallShapeBenchmarks : ChampionBenchmark
 {
     private readonly BikeFeatures _features = BenchEnvironment.SampleFeatures();
-    private readonly BikePrediction _output = new();
+    private readonly RegressionScore _output = new();
     private object _engineAsObject = null!;
-    private PredictionEngine<BikeFeatures, BikePrediction> _poolEngine = null!;
-    private PredictionEngine<BikeFeatures, BikePrediction> _secondEngine = null!;
+    private PredictionEngine<BikeFeatures, RegressionScore> _poolEngine = null!;
+    private PredictionEngine<BikeFeatures, RegressionScore> _secondEngine = null!;
 
     protected override Task PrepareAsync()
     {
         _engineAsObject = Engine;
-        _poolEngine = Pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model); // held, never returned
+        _poolEngine = Pool.GetPredictionEngine<BikeFeatures, RegressionScore>(Model); // held, never returned
         _secondEngine = Env.CreateEngine();
         return Task.CompletedTask;
     }
@@ -36,7 +37,7 @@ public class CallShapeBenchmarks : ChampionBenchmark
     public float Direct() => Engine.Predict(_features).Score;
 
     [Benchmark(Description = "same engine via a generic method (object -> PredictionEngine<TIn,TOut>)")]
-    public float Generic() => PredictShared<BikeFeatures, BikePrediction>(_engineAsObject, _features).Score;
+    public float Generic() => PredictShared<BikeFeatures, RegressionScore>(_engineAsObject, _features).Score;
 
     [Benchmark(Description = "a second engine over the same hand-loaded model, direct")]
     public float SecondDirect() => _secondEngine.Predict(_features).Score;
@@ -53,12 +54,12 @@ public class CallShapeBenchmarks : ChampionBenchmark
     }
 
     [Benchmark(Description = "pool.Predict")]
-    public float PoolPredict() => Pool.Predict<BikeFeatures, BikePrediction>(Model, _features).Score;
+    public float PoolPredict() => Pool.Predict<BikeFeatures, RegressionScore>(Model, _features).Score;
 
     [Benchmark(Description = "pool Get/ReturnPredictionEngine")]
     public float PoolGetReturn()
     {
-        var engine = Pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model);
+        var engine = Pool.GetPredictionEngine<BikeFeatures, RegressionScore>(Model);
         try
         {
             return engine.Predict(_features).Score;

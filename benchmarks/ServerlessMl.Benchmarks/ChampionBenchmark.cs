@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML;
 using ServerlessMl.Models.BikeDemand;
@@ -18,7 +19,7 @@ public abstract class ChampionBenchmark
 
     protected ModelPool Pool { get; private set; } = null!;
 
-    protected PredictionEngine<BikeFeatures, BikePrediction> Engine { get; private set; } = null!;
+    protected PredictionEngine<BikeFeatures, RegressionScore> Engine { get; private set; } = null!;
 
     [GlobalSetup]
     public async Task SetupAsync()

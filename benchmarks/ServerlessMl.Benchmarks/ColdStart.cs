@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,8 @@ namespace ServerlessMl.Benchmarks;
 /// </summary>
 internal static class ColdStart
 {
+    private static readonly IServedModel<BikeDemandRequest, BikeFeatures, RegressionScore, double> Bike = new BikeDemandModel();
+
     private const string Model = BikeDemandModel.ModelName;
 
     public static async Task<int> BaselineAsync()
@@ -44,10 +47,8 @@ internal static class ColdStart
             model = ml.Model.Load(stream, out _);
         }
 
-        using var engine = ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(model);
-        var definition = new BikeDemandModel();
-        var score = engine.Predict(BenchEnvironment.SampleFeatures()).Score;
-        Print(champion.Alias.Version, definition.ToLabelUnits(score));
+        using var engine = ml.Model.CreatePredictionEngine<BikeFeatures, RegressionScore>(model);
+        Print(champion.Alias.Version, Bike.ToItem(engine.Predict(BenchEnvironment.SampleFeatures())));
         return 0;
     }
 
@@ -78,8 +79,8 @@ internal static class ColdStart
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         var pool = provider.GetRequiredService<ModelPool>();
         using var lease = await pool.RentAsync(Model, CancellationToken.None);
-        var prediction = lease.Predict(BenchEnvironment.SampleRequest());
-        Print(lease.Generation.Version, (double)prediction);
+        var engine = (PredictionEngine<BikeFeatures, RegressionScore>)lease.Engine;
+        Print(lease.Generation.Version, Bike.ToItem(engine.Predict(Bike.FromRequest(BenchEnvironment.SampleRequest()))));
         return 0;
     }
 

@@ -37,7 +37,7 @@ internal static class GateBacktest
 
         var definition = new BikeDemandModel();
         var names = args.Count > 0 ? args : ["shipped", "lgbm-calendar", "mlnet-sample"];
-        var known = definition.BacktestRecipes.Concat(definition.CandidateRecipes).ToDictionary(r => r.Name, StringComparer.OrdinalIgnoreCase);
+        var known = PipelineRecipe.Of(definition).Known.ToDictionary(r => r.Name, StringComparer.OrdinalIgnoreCase);
         var recipes = names.Select(n => known[n]).ToList();
 
         var scratch = Path.Combine(Path.GetTempPath(), "serverless-ml-gate-backtest", Guid.NewGuid().ToString("N"));

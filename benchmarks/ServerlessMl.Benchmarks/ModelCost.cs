@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
@@ -27,7 +28,7 @@ internal static class ModelCost
 
         var ml = new MLContext();
         var inputs = BenchEnvironment.VariedFeatures();
-        var engines = modelPaths.Select(p => ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(ml.Model.Load(p, out _))).ToList();
+        var engines = modelPaths.Select(p => ml.Model.CreatePredictionEngine<BikeFeatures, RegressionScore>(ml.Model.Load(p, out _))).ToList();
         engines.ForEach(e => Predict(e, inputs));
 
         var microseconds = new double[engines.Count];
@@ -49,7 +50,7 @@ internal static class ModelCost
         return 0;
     }
 
-    private static void Predict(PredictionEngine<BikeFeatures, BikePrediction> engine, BikeFeatures[] inputs)
+    private static void Predict(PredictionEngine<BikeFeatures, RegressionScore> engine, BikeFeatures[] inputs)
     {
         for (var i = 0; i < PerRound; i++)
         {

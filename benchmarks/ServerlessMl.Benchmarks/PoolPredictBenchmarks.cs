@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML;
 using ServerlessMl.Models.BikeDemand;
@@ -21,7 +22,7 @@ public class PoolPredictBenchmarks : ChampionBenchmark
     protected override Task PrepareAsync()
     {
         var floor = Engine.Predict(_features).Score;
-        var pooled = Pool.Predict<BikeFeatures, BikePrediction>(Model, _features).Score;
+        var pooled = Pool.Predict<BikeFeatures, RegressionScore>(Model, _features).Score;
         return floor == pooled
             ? Task.CompletedTask
             : throw new InvalidOperationException($"The pool predicts {pooled}, the hand-loaded champion {floor}: not the same model.");
@@ -31,12 +32,12 @@ public class PoolPredictBenchmarks : ChampionBenchmark
     public float ReusedEngine() => Engine.Predict(_features).Score;
 
     [Benchmark(Description = "pool.Predict")]
-    public float PoolPredict() => Pool.Predict<BikeFeatures, BikePrediction>(Model, _features).Score;
+    public float PoolPredict() => Pool.Predict<BikeFeatures, RegressionScore>(Model, _features).Score;
 
     [Benchmark(Description = "pool Get/ReturnPredictionEngine")]
     public float PoolGetReturn()
     {
-        var engine = Pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model);
+        var engine = Pool.GetPredictionEngine<BikeFeatures, RegressionScore>(Model);
         try
         {
             return engine.Predict(_features).Score;
@@ -57,12 +58,12 @@ public class PoolPredictBenchmarks : ChampionBenchmark
 
     [Benchmark(Description = "pool Get/ReturnPredictionEngine only (no prediction)")]
     public void GetReturnOnly() =>
-        Pool.ReturnPredictionEngine(Model, Pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model));
+        Pool.ReturnPredictionEngine(Model, Pool.GetPredictionEngine<BikeFeatures, RegressionScore>(Model));
 
     [Benchmark(Description = "CreatePredictionEngine per call")]
     public float EnginePerCall()
     {
-        using var engine = Env.Context.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(Env.HandLoadedModel);
+        using var engine = Env.Context.Model.CreatePredictionEngine<BikeFeatures, RegressionScore>(Env.HandLoadedModel);
         return engine.Predict(_features).Score;
     }
 
@@ -72,7 +73,7 @@ public class PoolPredictBenchmarks : ChampionBenchmark
         var model = Env.LoadModel(Env.Context);
         try
         {
-            using var engine = Env.Context.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(model);
+            using var engine = Env.Context.Model.CreatePredictionEngine<BikeFeatures, RegressionScore>(model);
             return engine.Predict(_features).Score;
         }
         finally

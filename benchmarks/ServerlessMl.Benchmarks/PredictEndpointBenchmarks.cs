@@ -82,14 +82,14 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
     }
 
     [Benchmark(Description = "RequestBinder.Bind, one item")]
-    public object? Bind() => RequestBinder.Bind(Fixed, typeof(BikeDemandRequest), maxBatch: 1).Requests[0];
+    public object? Bind() => RequestBinder.Bind<BikeDemandRequest>(Fixed, maxBatch: 1).Requests[0];
 
     // The System.Text.Json half of Bind (the rest is the request's validation rules).
     [Benchmark(Description = "  of which: JsonSerializer.Deserialize")]
     public object? Deserialize() => JsonSerializer.Deserialize(Fixed, typeof(BikeDemandRequest), BinderJson);
 
     [Benchmark(Description = "pool.Predict, features given")]
-    public float PoolPredict() => Pool.Predict<BikeFeatures, BikePrediction>(Model, _features).Score;
+    public float PoolPredict() => Pool.Predict<BikeFeatures, RegressionScore>(Model, _features).Score;
 
     [Benchmark(Description = "predict handler, single, one input")]
     public Task Handler() => Handle(Fixed);

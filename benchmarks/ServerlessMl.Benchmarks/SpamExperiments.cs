@@ -27,13 +27,13 @@ internal static class SpamExperiments
         }
 
         var ml = new MLContext(seed: 1);
-        var all = ml.Data.CreateEnumerable<SmsFeatures>(new SmsSpamModel().LoadFeatures(ml, [RepoPaths.SmsSpamTrain]), reuseRowObject: false).ToList();
+        var all = ml.Data.CreateEnumerable<SmsFeatures>(((IModelDefinition)new SmsSpamModel()).LoadFeatures(ml, [RepoPaths.SmsSpamTrain]), reuseRowObject: false).ToList();
         Console.Error.WriteLine($"{all.Count} messages, {all.Count(m => m.Label)} spam; {splits} stratified 80/20 splits (seeds 1..{splits})");
         Console.WriteLine($"| recipe | {string.Join(" | ", Shown)} | µs/prediction |");
         Console.WriteLine($"|---|{string.Concat(Enumerable.Repeat("---|", Shown.Length + 1))}");
         foreach (var recipe in SmsSpamRecipe.All)
         {
-            var model = new SmsSpamModel(recipe);
+            IModelDefinition model = new SmsSpamModel(recipe);
             var results = new List<QualityMetrics>();
             double cost = 0;
             for (var seed = 1; seed <= splits; seed++)
@@ -57,13 +57,14 @@ internal static class SpamExperiments
         return 0;
     }
 
-    private static double MicrosecondsPerPrediction(MLContext ml, SmsSpamModel model, ITransformer trained, List<SmsFeatures> test)
+    private static double MicrosecondsPerPrediction(MLContext ml, IModelDefinition definition, ITransformer trained, List<SmsFeatures> test)
     {
-        var engine = model.CreateEngine(ml, trained);
+        var model = (IServedModel<SmsSpamRequest, SmsFeatures, BinaryScore, BinaryAnswer>)definition;
+        var engine = (PredictionEngine<SmsFeatures, BinaryScore>)definition.CreateEngine(ml, trained);
         var requests = test.Take(200).Select(m => new SmsSpamRequest { Text = m.Text }).ToArray();
         foreach (var request in requests)
         {
-            model.Predict(engine, request);
+            model.ToItem(engine.Predict(model.FromRequest(request)));
         }
 
         var watch = Stopwatch.StartNew();
@@ -71,7 +72,7 @@ internal static class SpamExperiments
         {
             foreach (var request in requests)
             {
-                model.Predict(engine, request);
+                model.ToItem(engine.Predict(model.FromRequest(request)));
             }
         }
 

@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Microsoft.ML;
@@ -29,8 +30,8 @@ public class SpamPoolBenchmarks
     private ModelPool _pool = null!;
     private readonly MLContext _ml = new();
     private ITransformer _handLoaded = null!;
-    private PredictionEngine<SmsFeatures, SmsPrediction> _engineA = null!;
-    private PredictionEngine<SmsFeatures, SmsPrediction> _engineB = null!;
+    private PredictionEngine<SmsFeatures, BinaryScore> _engineA = null!;
+    private PredictionEngine<SmsFeatures, BinaryScore> _engineB = null!;
     private SmsFeatures[] _messages = [];
     private string _scratch = string.Empty;
     private Action _ownA = null!, _ownB = null!, _poolA = null!, _poolB = null!;
@@ -62,13 +63,13 @@ public class SpamPoolBenchmarks
         }
 
         Console.WriteLine($"// ServerlessMl spam champion {outcome.Version}: model.zip {zip.ToMemory().Length} bytes");
-        _engineA = _ml.Model.CreatePredictionEngine<SmsFeatures, SmsPrediction>(_handLoaded);
-        _engineB = _ml.Model.CreatePredictionEngine<SmsFeatures, SmsPrediction>(_handLoaded);
+        _engineA = _ml.Model.CreatePredictionEngine<SmsFeatures, BinaryScore>(_handLoaded);
+        _engineB = _ml.Model.CreatePredictionEngine<SmsFeatures, BinaryScore>(_handLoaded);
         _messages = [.. File.ReadLines(RepoPaths.SmsSpamTrain).Take(Predictions).Select(line => definition.FromRequest(new SmsSpamRequest { Text = line[(line.IndexOf('\t', StringComparison.Ordinal) + 1)..] }))];
         _pool = _app.Get<ModelPool>();
 
         var floor = _engineA.Predict(_messages[0]).Probability;
-        var pooled = _pool.Predict<SmsFeatures, SmsPrediction>(Model, _messages[0]).Probability;
+        var pooled = _pool.Predict<SmsFeatures, BinaryScore>(Model, _messages[0]).Probability;
         if (floor != pooled)
         {
             throw new InvalidOperationException($"The pool predicts {pooled}, the hand-loaded champion {floor}: not the same model.");
@@ -109,7 +110,7 @@ public class SpamPoolBenchmarks
         var sum = 0f;
         foreach (var message in _messages)
         {
-            sum += _pool.Predict<SmsFeatures, SmsPrediction>(Model, message).Probability;
+            sum += _pool.Predict<SmsFeatures, BinaryScore>(Model, message).Probability;
         }
 
         return sum;
@@ -122,7 +123,7 @@ public class SpamPoolBenchmarks
     public void PoolTwoThreads() => Parallel.Invoke(_poolA, _poolB);
 
     // Each thread takes every other message, so both threads do the same work in every benchmark.
-    private void Own(PredictionEngine<SmsFeatures, SmsPrediction> engine, int first)
+    private void Own(PredictionEngine<SmsFeatures, BinaryScore> engine, int first)
     {
         for (var i = first; i < _messages.Length; i += 2)
         {
@@ -134,7 +135,7 @@ public class SpamPoolBenchmarks
     {
         for (var i = first; i < _messages.Length; i += 2)
         {
-            _pool.Predict<SmsFeatures, SmsPrediction>(Model, _messages[i]);
+            _pool.Predict<SmsFeatures, BinaryScore>(Model, _messages[i]);
         }
     }
 }

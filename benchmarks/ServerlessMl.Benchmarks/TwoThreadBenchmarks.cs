@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML;
 using ServerlessMl.Models.BikeDemand;
@@ -24,8 +25,8 @@ public class TwoThreadBenchmarks : ChampionBenchmark
     // both threads on the same cache lines for no reason.
     private readonly BikeFeatures _featuresA = BenchEnvironment.SampleFeatures();
     private readonly BikeFeatures _featuresB = BenchEnvironment.SampleFeatures();
-    private PredictionEngine<BikeFeatures, BikePrediction> _engineA = null!;
-    private PredictionEngine<BikeFeatures, BikePrediction> _engineB = null!;
+    private PredictionEngine<BikeFeatures, RegressionScore> _engineA = null!;
+    private PredictionEngine<BikeFeatures, RegressionScore> _engineB = null!;
     private Action _ownA = null!, _ownB = null!, _poolA = null!, _poolB = null!, _rentA = null!, _rentB = null!;
 
     protected override Task PrepareAsync()
@@ -62,7 +63,7 @@ public class TwoThreadBenchmarks : ChampionBenchmark
         Own(_engineA, _featuresA);
     }
 
-    private static void Own(PredictionEngine<BikeFeatures, BikePrediction> engine, BikeFeatures features)
+    private static void Own(PredictionEngine<BikeFeatures, RegressionScore> engine, BikeFeatures features)
     {
         for (var i = 0; i < PerThread; i++)
         {
@@ -74,7 +75,7 @@ public class TwoThreadBenchmarks : ChampionBenchmark
     {
         for (var i = 0; i < PerThread; i++)
         {
-            Pool.Predict<BikeFeatures, BikePrediction>(Model, features);
+            Pool.Predict<BikeFeatures, RegressionScore>(Model, features);
         }
     }
 
@@ -82,7 +83,7 @@ public class TwoThreadBenchmarks : ChampionBenchmark
     {
         for (var i = 0; i < PerThread; i++)
         {
-            var engine = Pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model);
+            var engine = Pool.GetPredictionEngine<BikeFeatures, RegressionScore>(Model);
             engine.Predict(features);
             Pool.ReturnPredictionEngine(Model, engine);
         }

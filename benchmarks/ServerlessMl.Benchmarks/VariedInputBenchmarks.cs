@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML;
 using ServerlessMl.Models.BikeDemand;
@@ -22,7 +23,7 @@ public class VariedInputBenchmarks : ChampionBenchmark
     public float ReusedEngine() => Engine.Predict(Next()).Score;
 
     [Benchmark(Description = "pool.Predict, 100 inputs")]
-    public float PoolPredict() => Pool.Predict<BikeFeatures, BikePrediction>(Model, Next()).Score;
+    public float PoolPredict() => Pool.Predict<BikeFeatures, RegressionScore>(Model, Next()).Score;
 
     private BikeFeatures Next()
     {

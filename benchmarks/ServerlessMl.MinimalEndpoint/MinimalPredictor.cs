@@ -13,43 +13,57 @@ namespace ServerlessMl.MinimalEndpoint;
 /// </summary>
 public sealed class MinimalPredictor
 {
-    private readonly IModelDefinition _definition;
     private readonly DefaultObjectPool<object> _engines;
-    private readonly string _version;
+    private readonly Handler _handle;
 
     /// <param name="version">Shown in the answers as the model's version.</param>
     public MinimalPredictor(IModelDefinition definition, MLContext ml, ITransformer model, string version)
     {
-        _definition = definition;
-        _version = version;
+        ArgumentNullException.ThrowIfNull(definition);
         // As Microsoft.Extensions.ML's PredictionEnginePool: engines kept in a DefaultObjectPool.
         _engines = new DefaultObjectPool<object>(new EnginePolicy(() => definition.CreateEngine(ml, model)), Environment.ProcessorCount * 2);
+        _handle = definition.Accept(new Typed(version));
     }
+
+    private delegate IResult Handler(ReadOnlySpan<byte> body, object engine);
 
     public IResult Predict(ReadOnlySpan<byte> body)
     {
         var engine = _engines.Get();
         try
         {
-            if (body.TrimStart(" \t\r\n"u8) is not [(byte)'[', ..])
-            {
-                var input = JsonSerializer.Deserialize(body, _definition.RequestType, JsonSerializerOptions.Web)!;
-                return Results.Ok(_definition.Answer(_version, _definition.Predict(engine, input)));
-            }
-
-            var inputs = (Array)JsonSerializer.Deserialize(body, _definition.RequestType.MakeArrayType(), JsonSerializerOptions.Web)!;
-            var predictions = new object[inputs.Length];
-            for (var i = 0; i < predictions.Length; i++)
-            {
-                predictions[i] = _definition.Predict(engine, inputs.GetValue(i)!);
-            }
-
-            return Results.Ok(_definition.Answer(_version, predictions));
+            return _handle(body, engine);
         }
         finally
         {
             _engines.Return(engine);
         }
+    }
+
+    private sealed class Typed(string version) : IServingVisitor<Handler>
+    {
+        public Handler Visit<TRequest, TFeatures, TPrediction, TItem>(IServedModel<TRequest, TFeatures, TPrediction, TItem> model)
+            where TRequest : class
+            where TFeatures : class, new()
+            where TPrediction : class, new() =>
+            (body, pooled) =>
+            {
+                var engine = (PredictionEngine<TFeatures, TPrediction>)pooled;
+                if (body.TrimStart(" \t\r\n"u8) is not [(byte)'[', ..])
+                {
+                    var input = JsonSerializer.Deserialize<TRequest>(body, JsonSerializerOptions.Web)!;
+                    return Results.Ok(model.Answer(version, model.ToItem(engine.Predict(model.FromRequest(input)))));
+                }
+
+                var inputs = JsonSerializer.Deserialize<TRequest[]>(body, JsonSerializerOptions.Web)!;
+                var items = new TItem[inputs.Length];
+                for (var i = 0; i < items.Length; i++)
+                {
+                    items[i] = model.ToItem(engine.Predict(model.FromRequest(inputs[i])));
+                }
+
+                return Results.Ok(model.Answer(version, items));
+            };
     }
 
     private sealed class EnginePolicy(Func<object> create) : IPooledObjectPolicy<object>

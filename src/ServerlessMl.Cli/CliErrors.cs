@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using Microsoft.Extensions.Options;
 using ServerlessMl.Storage;
 using ServerlessMl.Training;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessMl.Definitions;
 using ServerlessMl.Models;
@@ -14,7 +13,7 @@ internal static class CliModels
     private static IEnumerable<IModelDefinition> Registered()
     {
         var services = new ServiceCollection();
-        new ServerlessMlBuilder(services, new ConfigurationBuilder().Build()).AddShippedModels();
+        new ServerlessMlBuilder(services).AddShippedModels();
         using var provider = services.BuildServiceProvider();
         return [.. provider.GetServices<IModelDefinition>()];
     }

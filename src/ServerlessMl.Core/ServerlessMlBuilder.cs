@@ -1,29 +1,24 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessMl.Definitions;
 
 namespace ServerlessMl;
 
 /// <summary>Registers the models an app serves and retrains; returned by <see cref="ServiceCollectionExtensions.AddServerlessMl"/>.</summary>
-public sealed class ServerlessMlBuilder(IServiceCollection services, IConfiguration configuration)
+public sealed class ServerlessMlBuilder
 {
-    public IServiceCollection Services { get; } = services;
-
-    public IConfiguration Configuration { get; } = configuration;
-
-    /// <summary>Adds one model definition; its name is its route segment and its blob prefix.</summary>
-    public ServerlessMlBuilder AddModel<TModel>()
-        where TModel : class, IModelDefinition
+    internal ServerlessMlBuilder(IServiceCollection services)
     {
-        Services.AddSingleton<IModelDefinition, TModel>();
-        return this;
+        Services = services;
     }
 
-    /// <summary>Adds a model definition instance (e.g. one configured in code).</summary>
-    public ServerlessMlBuilder AddModel(IModelDefinition model)
+    public IServiceCollection Services { get; }
+
+    /// <summary>Adds one model; its name is its route segment and its blob prefix.</summary>
+    public ServerlessMlBuilder AddModel<TModel>()
+        where TModel : ModelDefinition
     {
-        ArgumentNullException.ThrowIfNull(model);
-        Services.AddSingleton(model);
+        Services.AddSingleton<TModel>();
+        Services.AddSingleton(sp => (IModelDefinition)sp.GetRequiredService<TModel>());
         return this;
     }
 }

@@ -20,14 +20,14 @@ public static class ServiceCollectionExtensions
     public static ServerlessMlBuilder AddServerlessMl(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddServerlessMlTraining(configuration).AddServerlessMlServing(configuration);
-        return new ServerlessMlBuilder(services, configuration);
+        return new ServerlessMlBuilder(services);
     }
 
     /// <summary>
     /// Storage, the model catalog, the registry and the retrain job, with every setting validated
     /// when the host starts (a wrong value stops it with a message naming the setting).
     /// </summary>
-    public static IServiceCollection AddServerlessMlTraining(this IServiceCollection services, IConfiguration configuration)
+    private static IServiceCollection AddServerlessMlTraining(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<StorageOptions>()
@@ -58,7 +58,7 @@ public static class ServiceCollectionExtensions
     }
 
     /// <summary>The model pool and the HTTP handlers, shared by the Functions host and <c>serverless-ml serve</c>.</summary>
-    public static IServiceCollection AddServerlessMlServing(this IServiceCollection services, IConfiguration configuration)
+    private static IServiceCollection AddServerlessMlServing(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddValidatedSettings<Serving.ServingOptions>(configuration, Serving.ServingOptions.SectionName);

@@ -90,10 +90,10 @@ public sealed class BacktestCommand : Command<BacktestCommand.Settings>
     {
         if (names.Length == 0)
         {
-            return [.. definition.BacktestRecipes];
+            return [.. PipelineRecipe.Of(definition).Default];
         }
 
-        var known = definition.BacktestRecipes.Concat(definition.CandidateRecipes).ToDictionary(r => r.Name, StringComparer.OrdinalIgnoreCase);
+        var known = PipelineRecipe.Of(definition).Known.ToDictionary(r => r.Name, StringComparer.OrdinalIgnoreCase);
         return [.. names.Select(n => known.TryGetValue(n, out var recipe) ? recipe
             : throw new CliException($"{definition.Name} has no recipe '{n}'. Its recipes: {string.Join(", ", known.Keys)}."))];
     }

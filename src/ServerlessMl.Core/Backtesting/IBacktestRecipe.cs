@@ -20,9 +20,37 @@ public interface IBacktestRecipe
     IReadOnlyList<(double Actual, double Predicted)> Forecast(MLContext ml, IReadOnlyList<string> history, IReadOnlyList<string> block);
 }
 
-/// <summary>A recipe that fits a pipeline on the history's features and scores the block with the model's own featurizer.</summary>
-public sealed class PipelineRecipe(IModelDefinition definition, string name, string description, Func<MLContext, IEstimator<ITransformer>>? pipeline = null) : IBacktestRecipe
+/// <summary>
+/// Opt-in for a model with recipes worth comparing: the references a backtest holds its pipeline
+/// against, and the candidates it was chosen among. A model without it is backtested on its own pipeline.
+/// </summary>
+public interface IBacktested
 {
+    /// <summary>What a backtest compares by default besides the model's own pipeline: the references it must beat.</summary>
+    IReadOnlyList<IBacktestRecipe> References { get; }
+
+    /// <summary>Recipes run only when named (<c>serverless-ml backtest --recipe</c>), so the choice can be rerun.</summary>
+    IReadOnlyList<IBacktestRecipe> Candidates { get; }
+}
+
+/// <summary>A recipe that fits a pipeline on the history's features and scores the block with the model's own featurizer.</summary>
+/// <param name="pipeline">The pipeline to fit; the model's own when null.</param>
+public sealed class PipelineRecipe(ModelDefinition model, string name, string description, Func<MLContext, IEstimator<ITransformer>>? pipeline = null) : IBacktestRecipe
+{
+    /// <summary>The name of the model's own pipeline among a backtest's recipes.</summary>
+    public const string Shipped = "shipped";
+
+    private readonly IModelDefinition definition = (IModelDefinition)model;
+
+    /// <summary>The recipes a backtest of <paramref name="model"/> runs by default (its own pipeline first), and every one it knows.</summary>
+    internal static (IReadOnlyList<IBacktestRecipe> Default, IReadOnlyList<IBacktestRecipe> Known) Of(IModelDefinition model)
+    {
+        IBacktestRecipe own = new PipelineRecipe((ModelDefinition)model, Shipped, $"the model's own pipeline ({model.Trainer.Name})");
+        var opted = model as IBacktested;
+        IReadOnlyList<IBacktestRecipe> defaults = [own, .. opted?.References ?? []];
+        return (defaults, [.. defaults, .. opted?.Candidates ?? []]);
+    }
+
     public string Name { get; } = name;
 
     public string Description { get; } = description;

@@ -13,24 +13,3 @@ public sealed record DataFormat(string Extension, char Separator, IReadOnlyList<
     /// <summary>Tab-separated, no header: e.g. <c>label&lt;TAB&gt;text</c>.</summary>
     public static DataFormat Tsv() => new("tsv", '\t', null);
 }
-
-/// <summary>Which rows a model is judged on before it may become champion.</summary>
-public abstract record HoldoutSplit
-{
-    private protected HoldoutSplit()
-    {
-    }
-}
-
-/// <summary>
-/// The newest days (<c>Training__HoldoutDays</c>) are held out, the older ones trained on: for
-/// data in time order, where the future is what a model will meet.
-/// </summary>
-public sealed record NewestDaysSplit : HoldoutSplit;
-
-/// <summary>
-/// A fixed fraction of rows is held out, chosen by a seeded hash of each row's key, so a row stays
-/// on its side in every retrain and each class is held out in the same expected proportion: for
-/// data with no time order.
-/// </summary>
-public sealed record HashedRowsSplit(double Fraction, int Seed, long MinRows) : HoldoutSplit;

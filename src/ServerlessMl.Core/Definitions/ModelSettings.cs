@@ -52,14 +52,6 @@ public sealed class ModelSettingsMap : Dictionary<string, ModelSettings>
     public ModelSettings For(string model) =>
         TryGetValue(model, out var settings) || TryGetValue(model.Replace('-', '_'), out settings) ? settings : new ModelSettings();
 
-    /// <summary>The model's request and pool limits: its own settings over <paramref name="serving"/>'s.</summary>
-    internal Serving.ServingLimits ServingFor(string model, Serving.ServingOptions serving)
-    {
-        ArgumentNullException.ThrowIfNull(serving);
-        var own = For(model);
-        return new(own.MaxBatch ?? serving.MaxBatch, own.MaxBodyBytes ?? serving.MaxBodyBytes, own.MaxEnginesPerModel ?? serving.MaxEnginesPerModel, own.MaxTextLength);
-    }
-
     /// <summary>The model's gate with any configured value in place of its default.</summary>
     public GateThresholds GateFor(IModelDefinition definition)
     {

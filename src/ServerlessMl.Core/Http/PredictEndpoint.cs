@@ -15,9 +15,10 @@ namespace ServerlessMl.Http;
 /// </summary>
 public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptions<ServingOptions> options, IOptions<ModelSettingsMap> modelSettings, ServerlessMlMetrics metrics, JsonAnswers answers)
 {
-    private readonly ServingOptions _options = options.Value;
-    private readonly Dictionary<string, ServingLimits> _limits =
-        catalog.All.ToDictionary(d => d.Name, d => modelSettings.Value.ServingFor(d.Name, options.Value), StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, IPredictHandler> _handlers = catalog.All.ToDictionary(
+        d => d.Name,
+        d => d.Accept(new PredictHandlers(pool, answers, ServingLimits.For(modelSettings.Value, d.Name, options.Value), options.Value.RetryAfterSeconds)),
+        StringComparer.OrdinalIgnoreCase);
 
     public async Task<IResult> HandleAsync(HttpRequest request, string model, CancellationToken cancellationToken)
     {
@@ -61,44 +62,9 @@ public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptio
         }
     }
 
-    /// <summary>The answer, and for a 200 the version and the number of items answered.</summary>
-    /// <remarks>A ValueTask: it nearly always completes at once, and a Task of this tuple would be a new object per request.</remarks>
-    private async ValueTask<(IResult Result, string? Version, int Items)> PredictAsync(HttpRequest request, IModelDefinition definition, CancellationToken cancellationToken)
+    private ValueTask<(IResult Result, string? Version, int Items)> PredictAsync(HttpRequest request, IModelDefinition definition, CancellationToken cancellationToken)
     {
         pool.BeginLoad(definition.Name);
-        var limits = _limits[definition.Name];
-        var bound = await RequestBinder.ReadAsync(request, definition.RequestType, limits.MaxBodyBytes, limits.MaxBatch, limits.MaxTextLength, cancellationToken);
-        if (bound.Problem is not null)
-        {
-            return (bound.Problem, null, 0);
-        }
-
-        var requests = bound.Requests;
-        EngineLease lease;
-        try
-        {
-            lease = await pool.RentAsync(definition.Name, cancellationToken);
-        }
-        catch (ModelUnavailableException ex)
-        {
-            return (Problems.Unavailable(ex.Message, _options.RetryAfterSeconds), null, 0);
-        }
-
-        using (lease)
-        {
-            var version = lease.Generation.Version;
-            if (!bound.Batch)
-            {
-                return (answers.Ok(definition.Answer(version, lease.Predict(requests[0]))), version, 1);
-            }
-
-            var predictions = new object[requests.Count];
-            for (var i = 0; i < requests.Count; i++)
-            {
-                predictions[i] = lease.Predict(requests[i]);
-            }
-
-            return (answers.Ok(definition.Answer(version, predictions)), version, predictions.Length);
-        }
+        return _handlers[definition.Name].PredictAsync(request, cancellationToken);
     }
 }

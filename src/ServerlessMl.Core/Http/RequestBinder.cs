@@ -12,7 +12,7 @@ namespace ServerlessMl.Http;
 /// objects in one pass over the bytes, with the request type's validation folded in. Field errors
 /// are collected per item, keyed by JSON path (e.g. <c>[3].temperatureC</c>), instead of thrown.
 /// </summary>
-public static class RequestBinder
+internal static class RequestBinder
 {
     private static readonly JsonSerializerOptions Options = ReadOnly(new(JsonSerializerDefaults.Web)
     {
@@ -23,7 +23,7 @@ public static class RequestBinder
         AllowDuplicateProperties = false,
         NumberHandling = JsonNumberHandling.Strict,
         MaxDepth = 32,
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { RowsAsRequests } },
     });
 
     // Read-only before first use: a converter called directly (see ReaderFor) resolves metadata only from frozen options.
@@ -37,9 +37,10 @@ public static class RequestBinder
 
     /// <summary>
     /// Reads the request's body within <paramref name="maxBodyBytes"/> (<see cref="JsonBody"/>) and binds it
-    /// (<see cref="Bind"/>): the requests, or the problem to answer with.
+    /// (<see cref="Bind{T}"/>): the requests, or the problem to answer with.
     /// </summary>
-    public static async ValueTask<BoundRequests> ReadAsync(HttpRequest request, Type requestType, int maxBodyBytes, int maxBatch, int? maxTextLength, CancellationToken cancellationToken)
+    public static async ValueTask<BoundRequests<T>> ReadAsync<T>(HttpRequest request, int maxBodyBytes, int maxBatch, int? maxTextLength, CancellationToken cancellationToken)
+        where T : class
     {
         var (body, problem) = await JsonBody.ReadAsync(request, maxBodyBytes, cancellationToken);
         if (body is null)
@@ -49,7 +50,7 @@ public static class RequestBinder
 
         using (body)
         {
-            return Bind(body.Utf8.Span, requestType, maxBatch, maxTextLength);
+            return Bind<T>(body.Utf8.Span, maxBatch, maxTextLength);
         }
     }
 
@@ -58,13 +59,13 @@ public static class RequestBinder
     /// more than <paramref name="maxBatch"/> items (413), invalid fields (400, every field named).
     /// </summary>
     /// <param name="maxTextLength">A limit on every string field on top of the type's own rules (a model's <c>MaxTextLength</c> setting).</param>
-    public static BoundRequests Bind(ReadOnlySpan<byte> json, Type requestType, int maxBatch, int? maxTextLength = null)
+    public static BoundRequests<T> Bind<T>(ReadOnlySpan<byte> json, int maxBatch, int? maxTextLength = null)
+        where T : class
     {
-        ArgumentNullException.ThrowIfNull(requestType);
-        var binder = ItemBinders.GetOrAdd((requestType, maxTextLength), CreateItemBinder);
+        var binder = ItemBinder<T>.For(maxTextLength);
         var errors = new FieldErrors();
         var reader = new Utf8JsonReader(json, ReaderOptions);
-        object[] requests;
+        T[] requests;
         bool batch;
         try
         {
@@ -76,7 +77,7 @@ public static class RequestBinder
             }
             else
             {
-                var items = new List<object>();
+                var items = new List<T>();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     if (items.Count == maxBatch)
@@ -122,7 +123,8 @@ public static class RequestBinder
     }
 
     /// <summary>Binds the value at the reader and leaves the reader on its last token; null after recording its errors.</summary>
-    private static object? BindItem(ref Utf8JsonReader reader, ItemBinder binder, int item, FieldErrors errors)
+    private static T? BindItem<T>(ref Utf8JsonReader reader, ItemBinder<T> binder, int item, FieldErrors errors)
+        where T : class
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -132,7 +134,7 @@ public static class RequestBinder
         }
 
         var start = reader;
-        object? request;
+        T? request;
         try
         {
             // The type's converter reads the item where the reader stands: one pass. (Deserialize
@@ -168,26 +170,54 @@ public static class RequestBinder
         return binder.Validator.Validate(request, item, errors) ? request : null;
     }
 
-    private delegate object? ItemReader(ref Utf8JsonReader reader);
-
     /// <summary>What binding one item of a request type takes, built once per type and text limit.</summary>
-    private sealed record ItemBinder(JsonTypeInfo Type, ItemReader Read, RequestValidator Validator);
-
-    private static readonly ConcurrentDictionary<(Type, int?), ItemBinder> ItemBinders = new();
-
-    private static ItemBinder CreateItemBinder((Type Type, int? MaxTextLength) key) => new(
-        Options.GetTypeInfo(key.Type),
-        (ItemReader)typeof(RequestBinder).GetMethod(nameof(ReaderFor), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(key.Type).Invoke(null, null)!,
-        new RequestValidator(key.Type, key.MaxTextLength));
-
-    private static ItemReader ReaderFor<T>()
+    private sealed class ItemBinder<T>
+        where T : class
     {
-        var converter = (JsonConverter<T>)Options.GetTypeInfo(typeof(T)).Converter;
-        return (ref reader) => converter.Read(ref reader, typeof(T), Options);
+        private static readonly ConcurrentDictionary<int, ItemBinder<T>> ByTextLimit = new();
+
+        private readonly JsonConverter<T> _converter;
+
+        private ItemBinder(int? maxTextLength)
+        {
+            Type = (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
+            _converter = Type.Converter as JsonConverter<T> ?? throw new InvalidOperationException($"No JSON converter for {typeof(T)}.");
+            Validator = new RequestValidator(typeof(T), maxTextLength);
+        }
+
+        public JsonTypeInfo<T> Type { get; }
+
+        public RequestValidator Validator { get; }
+
+        public static ItemBinder<T> For(int? maxTextLength) => ByTextLimit.GetOrAdd(maxTextLength ?? -1, limit => new(limit < 0 ? null : limit));
+
+        public T? Read(ref Utf8JsonReader reader) => _converter.Read(ref reader, typeof(T), Options);
+    }
+
+    /// <summary>A tabular model's row, read as a request: its label is not sent and every other field is required.</summary>
+    private static void RowsAsRequests(JsonTypeInfo type)
+    {
+        if (type.Kind != JsonTypeInfoKind.Object || !Definitions.TabularRows.IsRow(type.Type))
+        {
+            return;
+        }
+
+        for (var i = type.Properties.Count - 1; i >= 0; i--)
+        {
+            if (type.Properties[i].AttributeProvider is PropertyInfo property && Definitions.TabularRows.IsLabel(property))
+            {
+                type.Properties.RemoveAt(i);
+            }
+            else
+            {
+                type.Properties[i].IsRequired = true;
+            }
+        }
     }
 
     private static string Describe(JsonException ex) =>
         ex is RequestFieldException ? ex.Message
+        : ex.Message.Contains("missing required properties", StringComparison.Ordinal) ? "misses required field(s): " + ex.Message[(ex.Message.LastIndexOf(':') + 1)..].Trim().TrimEnd('.')
         : ex.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "is not a known field (names are case-sensitive)"
         : ex.Message.StartsWith("Duplicate property", StringComparison.Ordinal) ? "appears more than once"
         : ex.Message.Contains("could not be converted", StringComparison.Ordinal) ? "has the wrong type or an out-of-range value"
@@ -205,14 +235,14 @@ public static class RequestBinder
 }
 
 /// <summary>A predict body read: its requests (one, or a batch), or the problem to answer with instead.</summary>
-public readonly record struct BoundRequests(IReadOnlyList<object> Requests, bool Batch, IResult? Problem)
+internal readonly record struct BoundRequests<T>(T[] Requests, bool Batch, IResult? Problem)
 {
     public BoundRequests(IResult problem)
         : this([], false, problem)
     {
     }
 
-    public BoundRequests(object[] requests, bool batch)
+    public BoundRequests(T[] requests, bool batch)
         : this(requests, batch, null)
     {
     }

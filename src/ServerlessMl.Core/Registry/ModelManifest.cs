@@ -90,6 +90,9 @@ public sealed record ModelFile(string Sha256, long SizeBytes);
 /// <summary>The training data a version was built from.</summary>
 public sealed record DataSnapshot(IReadOnlyList<DataBlob> Blobs, long Rows, string ContentHash, DateOnly FirstDay, DateOnly LastDay)
 {
+    /// <summary>Valid rows the model's row filter left out of training, over every file.</summary>
+    public long DroppedRows => Blobs.Sum(b => b.DroppedRows);
+
     /// <summary>True when both name the same blobs at the same ETags (the same bytes, as storage sees it).</summary>
     public bool SameBlobsAs(IReadOnlyList<DataBlob> other) =>
         Blobs.Count == other.Count
@@ -97,7 +100,11 @@ public sealed record DataSnapshot(IReadOnlyList<DataBlob> Blobs, long Rows, stri
             .All(p => p.First.Name == p.Second.Name && p.First.ETag == p.Second.ETag);
 }
 
-public sealed record DataBlob(string Name, string ETag, DateOnly Day, long Rows, string Sha256);
+public sealed record DataBlob(string Name, string ETag, DateOnly Day, long Rows, string Sha256)
+{
+    /// <summary>Valid rows of the file the model's row filter left out of training (included in <see cref="Rows"/>).</summary>
+    public long DroppedRows { get; init; }
+}
 
 /// <summary>The alias file that says which version serves.</summary>
 public sealed record ChampionAlias(string Model, string Version, DateTimeOffset PromotedUtc, string Reason);

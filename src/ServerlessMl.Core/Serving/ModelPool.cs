@@ -47,7 +47,7 @@ public sealed class ModelPool : IDisposable
         _metrics = metrics;
         _refresher = new ChampionRefresher(registry, loader, options.Value, Counters, metrics, CreateGeneration, logger);
         _inCatalogOrder = catalog.All
-            .Select(d => new ModelSlot(d, modelSettings.Value.ServingFor(d.Name, options.Value).MaxEnginesPerModel))
+            .Select(d => new ModelSlot(d, ServingLimits.For(modelSettings.Value, d.Name, options.Value).MaxEnginesPerModel))
             .ToArray();
         _slots = _inCatalogOrder.ToDictionary(slot => slot.Definition.Name, StringComparer.OrdinalIgnoreCase);
     }
@@ -143,7 +143,7 @@ public sealed class ModelPool : IDisposable
     }
 
     /// <summary>Rents an engine from the current generation for a caller that predicts several times (a batch).</summary>
-    public async ValueTask<EngineLease> RentAsync(string model, CancellationToken cancellationToken)
+    internal async ValueTask<EngineLease> RentAsync(string model, CancellationToken cancellationToken)
     {
         var slot = Slot(model);
         var generation = await GetGenerationAsync(model, cancellationToken);
@@ -153,7 +153,7 @@ public sealed class ModelPool : IDisposable
             if (engine is not null)
             {
                 CountRental(slot);
-                return new EngineLease(slot.Definition, generation, engine);
+                return new EngineLease(generation, engine);
             }
 
             generation = slot.Current!;

@@ -5,5 +5,8 @@ public sealed record DataFile(string BlobName, string ETag, DateOnly Day, string
 {
     public long Rows { get; init; }
 
+    /// <summary>Valid rows the model's row filter left out of training.</summary>
+    public long DroppedRows { get; init; }
+
     public string Sha256 { get; init; } = string.Empty;
 }

@@ -26,7 +26,7 @@ public static class ManifestFactory
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(modelZip);
-        var blobs = files.Select(f => new DataBlob(f.BlobName, f.ETag, f.Day, f.Rows, f.Sha256)).ToList();
+        var blobs = files.Select(f => new DataBlob(f.BlobName, f.ETag, f.Day, f.Rows, f.Sha256) { DroppedRows = f.DroppedRows }).ToList();
         var contentHash = Convert.ToHexStringLower(SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes(string.Join('\n', blobs.Select(b => $"{b.Name}:{b.Sha256}")))));
         return new ModelManifest

@@ -50,8 +50,8 @@ public sealed class ModelTrainer(IModelDefinition definition, TrainingOptions op
         var checkedFiles = new List<DataFile>(files.Count);
         foreach (var file in files)
         {
-            var rows = definition.ValidateFile(_ml, file.LocalPath, file.BlobName, file.Day, latest);
-            checkedFiles.Add(file with { Rows = rows });
+            var check = definition.ValidateFile(_ml, file.LocalPath, file.BlobName, file.Day, latest);
+            checkedFiles.Add(file with { Rows = check.Rows, DroppedRows = check.Dropped });
             progress?.Report(file.BlobName);
         }
 

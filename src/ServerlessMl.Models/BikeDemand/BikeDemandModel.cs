@@ -8,29 +8,24 @@ namespace ServerlessMl.Models.BikeDemand;
 /// Hourly bike rental demand (UCI Bike Sharing, Washington D.C.): rentals in an hour from the
 /// calendar and the weather.
 /// </summary>
-public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, BikeDemandRequest, BikeFeatures, BikePrediction>
+public sealed class BikeDemandModel : RegressionModel<BikeHourRow, BikeDemandRequest, BikeFeatures>, IReportGroups<BikeFeatures>, Backtesting.IBacktested
 {
     public const string ModelName = "bike-demand";
 
     public override string Name => ModelName;
 
-    public override IReadOnlyList<Backtesting.IBacktestRecipe> BacktestRecipes =>
-    [
-        new Backtesting.PipelineRecipe(this, "shipped", $"{Trainer.Name}, the project's features with break days as days off"),
-        new SeasonalNaiveRecipe(),
-        new MlNetSampleRecipe(),
-    ];
+    public IReadOnlyList<Backtesting.IBacktestRecipe> References => [new SeasonalNaiveRecipe(), new MlNetSampleRecipe()];
 
-    public override IReadOnlyList<Backtesting.IBacktestRecipe> CandidateRecipes => [.. BikeCandidateRecipes.All(this)];
+    public IReadOnlyList<Backtesting.IBacktestRecipe> Candidates => [.. BikeCandidateRecipes.All(this)];
 
-    protected override IReadOnlyList<(string Name, Func<BikeFeatures, string> Of)> ReportGroups { get; } =
+    public IReadOnlyList<(string Name, Func<BikeFeatures, string> Of)> ReportGroups { get; } =
     [
         ("hour of day", f => ((int)f.Hour).ToString("00", CultureInfo.InvariantCulture)),
         ("day type", f => f.Holiday > 0 ? "holiday" : f.BreakDay > 0 ? "break day" : f.WorkingDay > 0 ? "working day" : "weekend"),
     ];
 
     /// <summary>A spring working-day morning inside the demo's data (2011-01-01 on).</summary>
-    public override object? ExampleRequest => new BikeDemandRequest
+    public override BikeDemandRequest ExampleRequest => new()
     {
         Timestamp = new DateTimeOffset(2011, 4, 18, 8, 0, 0, TimeSpan.Zero),
         Weather = 1,
@@ -44,10 +39,6 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
 
     public override DataFormat Format { get; } = DataFormat.Csv(BikeHourRow.Columns, dayColumn: 1);
 
-    public override TrainerDescription Trainer { get; } = new(
-        "mean in log space of LightGBM on log(1 + rentals) (200 x 16 leaves) and FastTreeTweedie on rentals (300 x 20 leaves)",
-        BikeRecipes.Describe());
-
     public override IEstimator<ITransformer> CreatePipeline(MLContext ml)
     {
         ArgumentNullException.ThrowIfNull(ml);
@@ -55,9 +46,7 @@ public sealed class BikeDemandModel : RegressionModelDefinition<BikeHourRow, Bik
     }
 
     // The score is log(1 + rentals) (see BikeRecipes), mapped back to rentals.
-    public override double ToLabelUnits(float value) => Math.Max(0, Math.Exp(value) - 1);
-
-    protected override float Score(BikePrediction prediction) => prediction.Score;
+    protected override double ToLabelUnits(float value) => Math.Max(0, Math.Exp(value) - 1);
 
     public override BikeFeatures FromRow(BikeHourRow row) =>
         BikeFeaturizer.Featurize(BikeFeaturizer.FromRow(row), (float)Math.Log(1 + row.Cnt));

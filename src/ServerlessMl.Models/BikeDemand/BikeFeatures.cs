@@ -57,10 +57,3 @@ public sealed class BikeFeatures
         nameof(WindSpeedKmh), nameof(HourOfDayType),
     ];
 }
-
-/// <summary>The model's raw output (log space; see <see cref="BikeDemandModel.ToLabelUnits"/>).</summary>
-public sealed class BikePrediction
-{
-    [ColumnName("Score")]
-    public float Score { get; set; }
-}

@@ -66,25 +66,4 @@ internal static class BikeRecipes
 
     /// <summary>FastTreeTweedie with ML.NET's own defaults, labelled as the others are.</summary>
     public static FastTreeTweedieTrainer.Options TweedieDefaults() => new() { LabelColumnName = Count, FeatureColumnName = "Features" };
-
-    /// <summary>The shipped pipeline's parameters, as manifests record them.</summary>
-    public static Dictionary<string, string> Describe()
-    {
-        var lightGbm = LightGbmOptions();
-        var tweedie = TweedieOptions();
-        return new()
-        {
-            ["lightGbm.numberOfIterations"] = lightGbm.NumberOfIterations.ToString(CultureInfo.InvariantCulture),
-            ["lightGbm.numberOfLeaves"] = lightGbm.NumberOfLeaves?.ToString(CultureInfo.InvariantCulture) ?? "default",
-            ["lightGbm.minimumExampleCountPerLeaf"] = lightGbm.MinimumExampleCountPerLeaf?.ToString(CultureInfo.InvariantCulture) ?? "default",
-            ["lightGbm.learningRate"] = lightGbm.LearningRate?.ToString(CultureInfo.InvariantCulture) ?? "default",
-            ["lightGbm.seed"] = lightGbm.Seed?.ToString(CultureInfo.InvariantCulture) ?? "none",
-            ["tweedie.numberOfTrees"] = tweedie.NumberOfTrees.ToString(CultureInfo.InvariantCulture),
-            ["tweedie.numberOfLeaves"] = tweedie.NumberOfLeaves.ToString(CultureInfo.InvariantCulture),
-            ["tweedie.minimumExampleCountPerLeaf"] = tweedie.MinimumExampleCountPerLeaf.ToString(CultureInfo.InvariantCulture),
-            ["tweedie.learningRate"] = tweedie.LearningRate.ToString(CultureInfo.InvariantCulture),
-            ["tweedie.index"] = tweedie.Index.ToString(CultureInfo.InvariantCulture),
-            ["features"] = string.Join(' ', BikeFeatures.InputColumns),
-        };
-    }
 }

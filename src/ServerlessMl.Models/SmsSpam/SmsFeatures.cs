@@ -10,14 +10,3 @@ public sealed class SmsFeatures
 
     public string Text { get; set; } = string.Empty;
 }
-
-/// <summary>The classifier's output.</summary>
-public sealed class SmsPrediction
-{
-    [ColumnName("PredictedLabel")]
-    public bool PredictedLabel { get; set; }
-
-    public float Score { get; set; }
-
-    public float Probability { get; set; }
-}

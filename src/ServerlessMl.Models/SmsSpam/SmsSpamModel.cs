@@ -8,7 +8,7 @@ namespace ServerlessMl.Models.SmsSpam;
 /// Hidalgo and Yamakami, DocEng 2011): drops of <c>ham|spam&lt;TAB&gt;text</c> lines, no header,
 /// no time order, so a seeded fifth of the messages (by a hash of their text) is held out.
 /// </summary>
-public sealed class SmsSpamModel(SmsSpamRecipe recipe) : BinaryClassificationModelDefinition<SmsRow, SmsSpamRequest, SmsFeatures, SmsPrediction>
+public sealed class SmsSpamModel(SmsSpamRecipe recipe) : BinaryClassificationModel<SmsRow, SmsSpamRequest, SmsFeatures>
 {
     public const string ModelName = "sms-spam";
 
@@ -24,20 +24,18 @@ public sealed class SmsSpamModel(SmsSpamRecipe recipe) : BinaryClassificationMod
 
     public override string Name => ModelName;
 
-    public override object? ExampleRequest => new SmsSpamRequest { Text = "URGENT! You have won a 1 week FREE membership. Call 09061701461 to claim" };
+    public override SmsSpamRequest ExampleRequest => new() { Text = "URGENT! You have won a 1 week FREE membership. Call 09061701461 to claim" };
 
     public override string Description => "Spam or ham for one SMS text (SMS Spam Collection layout).";
 
     public override DataFormat Format { get; } = DataFormat.Tsv();
 
     // A message's side is fixed by its text, so a message sent many times is never on both sides.
-    public override HoldoutSplit Split { get; } = new HashedRowsSplit(Fraction: 0.2, Seed: 20111, MinRows: 200);
+    public override HoldoutSplit<SmsRow> Split { get; } = HoldoutSplit<SmsRow>.HashedRows(row => row.Text, fraction: 0.2, seed: 20111, minRows: 200);
 
     public override string PositiveLabel => "spam";
 
     public override string NegativeLabel => "ham";
-
-    public override TrainerDescription Trainer => new(Recipe.Name, new Dictionary<string, string> { ["pipeline"] = Recipe.Description });
 
     public override IEstimator<ITransformer> CreatePipeline(MLContext ml) => Recipe.Create(ml);
 
@@ -52,10 +50,6 @@ public sealed class SmsSpamModel(SmsSpamRecipe recipe) : BinaryClassificationMod
         ArgumentNullException.ThrowIfNull(request);
         return new SmsFeatures { Text = request.Text! };
     }
-
-    protected override float Probability(SmsPrediction prediction) => prediction.Probability;
-
-    protected override string HoldoutKey(SmsRow row) => row.Text;
 
     protected override string? Check(SmsRow row) =>
         !string.IsNullOrEmpty(row.ExtraField) ? "the row has more than 2 tab-separated fields (label, text)"

@@ -69,9 +69,9 @@ public sealed class RequestBinderTests
         Assert.Equal("$", Assert.Single(Errors(Bind("\"hello\""))).Key);
     }
 
-    private static IDictionary<string, string[]> Errors(BoundRequests bound) =>
+    private static IDictionary<string, string[]> Errors(BoundRequests<BikeDemandRequest> bound) =>
         Assert.IsType<HttpValidationProblemDetails>(Assert.IsType<ProblemHttpResult>(bound.Problem).ProblemDetails).Errors;
 
-    private static BoundRequests Bind(string body, int maxBatch = 100) =>
-        RequestBinder.Bind(Encoding.UTF8.GetBytes(body), typeof(BikeDemandRequest), maxBatch);
+    private static BoundRequests<BikeDemandRequest> Bind(string body, int maxBatch = 100) =>
+        RequestBinder.Bind<BikeDemandRequest>(Encoding.UTF8.GetBytes(body), maxBatch);
 }

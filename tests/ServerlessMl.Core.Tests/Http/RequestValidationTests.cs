@@ -43,7 +43,7 @@ public sealed class RequestValidationTests
         var body = $$"""{"timestamp":"2011-01-24T08:00:00","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12,"holiday":false}""";
         var json = Encoding.UTF8.GetBytes(body.Replace(Field(body, field), $"\"{field}\":{value}", StringComparison.Ordinal));
 
-        var bound = RequestBinder.Bind(json, typeof(BikeDemandRequest), maxBatch: 1);
+        var bound = RequestBinder.Bind<BikeDemandRequest>(json, maxBatch: 1);
 
         if (accepted)
         {
@@ -108,7 +108,7 @@ public sealed class RequestValidationTests
     {
         var json = Encoding.UTF8.GetBytes($$"""{"text":"{{string.Concat(Enumerable.Repeat(character, count))}}"}""");
 
-        var bound = RequestBinder.Bind(json, typeof(SmsSpamRequest), maxBatch: 1, maxTextLength);
+        var bound = RequestBinder.Bind<SmsSpamRequest>(json, maxBatch: 1, maxTextLength);
 
         if (accepted)
         {
@@ -158,7 +158,7 @@ public sealed class RequestValidationTests
     [InlineData(@"2011-01-24\u005408:00:00", 8)]
     public void A_local_timestamp_is_read_as_the_clock_time_sent(string timestamp, int hour)
     {
-        var bound = RequestBinder.Bind(Encoding.UTF8.GetBytes($$"""{"timestamp":"{{timestamp}}","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}"""), typeof(BikeDemandRequest), maxBatch: 1);
+        var bound = RequestBinder.Bind<BikeDemandRequest>(Encoding.UTF8.GetBytes($$"""{"timestamp":"{{timestamp}}","weather":1,"temperatureC":6,"feelsLikeC":3,"humidity":60,"windSpeedKmh":12}"""), maxBatch: 1);
 
         Assert.Null(bound.Problem);
         Assert.Equal(hour, Assert.IsType<BikeDemandRequest>(Assert.Single(bound.Requests)).Timestamp!.Value.DateTime.Hour);
@@ -166,8 +166,9 @@ public sealed class RequestValidationTests
 
     /// <summary>The field errors of a refused batch of <typeparamref name="T"/> (up to 3 items).</summary>
     private static Dictionary<string, string[]> FieldErrorsOf<T>(string json)
+        where T : class
     {
-        var problem = Assert.IsType<ProblemHttpResult>(RequestBinder.Bind(Encoding.UTF8.GetBytes(json), typeof(T), maxBatch: 3).Problem);
+        var problem = Assert.IsType<ProblemHttpResult>(RequestBinder.Bind<T>(Encoding.UTF8.GetBytes(json), maxBatch: 3).Problem);
         return Assert.IsType<HttpValidationProblemDetails>(problem.ProblemDetails).Errors.ToDictionary(e => e.Key, e => e.Value);
     }
 

@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using Microsoft.ML;
 using ServerlessMl.Models.BikeDemand;
 using ServerlessMl.Registry;
@@ -48,7 +49,7 @@ public sealed class ModelPoolTests(AzuriteFixture azurite) : IDisposable
         var expectedNew = await PredictWithVersionAsync("0002", input);
         Assert.NotEqual(expectedOld, expectedNew);
 
-        var stale = Pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model);
+        var stale = Pool.GetPredictionEngine<BikeFeatures, RegressionScore>(Model);
         Assert.Equal(expectedOld, stale.Predict(input).Score);
         await Registry.PromoteAsync(Model, "0002", "test", null, default);
         await Pool.RefreshAsync(Model, default);
@@ -58,8 +59,8 @@ public sealed class ModelPoolTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(disposedBefore + 1, Pool.Counters.EnginesDisposed); // the stale engine was disposed, not pooled
         for (var i = 0; i < 50; i++)
         {
-            Assert.Equal(expectedNew, Pool.Predict<BikeFeatures, BikePrediction>(Model, input).Score);
-            var engine = Pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model);
+            Assert.Equal(expectedNew, Pool.Predict<BikeFeatures, RegressionScore>(Model, input).Score);
+            var engine = Pool.GetPredictionEngine<BikeFeatures, RegressionScore>(Model);
             Assert.NotSame(stale, engine);
             Assert.Equal(expectedNew, engine.Predict(input).Score);
             Pool.ReturnPredictionEngine(Model, engine);
@@ -78,10 +79,10 @@ public sealed class ModelPoolTests(AzuriteFixture azurite) : IDisposable
         {
             var version = i % 2 == 0 ? "0001" : "0002";
             retired.Add(new WeakReference(await Pool.GetGenerationAsync(Model, default)));
-            var held = Pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model); // in flight across the swap
+            var held = Pool.GetPredictionEngine<BikeFeatures, RegressionScore>(Model); // in flight across the swap
             await Registry.PromoteAsync(Model, version, "churn", null, default);
             await Pool.RefreshAsync(Model, default);
-            Pool.Predict<BikeFeatures, BikePrediction>(Model, input);
+            Pool.Predict<BikeFeatures, RegressionScore>(Model, input);
             Pool.ReturnPredictionEngine(Model, held);
             Assert.Equal(version, Pool.GetLoadedModel(Model).Version);
         }
@@ -126,12 +127,12 @@ public sealed class ModelPoolTests(AzuriteFixture azurite) : IDisposable
             {
                 if (w % 2 == 0)
                 {
-                    var score = Pool.Predict<BikeFeatures, BikePrediction>(Model, input).Score;
+                    var score = Pool.Predict<BikeFeatures, RegressionScore>(Model, input).Score;
                     Assert.Contains(score, expected.Values); // from one of the two versions, never a disposed engine
                 }
                 else
                 {
-                    var engine = Pool.GetPredictionEngine<BikeFeatures, BikePrediction>(Model);
+                    var engine = Pool.GetPredictionEngine<BikeFeatures, RegressionScore>(Model);
                     Assert.Contains(engine.Predict(input).Score, expected.Values);
                     Pool.ReturnPredictionEngine(Model, engine);
                 }
@@ -222,7 +223,7 @@ public sealed class ModelPoolTests(AzuriteFixture azurite) : IDisposable
         await Registry.PromoteAsync(Model, "0001", "test", null, default);
         var input = Features();
         var expectedOld = await PredictWithVersionAsync("0001", input);
-        Assert.Equal(expectedOld, Pool.Predict<BikeFeatures, BikePrediction>(Model, input).Score);
+        Assert.Equal(expectedOld, Pool.Predict<BikeFeatures, RegressionScore>(Model, input).Score);
         await Registry.PromoteAsync(Model, "0002", "test", null, default);
         await DamageAsync("0002", damage); // after promoting: the registry itself refuses an unreadable manifest
         await Pool.RefreshAsync(Model, default);
@@ -231,7 +232,7 @@ public sealed class ModelPoolTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal("0001", loaded.Version);
         Assert.Equal("0002", loaded.FailedVersion);
         Assert.True(loaded.Degraded);
-        Assert.Equal(expectedOld, Pool.Predict<BikeFeatures, BikePrediction>(Model, input).Score);
+        Assert.Equal(expectedOld, Pool.Predict<BikeFeatures, RegressionScore>(Model, input).Score);
 
         var downloads = Pool.Counters.ModelDownloads;
         await Pool.RefreshAsync(Model, default);
@@ -289,7 +290,7 @@ public sealed class ModelPoolTests(AzuriteFixture azurite) : IDisposable
     {
         var ml = new MLContext();
         var model = ml.Transforms.CopyColumns("Score", nameof(BikeFeatures.Label)).Fit(ml.Data.LoadFromEnumerable(new[] { Features() }));
-        using var foreign = ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(model);
+        using var foreign = ml.Model.CreatePredictionEngine<BikeFeatures, RegressionScore>(model);
 
         Assert.Throws<InvalidOperationException>(() => Pool.ReturnPredictionEngine(Model, foreign));
     }
@@ -298,7 +299,7 @@ public sealed class ModelPoolTests(AzuriteFixture azurite) : IDisposable
     {
         var ml = new MLContext();
         using var stream = (await Registry.DownloadModelAsync(Model, version, default)).ToStream();
-        using var engine = ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(ml.Model.Load(stream, out _));
+        using var engine = ml.Model.CreatePredictionEngine<BikeFeatures, RegressionScore>(ml.Model.Load(stream, out _));
         return engine.Predict(input).Score;
     }
 

@@ -17,7 +17,7 @@ public sealed class StorageOutageTests(AzuriteFixture azurite) : IClassFixture<A
         double before;
         using (var lease = await pool.RentAsync(ChampionSetup.Model, default))
         {
-            before = (double)lease.Predict(ChampionSetup.Request());
+            before = lease.Predict(ChampionSetup.Request());
         }
 
         await azurite.StopAsync();
@@ -28,7 +28,7 @@ public sealed class StorageOutageTests(AzuriteFixture azurite) : IClassFixture<A
             for (var i = 0; i < 20; i++)
             {
                 using var lease = await pool.RentAsync(ChampionSetup.Model, default);
-                Assert.Equal(before, (double)lease.Predict(ChampionSetup.Request()));
+                Assert.Equal(before, lease.Predict(ChampionSetup.Request()));
             }
 
             var loaded = pool.GetLoadedModel(ChampionSetup.Model);

@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using ServerlessMl.Testing;
 using ServerlessMl.Models.BikeDemand;
 using ServerlessMl.Training;

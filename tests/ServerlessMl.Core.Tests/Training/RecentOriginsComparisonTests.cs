@@ -10,7 +10,7 @@ namespace ServerlessMl.Core.Tests.Training;
 /// <summary>Which version scores which day in the gate's small backtest, on local files (no storage).</summary>
 public sealed class RecentOriginsComparisonTests : IDisposable
 {
-    private static readonly BikeDemandModel Definition = new();
+    private static readonly IModelDefinition Definition = new BikeDemandModel();
     private readonly SampleData _data = new(24);
 
     [Fact]

@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using System.Security.Cryptography;
 using Azure.Storage.Blobs;
 using ServerlessMl.Models.BikeDemand;
@@ -37,7 +38,7 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(7, manifest.ValidationWindow.Days);
         Assert.True(manifest.Gate.Passed);
         Assert.True(manifest.RefitOnAllData);
-        Assert.Equal(new BikeDemandModel().InputSchemaHash, manifest.InputSchemaHash);
+        Assert.Equal(((IModelDefinition)new BikeDemandModel()).InputSchemaHash, manifest.InputSchemaHash);
         var loaded = typeof(Microsoft.ML.MLContext).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false).OfType<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
         Assert.Matches(@"^\d+\.\d+\.\d+", manifest.MlNetVersion);
         Assert.StartsWith(manifest.MlNetVersion, loaded, StringComparison.Ordinal); // the package that trained it, e.g. "6.0.0"

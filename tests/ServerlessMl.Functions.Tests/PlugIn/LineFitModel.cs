@@ -12,7 +12,7 @@ namespace ServerlessMl.Functions.Tests.PlugIn;
 /// <c>day,x,y</c> with y close to 3x + 7, a request <c>{"x": …}</c>, a linear regression.
 /// Nothing in Core or the shipped models knows it.
 /// </summary>
-public class LineFitModel : RegressionModelDefinition<LineRow, LineRequest, LineFeatures, LinePrediction>
+public class LineFitModel : RegressionModel<LineRow, LineRequest, LineFeatures>
 {
     public const string ModelName = "line-fit";
 
@@ -25,8 +25,6 @@ public class LineFitModel : RegressionModelDefinition<LineRow, LineRequest, Line
     public override DataFormat Format { get; } = DataFormat.Csv(["day", "x", "y"], dayColumn: 0);
 
     public override GateThresholds DefaultGate => new() { Floor = 0.9, MaxRegression = 0.5 };
-
-    public override TrainerDescription Trainer { get; } = new("OnlineGradientDescent", new Dictionary<string, string>());
 
     public override IEstimator<ITransformer> CreatePipeline(MLContext ml)
     {
@@ -48,10 +46,8 @@ public class LineFitModel : RegressionModelDefinition<LineRow, LineRequest, Line
         return new LineFeatures { X = (float)request.X!.Value };
     }
 
-    protected override float Score(LinePrediction prediction) => prediction.Score;
-
     // Gradient descent converges on labels near 1; answers and metrics are in y's own units.
-    public override double ToLabelUnits(float value) => value * LabelScale;
+    protected override double ToLabelUnits(float value) => value * LabelScale;
 
     protected override DateOnly? DayOf(LineRow row) =>
         DateOnly.TryParseExact(row.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
@@ -132,9 +128,4 @@ public sealed class LineFeatures
     public float X { get; set; }
 
     public float Label { get; set; }
-}
-
-public sealed class LinePrediction
-{
-    public float Score { get; set; }
 }

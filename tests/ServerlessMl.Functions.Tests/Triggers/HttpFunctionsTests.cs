@@ -1,3 +1,4 @@
+using ServerlessMl.Definitions;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.ML;
@@ -93,7 +94,7 @@ public sealed class HttpFunctionsTests(AzuriteFixture azurite) : IDisposable
         var ml = new MLContext(seed: 0);
         var zip = await _app.Get<ModelRegistry>().DownloadModelAsync("bike-demand", "0001", default);
         var model = ml.Model.Load(zip.ToStream(), out _);
-        using var engine = ml.Model.CreatePredictionEngine<BikeFeatures, BikePrediction>(model);
+        using var engine = ml.Model.CreatePredictionEngine<BikeFeatures, RegressionScore>(model);
         var expected = hours
             .Select(h => engine.Predict(BikeFeaturizer.Featurize(BikeFeaturizer.FromRequest(ChampionSetup.Request(h)))).Score)
             .Select(score => Math.Max(0, Math.Exp(score) - 1))

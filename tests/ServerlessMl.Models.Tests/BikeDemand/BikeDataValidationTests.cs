@@ -14,7 +14,7 @@ public sealed class BikeDataValidationTests : IDisposable
     private static readonly DateOnly Latest = Day.AddDays(1);
     private static readonly string Header = string.Join(',', BikeHourRow.Columns);
 
-    private readonly BikeDemandModel _model = new();
+    private readonly IModelDefinition _model = new BikeDemandModel();
     private readonly MLContext _ml = new();
     private readonly string _path = Path.GetTempFileName();
 
@@ -23,7 +23,7 @@ public sealed class BikeDataValidationTests : IDisposable
     {
         File.WriteAllText(_path, $"{Header}\n{Good1}\n{Good2}\n");
 
-        Assert.Equal(2, _model.ValidateFile(_ml, _path, Blob, Day, Latest));
+        Assert.Equal(2, _model.ValidateFile(_ml, _path, Blob, Day, Latest).Rows);
     }
 
     [Theory]
@@ -79,7 +79,7 @@ public sealed class BikeDataValidationTests : IDisposable
     {
         File.WriteAllText(_path, $"{Header}\n{Good1}\n{Good2}\n");
 
-        Assert.Equal(2, _model.ValidateFile(_ml, _path, Blob, Day, Day));
+        Assert.Equal(2, _model.ValidateFile(_ml, _path, Blob, Day, Day).Rows);
     }
 
     [Fact]

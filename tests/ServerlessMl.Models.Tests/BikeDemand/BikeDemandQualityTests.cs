@@ -22,7 +22,7 @@ public sealed class BikeDemandQualityTests(ITestOutputHelper output) : IDisposab
     {
         Skip.IfNot(File.Exists(RepoPaths.BikeHourTrain), $"real UCI data not found at {RepoPaths.BikeHourTrain} (it lives in ../shared, outside the repository)");
 
-        var definition = new BikeDemandModel();
+        IModelDefinition definition = new BikeDemandModel();
         var all = LocalDataFiles.SplitByDay(RepoPaths.BikeHourTrain, _scratch, SampleData.Format);
         var holdoutDays = (int)Math.Round(all.Count * 0.2);
         var trainer = new ModelTrainer(definition, new TrainingOptions { HoldoutDays = holdoutDays, MinTrainingDays = 28 });

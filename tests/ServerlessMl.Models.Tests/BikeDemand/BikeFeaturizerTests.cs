@@ -106,7 +106,7 @@ public sealed class BikeFeaturizerTests
         var features = Model.FromRow(Row("2011-01-03,1,0,1,8,0,1,1,2,0.22,0.2273,0.8,0.1045"));
 
         Assert.Equal(Math.Log(1 + 100), features.Label, 5);
-        Assert.Equal(100, Model.ToLabelUnits(features.Label), 3);
+        Assert.Equal(100, ((IServedModel<BikeDemandRequest, BikeFeatures, RegressionScore, double>)Model).ToItem(new RegressionScore { Score = features.Label }), 3);
     }
 
     private static BikeHourRow Row(string fieldsAfterInstant)

@@ -19,7 +19,7 @@ public sealed class SmsSpamDataValidationTests : IDisposable
     {
         File.WriteAllText(_path, content);
 
-        var error = Assert.Throws<DataValidationException>(() => new SmsSpamModel().ValidateFile(new MLContext(), _path, "sms-spam/2026/01/02.tsv", new DateOnly(2026, 1, 2), new DateOnly(2026, 1, 3)));
+        var error = Assert.Throws<DataValidationException>(() => ((IModelDefinition)new SmsSpamModel()).ValidateFile(new MLContext(), _path, "sms-spam/2026/01/02.tsv", new DateOnly(2026, 1, 2), new DateOnly(2026, 1, 3)));
 
         Assert.Equal("sms-spam/2026/01/02.tsv", error.BlobName);
         Assert.Equal(row, error.Row);
@@ -36,7 +36,7 @@ public sealed class SmsSpamDataValidationTests : IDisposable
     {
         File.WriteAllBytes(_path, [.. "ham\thello\nspam\tWIN "u8, .. bad, .. " cash\nham\tok\n"u8]);
 
-        var error = Assert.Throws<DataValidationException>(() => new SmsSpamModel().ValidateFile(new MLContext(), _path, "sms-spam/2026/01/02.tsv", new DateOnly(2026, 1, 2), new DateOnly(2026, 1, 3)));
+        var error = Assert.Throws<DataValidationException>(() => ((IModelDefinition)new SmsSpamModel()).ValidateFile(new MLContext(), _path, "sms-spam/2026/01/02.tsv", new DateOnly(2026, 1, 2), new DateOnly(2026, 1, 3)));
 
         Assert.Equal(row, error.Row);
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
@@ -47,7 +47,7 @@ public sealed class SmsSpamDataValidationTests : IDisposable
     {
         File.WriteAllBytes(_path, [0xEF, 0xBB, 0xBF, .. "ham\tgrüße, 你好 👋\nspam\tПРИЗ! call now\n"u8]);
 
-        Assert.Equal(2, new SmsSpamModel().ValidateFile(new MLContext(), _path, "sms-spam/2026/01/02.tsv", new DateOnly(2026, 1, 2), new DateOnly(2026, 1, 3)));
+        Assert.Equal(2, ((IModelDefinition)new SmsSpamModel()).ValidateFile(new MLContext(), _path, "sms-spam/2026/01/02.tsv", new DateOnly(2026, 1, 2), new DateOnly(2026, 1, 3)).Rows);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class SmsSpamDataValidationTests : IDisposable
     {
         File.WriteAllText(_path, "ham\thello\n");
 
-        var error = Assert.Throws<DataValidationException>(() => new SmsSpamModel().ValidateFile(new MLContext(), _path, "sms-spam/2026/01/04.tsv", new DateOnly(2026, 1, 4), new DateOnly(2026, 1, 3)));
+        var error = Assert.Throws<DataValidationException>(() => ((IModelDefinition)new SmsSpamModel()).ValidateFile(new MLContext(), _path, "sms-spam/2026/01/04.tsv", new DateOnly(2026, 1, 4), new DateOnly(2026, 1, 3)));
 
         Assert.Null(error.Row);
         Assert.StartsWith("sms-spam/2026/01/04.tsv: the drop's day 2026-01-04 is in the future: the newest day data may hold now is 2026-01-03", error.Message, StringComparison.Ordinal);
@@ -70,9 +70,9 @@ public sealed class SmsSpamDataValidationTests : IDisposable
         var text = string.Join(newline, "ham\thello", string.Empty, "// a comment line", "spam\tWIN \0 now", string.Empty);
         File.WriteAllText(_path, text);
 
-        var error = Assert.Throws<DataValidationException>(() => new SmsSpamModel().ValidateFile(new MLContext(), _path, "sms-spam/2026/01/02.tsv", new DateOnly(2026, 1, 2), new DateOnly(2026, 1, 3)));
+        var error = Assert.Throws<DataValidationException>(() => ((IModelDefinition)new SmsSpamModel()).ValidateFile(new MLContext(), _path, "sms-spam/2026/01/02.tsv", new DateOnly(2026, 1, 2), new DateOnly(2026, 1, 3)));
         File.WriteAllText(_path, text.Replace("\0", string.Empty, StringComparison.Ordinal) + "maybe\tsomething" + newline);
-        var loaders = Assert.Throws<DataValidationException>(() => new SmsSpamModel().ValidateFile(new MLContext(), _path, "sms-spam/2026/01/02.tsv", new DateOnly(2026, 1, 2), new DateOnly(2026, 1, 3)));
+        var loaders = Assert.Throws<DataValidationException>(() => ((IModelDefinition)new SmsSpamModel()).ValidateFile(new MLContext(), _path, "sms-spam/2026/01/02.tsv", new DateOnly(2026, 1, 2), new DateOnly(2026, 1, 3)));
 
         Assert.Equal(2, error.Row);
         Assert.Contains("a NUL byte on line 4, byte 10", error.Message, StringComparison.Ordinal);
@@ -84,7 +84,7 @@ public sealed class SmsSpamDataValidationTests : IDisposable
     {
         File.WriteAllText(_path, "ham\tShe said \"ok, fine\" and left...\nspam\t\"FREE\" ringtone! reply YES\n");
 
-        Assert.Equal(2, new SmsSpamModel().ValidateFile(new MLContext(), _path, "sms-spam/2026/01/02.tsv", new DateOnly(2026, 1, 2), new DateOnly(2026, 1, 3)));
+        Assert.Equal(2, ((IModelDefinition)new SmsSpamModel()).ValidateFile(new MLContext(), _path, "sms-spam/2026/01/02.tsv", new DateOnly(2026, 1, 2), new DateOnly(2026, 1, 3)).Rows);
     }
 
     public void Dispose() => File.Delete(_path);

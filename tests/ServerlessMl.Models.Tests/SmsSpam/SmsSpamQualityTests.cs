@@ -20,7 +20,7 @@ public sealed class SmsSpamQualityTests(ITestOutputHelper output)
         Skip.IfNot(File.Exists(RepoPaths.SmsSpamTrain), $"the SMS Spam Collection is not at {RepoPaths.SmsSpamTrain} (it lives in ../shared, outside the repository)");
 
         var ml = new MLContext(seed: 1);
-        var all = ml.Data.CreateEnumerable<SmsFeatures>(new SmsSpamModel().LoadFeatures(ml, [RepoPaths.SmsSpamTrain]), reuseRowObject: false).ToList();
+        var all = ml.Data.CreateEnumerable<SmsFeatures>(((IModelDefinition)new SmsSpamModel()).LoadFeatures(ml, [RepoPaths.SmsSpamTrain]), reuseRowObject: false).ToList();
         var shipped = Score(ml, new SmsSpamModel(), all);
         var reference = Score(ml, new SmsSpamModel(SmsSpamRecipe.MlNetDefault), all);
 
@@ -35,7 +35,7 @@ public sealed class SmsSpamQualityTests(ITestOutputHelper output)
         Skip.IfNot(File.Exists(RepoPaths.SmsSpamTrain), $"the SMS Spam Collection is not at {RepoPaths.SmsSpamTrain} (it lives in ../shared, outside the repository)");
 
         var ml = new MLContext(seed: 1);
-        var model = new SmsSpamModel();
+        IModelDefinition model = new SmsSpamModel();
         var all = ml.Data.CreateEnumerable<SmsFeatures>(model.LoadFeatures(ml, [RepoPaths.SmsSpamTrain]), reuseRowObject: false).ToList();
         var held = ml.Data.CreateEnumerable<SmsFeatures>(model.LoadFeatures(ml, [RepoPaths.SmsSpamTrain], RowSelection.Holdout), reuseRowObject: false).ToList();
         var trained = ml.Data.CreateEnumerable<SmsFeatures>(model.LoadFeatures(ml, [RepoPaths.SmsSpamTrain], RowSelection.Training), reuseRowObject: false).ToList();
@@ -46,7 +46,7 @@ public sealed class SmsSpamQualityTests(ITestOutputHelper output)
         Assert.Empty(held.Select(m => m.Text).Intersect(trained.Select(m => m.Text))); // a repeated message never straddles the split
     }
 
-    private static (double Auc, double Mcc) Score(MLContext ml, SmsSpamModel model, List<SmsFeatures> all)
+    private static (double Auc, double Mcc) Score(MLContext ml, IModelDefinition model, List<SmsFeatures> all)
     {
         double auc = 0, mcc = 0;
         const int Splits = 3;

@@ -1,4 +1,4 @@
-namespace ServerlessMl.Training;
+namespace ServerlessMl.Definitions;
 
 /// <summary>
 /// Training data that must not be trained on. The message names the blob and, where one row is

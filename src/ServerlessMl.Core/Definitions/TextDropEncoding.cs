@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
 
-namespace ServerlessMl.Training;
+namespace ServerlessMl.Definitions;
 
 /// <summary>
 /// A drop must be UTF-8 text: ML.NET's text loader reads invalid bytes as U+FFFD and a NUL as a

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ServerlessMl.Training;
+namespace ServerlessMl.Definitions;
 
 /// <summary>
 /// The newest day a drop, or a row in it, may be dated: data cannot come from the future. A day

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.ML;
+using ServerlessMl.Definitions;
+using ServerlessMl.Serving;
+
+namespace ServerlessMl.Http;
+
+/// <summary>One model's predict path: the body bound to its request type, featurized, predicted and answered.</summary>
+internal interface IPredictHandler
+{
+    /// <summary>The answer, and for a 200 the version and the number of items answered.</summary>
+    ValueTask<(IResult Result, string? Version, int Items)> PredictAsync(HttpRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>Makes each model's handler with the model's own types.</summary>
+internal sealed class PredictHandlers(ModelPool pool, JsonAnswers answers, ServingLimits limits, int retryAfterSeconds) : IServingVisitor<IPredictHandler>
+{
+    public IPredictHandler Visit<TRequest, TFeatures, TPrediction, TItem>(IServedModel<TRequest, TFeatures, TPrediction, TItem> model)
+        where TRequest : class
+        where TFeatures : class, new()
+        where TPrediction : class, new() =>
+        new PredictHandler<TRequest, TFeatures, TPrediction, TItem>(model, pool, answers, limits, retryAfterSeconds);
+}
+
+/// <summary>The predict path of one model, typed from the request to the answer.</summary>
+internal sealed class PredictHandler<TRequest, TFeatures, TPrediction, TItem>(
+    IServedModel<TRequest, TFeatures, TPrediction, TItem> model, ModelPool pool, JsonAnswers answers, ServingLimits limits, int retryAfterSeconds) : IPredictHandler
+    where TRequest : class
+    where TFeatures : class, new()
+    where TPrediction : class, new()
+{
+    /// <remarks>A ValueTask: it nearly always completes at once, and a Task of this tuple would be a new object per request.</remarks>
+    public async ValueTask<(IResult Result, string? Version, int Items)> PredictAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var bound = await RequestBinder.ReadAsync<TRequest>(request, limits.MaxBodyBytes, limits.MaxBatch, limits.MaxTextLength, cancellationToken);
+        if (bound.Problem is not null)
+        {
+            return (bound.Problem, null, 0);
+        }
+
+        EngineLease lease;
+        try
+        {
+            lease = await pool.RentAsync(model.Name, cancellationToken);
+        }
+        catch (ModelUnavailableException ex)
+        {
+            return (Problems.Unavailable(ex.Message, retryAfterSeconds), null, 0);
+        }
+
+        using (lease)
+        {
+            var engine = (PredictionEngine<TFeatures, TPrediction>)lease.Engine;
+            var version = lease.Generation.Version;
+            var requests = bound.Requests;
+            if (!bound.Batch)
+            {
+                return (answers.Ok(model.Answer(version, model.ToItem(engine.Predict(model.FromRequest(requests[0]))))), version, 1);
+            }
+
+            var items = new TItem[requests.Length];
+            for (var i = 0; i < requests.Length; i++)
+            {
+                items[i] = model.ToItem(engine.Predict(model.FromRequest(requests[i])));
+            }
+
+            return (answers.Ok(model.Answer(version, items)), version, items.Length);
+        }
+    }
+}
