@@ -1,7 +1,7 @@
 using ServerlessMl.Testing;
 using ServerlessMl.Definitions;
 
-namespace ServerlessMl.Core.Tests.Models;
+namespace ServerlessMl.Core.Tests.Definitions;
 
 public sealed class QualityMetricsTests
 {
