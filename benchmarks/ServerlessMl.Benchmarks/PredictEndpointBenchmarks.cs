@@ -88,6 +88,15 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
     [Benchmark(Description = "  of which: JsonSerializer.Deserialize")]
     public object? Deserialize() => JsonSerializer.Deserialize(Fixed, typeof(BikeDemandRequest), BinderJson);
 
+    // What the framework would do in Bind's place: the same deserialization, then DataAnnotations' own validator.
+    [Benchmark(Description = "  framework instead: Deserialize + Validator.TryValidateObject")]
+    public bool DeserializeAndValidate()
+    {
+        var request = JsonSerializer.Deserialize<BikeDemandRequest>(Fixed, BinderJson)!;
+        return System.ComponentModel.DataAnnotations.Validator.TryValidateObject(
+            request, new System.ComponentModel.DataAnnotations.ValidationContext(request), null, validateAllProperties: true);
+    }
+
     [Benchmark(Description = "pool.Predict, features given")]
     public float PoolPredict() => Pool.Predict<BikeFeatures, RegressionScore>(Model, _features).Score;
 

@@ -39,29 +39,31 @@ public static class JsonBody
         }
     }
 
-    // The two content types clients send nearly always are recognised without parsing the header
-    // (HasJsonContentType builds a MediaTypeHeaderValue per call); anything else is judged by it.
-    private static bool IsJson(HttpRequest request) =>
-        request.ContentType is { } type
-        && (type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || type.Equals("application/json; charset=utf-8", StringComparison.OrdinalIgnoreCase)
-            || request.HasJsonContentType());
-
     /// <summary>
-    /// False when the content type names a charset other than UTF-8 (quoted or not, any case): the
-    /// body is read as UTF-8, and text in another charset would be answered for what it was not.
+    /// The 415 for a body that is not JSON, or names a charset other than UTF-8 (quoted or not, any
+    /// case: the body is read as UTF-8, and text in another charset would be answered for what it
+    /// was not); null when it is fine. The two content types clients send nearly always are
+    /// recognised without parsing the header; anything else is parsed once.
     /// </summary>
-    private static bool IsUtf8(string contentType)
+    private static IResult? ContentTypeProblem(string? contentType)
     {
-        if (contentType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || contentType.Equals("application/json; charset=utf-8", StringComparison.OrdinalIgnoreCase))
+        if (contentType is not null
+            && (contentType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                || contentType.Equals("application/json; charset=utf-8", StringComparison.OrdinalIgnoreCase)))
         {
-            return true;
+            return null;
         }
 
-        return !MediaTypeHeaderValue.TryParse(contentType, out var parsed)
-            || parsed.Parameters.Where(p => p.Name.Equals("charset", StringComparison.OrdinalIgnoreCase))
-                .All(p => HeaderUtilities.RemoveQuotes(p.Value).Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+        if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+            || !(parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || parsed.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase)))
+        {
+            return Problems.UnsupportedMediaType($"Send the body as application/json (got '{contentType ?? "no content type"}').");
+        }
+
+        return parsed.Parameters.Where(p => p.Name.Equals("charset", StringComparison.OrdinalIgnoreCase))
+            .All(p => HeaderUtilities.RemoveQuotes(p.Value).Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+            ? null
+            : Problems.UnsupportedMediaType($"Send the body in UTF-8, the only charset read (got '{contentType}').");
     }
 
     /// <summary>
@@ -71,14 +73,9 @@ public static class JsonBody
     public static async ValueTask<(RequestBody? Body, IResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!IsJson(request))
+        if (ContentTypeProblem(request.ContentType) is { } unsupported)
         {
-            return (null, Problems.UnsupportedMediaType($"Send the body as application/json (got '{request.ContentType ?? "no content type"}')."));
-        }
-
-        if (!IsUtf8(request.ContentType!))
-        {
-            return (null, Problems.UnsupportedMediaType($"Send the body in UTF-8, the only charset read (got '{request.ContentType}')."));
+            return (null, unsupported);
         }
 
         if (request.ContentLength > maxBytes)

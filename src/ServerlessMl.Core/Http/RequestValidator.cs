@@ -112,15 +112,17 @@ internal sealed class RequestValidator
         public override bool Validate(object request, int item, FieldErrors errors)
         {
             var value = read(request);
-            if (maxTextLength is { } most && value is string text && RequestText.Length(text) > most)
+            // Counted once, for the model's limit and the type's own length rules alike.
+            int? length = maxTextLength is not null && value is string text ? RequestText.Length(text) : null;
+            if (length > maxTextLength)
             {
-                errors.Add(item, JsonName, $"The field {JsonName} must be at most {most} characters long.");
+                errors.Add(item, JsonName, $"The field {JsonName} must be at most {maxTextLength} characters long.");
                 return false;
             }
 
             foreach (var check in checks)
             {
-                if (!check.IsValid(value))
+                if (!(length is { } counted && check is TextLengthCheck lengthCheck ? lengthCheck.IsValidLength(counted) : check.IsValid(value)))
                 {
                     errors.Add(item, JsonName, check.Attribute.FormatErrorMessage(JsonName));
                     return false;
@@ -215,7 +217,9 @@ internal sealed class RequestValidator
     private sealed class TextLengthCheck(ValidationAttribute attribute, int min, int max) : Check(attribute)
     {
         public override bool IsValid(object? value) =>
-            value is string text ? RequestText.Length(text) is var length && length >= min && length <= max : Attribute.IsValid(value);
+            value is string text ? IsValidLength(RequestText.Length(text)) : Attribute.IsValid(value);
+
+        public bool IsValidLength(int length) => length >= min && length <= max;
     }
 
     private sealed class NumberRangeCheck(RangeAttribute range) : NumberCheck(range)
