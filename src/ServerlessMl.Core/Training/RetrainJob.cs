@@ -402,7 +402,7 @@ public sealed partial class RetrainJob(
         return trainer.Load(stream);
     }
 
-    private static bool Unloadable(Exception ex) => ex is VersionNotFoundException || Serving.ModelLoader.IsUnloadable(ex);
+    private static bool Unloadable(Exception ex) => ex is VersionNotFoundException || Registry.ModelLoader.IsUnloadable(ex);
 
     private RetrainOutcome Finish(RetrainOutcome outcome, Stopwatch clock, Run run)
     {

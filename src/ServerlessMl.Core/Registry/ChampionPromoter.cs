@@ -1,7 +1,6 @@
 using ServerlessMl.Definitions;
-using ServerlessMl.Registry;
 
-namespace ServerlessMl.Serving;
+namespace ServerlessMl.Registry;
 
 /// <summary>
 /// Moves the champion alias only to a version that can serve: the same checks a serving instance

@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.ML;
 using ServerlessMl.Definitions;
-using ServerlessMl.Registry;
 
-namespace ServerlessMl.Serving;
+namespace ServerlessMl.Registry;
 
 /// <summary>
 /// Fetches one version from the registry and proves it can serve this app's definition before
