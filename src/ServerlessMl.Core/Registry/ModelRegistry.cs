@@ -223,11 +223,11 @@ public sealed partial class ModelRegistry
     }
 
     /// <summary>
-    /// Points the champion alias at <paramref name="version"/>, without checking that it can serve
-    /// (<see cref="ChampionPromoter"/> does). With <paramref name="expected"/>, the write
-    /// happens only if the alias is still as it was read (a null tag: only if there is none yet).
+    /// Points the champion alias at <paramref name="version"/>, without checking that it can serve:
+    /// only <see cref="ChampionPromoter"/>, which does, calls it. With <paramref name="expected"/>,
+    /// the write happens only if the alias is still as it was read (a null tag: only if there is none yet).
     /// </summary>
-    public async Task<ChampionAlias> PromoteAsync(string model, string version, string reason, ExpectedChampion? expected, CancellationToken cancellationToken)
+    internal async Task<ChampionAlias> PromoteAsync(string model, string version, string reason, ExpectedChampion? expected, CancellationToken cancellationToken)
     {
         if (!await VersionExistsAsync(model, version, cancellationToken))
         {

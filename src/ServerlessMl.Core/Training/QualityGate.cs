@@ -57,7 +57,7 @@ public static class QualityGate
             reasons.Add(comparisonNote);
         }
 
-        return new GateDecision(passed, reasons);
+        return new GateDecision(passed, reasons) { Thresholds = GateSettings.Of(thresholds) };
     }
 
     private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
