@@ -2,7 +2,7 @@ using Azure;
 
 namespace ServerlessMl.Registry;
 
-public enum ChampionCheckResult
+internal enum ChampionCheckResult
 {
     Unchanged,
     Changed,
@@ -13,14 +13,14 @@ public enum ChampionCheckResult
 }
 
 /// <summary>The answer of <see cref="ModelRegistry.CheckChampionAsync"/>.</summary>
-public sealed record ChampionCheck(ChampionCheckResult Result, ChampionAlias? Alias, ChampionTag? Tag)
+internal sealed record ChampionCheck(ChampionCheckResult Result, ChampionAlias? Alias, ChampionTag? Tag)
 {
     public static readonly ChampionCheck Unchanged = new(ChampionCheckResult.Unchanged, null, null);
     public static readonly ChampionCheck None = new(ChampionCheckResult.None, null, null);
 }
 
 /// <summary>The champion alias as last read: its tag, or null for "there was none".</summary>
-public sealed record ExpectedChampion(ChampionTag? Tag);
+internal sealed record ExpectedChampion(ChampionTag? Tag);
 
 /// <summary>
 /// The state the champion alias was read in, opaque to callers: handed back, it makes a read

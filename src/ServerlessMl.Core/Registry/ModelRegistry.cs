@@ -126,7 +126,7 @@ public sealed partial class ModelRegistry
     /// Reads the champion alias only if it changed since it was read as <paramref name="known"/>: an unchanged
     /// champion costs one conditional request answered with 304 and no body.
     /// </summary>
-    public Task<ChampionCheck> CheckChampionAsync(string model, ChampionTag? known, CancellationToken cancellationToken) =>
+    internal Task<ChampionCheck> CheckChampionAsync(string model, ChampionTag? known, CancellationToken cancellationToken) =>
         _aliases.CheckAsync(model, known, cancellationToken);
 
     /// <summary>Downloads a version's model.zip into memory.</summary>

@@ -8,4 +8,4 @@ public sealed class VersionNotFoundException(string model, string version)
     public string Version { get; } = version;
 }
 
-public sealed class RegistryConflictException(string message, Exception inner) : Exception(message, inner);
+internal sealed class RegistryConflictException(string message, Exception inner) : Exception(message, inner);
