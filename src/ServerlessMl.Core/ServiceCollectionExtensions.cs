@@ -44,8 +44,8 @@ public static class ServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<Telemetry.ServerlessMlMetrics>();
         services.AddSingleton<ModelRegistry>();
-        services.AddSingleton<Serving.ModelLoader>();
-        services.AddSingleton<Serving.ChampionPromoter>();
+        services.AddSingleton<Registry.ModelLoader>();
+        services.AddSingleton<Registry.ChampionPromoter>();
         services.AddSingleton<TrainingDataSource>();
         services.AddSingleton<RetrainJob>();
         services.AddSingleton<Http.RetrainEndpoint>();

@@ -39,7 +39,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             {
                 model = trainer.Load(stream, out input);
             }
-            catch (Exception ex) when (Serving.ModelLoader.IsUnloadable(ex))
+            catch (Exception ex) when (Registry.ModelLoader.IsUnloadable(ex))
             {
                 throw new CliException($"{path} is not a model.zip ML.NET can load ({ex.Message}); pass the model.zip, not its manifest.");
             }

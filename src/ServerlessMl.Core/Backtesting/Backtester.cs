@@ -59,6 +59,16 @@ public static class Backtester
             progress?.Report($"{item.Recipe.Name} every {item.Every}d from {item.Origin:yyyy-MM-dd}");
         });
 
+        var runs = Pool(blocks, recipes, everyDays);
+        return new BacktestResult(definition.Name, days[0].Day, days[^1].Day, work.Min(w => w.Origin), days.Sum(d => d.Rows), runs);
+    }
+
+    /// <summary>Each recipe and cadence's blocks pooled: over every scored row, per block, and over the worst tenth by RMSE.</summary>
+    private static List<BacktestRun> Pool(
+        ConcurrentDictionary<(string Recipe, int Every, DateOnly Origin), (DateOnly To, List<(double, double)> Pairs)> blocks,
+        IReadOnlyList<IBacktestRecipe> recipes,
+        IReadOnlyList<int> everyDays)
+    {
         var runs = new List<BacktestRun>();
         foreach (var recipe in recipes)
         {
@@ -80,7 +90,7 @@ public static class Backtester
             }
         }
 
-        return new BacktestResult(definition.Name, days[0].Day, days[^1].Day, work.Min(w => w.Origin), days.Sum(d => d.Rows), runs);
+        return runs;
     }
 
     /// <summary>How many fits a run will make (one per recipe and origin): a progress bar's total.</summary>

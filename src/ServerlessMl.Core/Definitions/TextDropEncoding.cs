@@ -35,36 +35,7 @@ internal static class TextDropEncoding
                     chunk = chunk[1..];
                 }
 
-                afterCarriageReturn = false;
-                for (var end = chunk.IndexOfAny((byte)'\r', (byte)'\n'); end >= 0; end = chunk.IndexOfAny((byte)'\r', (byte)'\n'))
-                {
-                    if (carried.WrittenCount > 0)
-                    {
-                        carried.Write(chunk[..end]);
-                        lines.Next(carried.WrittenSpan);
-                        carried.ResetWrittenCount();
-                    }
-                    else
-                    {
-                        lines.Next(chunk[..end]);
-                    }
-
-                    if (chunk[end] == (byte)'\r')
-                    {
-                        if (end + 1 == chunk.Length)
-                        {
-                            afterCarriageReturn = true;
-                        }
-                        else if (chunk[end + 1] == (byte)'\n')
-                        {
-                            end++;
-                        }
-                    }
-
-                    chunk = chunk[(end + 1)..];
-                }
-
-                carried.Write(chunk);
+                afterCarriageReturn = SplitLines(chunk, carried, lines);
             }
 
             if (carried.WrittenCount > 0)
@@ -76,6 +47,46 @@ internal static class TextDropEncoding
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// Hands each whole line of <paramref name="chunk"/> to <paramref name="lines"/>, the first one
+    /// joined to what <paramref name="carried"/> holds from the reads before, and keeps the unended
+    /// rest there. True when the chunk ends with "\r", whose "\n" may open the next read.
+    /// </summary>
+    private static bool SplitLines(ReadOnlySpan<byte> chunk, ArrayBufferWriter<byte> carried, LineState lines)
+    {
+        var afterCarriageReturn = false;
+        for (var end = chunk.IndexOfAny((byte)'\r', (byte)'\n'); end >= 0; end = chunk.IndexOfAny((byte)'\r', (byte)'\n'))
+        {
+            if (carried.WrittenCount > 0)
+            {
+                carried.Write(chunk[..end]);
+                lines.Next(carried.WrittenSpan);
+                carried.ResetWrittenCount();
+            }
+            else
+            {
+                lines.Next(chunk[..end]);
+            }
+
+            if (chunk[end] == (byte)'\r')
+            {
+                if (end + 1 == chunk.Length)
+                {
+                    afterCarriageReturn = true;
+                }
+                else if (chunk[end + 1] == (byte)'\n')
+                {
+                    end++;
+                }
+            }
+
+            chunk = chunk[(end + 1)..];
+        }
+
+        carried.Write(chunk);
+        return afterCarriageReturn;
     }
 
     /// <summary>Where the first byte that does not start a valid UTF-8 sequence is, or null.</summary>

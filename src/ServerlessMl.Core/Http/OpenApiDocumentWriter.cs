@@ -1,7 +1,4 @@
-using System.Collections;
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -20,8 +17,8 @@ namespace ServerlessMl.Http;
 /// </summary>
 internal sealed class OpenApiDocumentWriter
 {
-    private const string Problem = "ProblemDetails";
-    private const string ValidationProblem = "ValidationProblemDetails";
+    private const string Problem = OpenApiSchemas.Problem;
+    private const string ValidationProblem = OpenApiSchemas.ValidationProblem;
     private const string KeyHeader = "functionKeyHeader";
     private const string KeyQuery = "functionKeyQuery";
 
@@ -30,13 +27,13 @@ internal sealed class OpenApiDocumentWriter
 
     private readonly OpenApiDocument _document = new();
     private readonly ModelCatalog _catalog;
-    private readonly Dictionary<string, IOpenApiSchema> _schemas = new(StringComparer.Ordinal)
-    {
-        [Problem] = ProblemSchema(validation: false),
-        [ValidationProblem] = ProblemSchema(validation: true),
-    };
+    private readonly OpenApiSchemas _schemas;
 
-    private OpenApiDocumentWriter(ModelCatalog catalog) => _catalog = catalog;
+    private OpenApiDocumentWriter(ModelCatalog catalog)
+    {
+        _catalog = catalog;
+        _schemas = new OpenApiSchemas(_document);
+    }
 
     public static string Write(ModelCatalog catalog, string title, string version)
     {
@@ -80,7 +77,7 @@ internal sealed class OpenApiDocumentWriter
         _document.Paths = paths;
         _document.Components = new OpenApiComponents
         {
-            Schemas = _schemas,
+            Schemas = _schemas.All,
             SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
             {
                 [KeyHeader] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "x-functions-key", Description = "A function key (function routes) or the admin key (every route)." },
@@ -92,9 +89,9 @@ internal sealed class OpenApiDocumentWriter
 
     private OpenApiOperation PredictOperation(ApiRoute route, IModelDefinition model)
     {
-        var request = Register(model.RequestType, Pascal(model.Name) + "Request", answer: false);
-        var single = Register(model.AnswerTypes.Single, Pascal(model.Name) + "Answer", answer: true);
-        var batch = Register(model.AnswerTypes.Batch, Pascal(model.Name) + "BatchAnswer", answer: true);
+        var request = _schemas.Register(model.RequestType, Pascal(model.Name) + "Request", answer: false);
+        var single = _schemas.Register(model.AnswerTypes.Single, Pascal(model.Name) + "Answer", answer: true);
+        var batch = _schemas.Register(model.AnswerTypes.Batch, Pascal(model.Name) + "BatchAnswer", answer: true);
         var content = new OpenApiMediaType
         {
             Schema = new OpenApiSchema { OneOf = [request, new OpenApiSchema { Type = JsonSchemaType.Array, MinItems = 1, Items = request }] },
@@ -197,134 +194,6 @@ internal sealed class OpenApiDocumentWriter
         Description = description,
         Content = new Dictionary<string, IOpenApiMediaType> { [mediaType] = new OpenApiMediaType { Schema = schema } },
     };
-
-    /// <summary>
-    /// Adds the schema of <paramref name="type"/> (and of the records it holds) under <paramref name="name"/>.
-    /// An answer always carries every field; a request says which are required with [Required].
-    /// </summary>
-    private OpenApiSchemaReference Register(Type type, string name, bool answer)
-    {
-        if (!_schemas.ContainsKey(name))
-        {
-            _schemas[name] = ObjectSchema(type, answer);
-        }
-
-        return new OpenApiSchemaReference(name, _document);
-    }
-
-    private OpenApiSchema ObjectSchema(Type type, bool answer)
-    {
-        var properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
-        var required = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
-        {
-            var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
-            var schema = Schema(property.PropertyType, answer);
-            if (schema is OpenApiSchema own)
-            {
-                if (property.GetCustomAttribute<JsonConverterAttribute>() is not null)
-                {
-                    // The field's own converter decides what text it takes (a timestamp without the
-                    // offset RFC 3339's date-time requires): its description says so, not a format.
-                    own.Format = null;
-                }
-
-                if (property.GetCustomAttribute<System.ComponentModel.DescriptionAttribute>() is { } description)
-                {
-                    own.Description = description.Description;
-                }
-            }
-
-            foreach (var attribute in property.GetCustomAttributes<ValidationAttribute>(inherit: true))
-            {
-                switch (attribute)
-                {
-                    case RequiredAttribute:
-                        required.Add(name);
-                        break;
-                    case RangeAttribute range when schema is OpenApiSchema number:
-                        number.Minimum = Number(range.Minimum);
-                        number.Maximum = Number(range.Maximum);
-                        break;
-                    case StringLengthAttribute length when schema is OpenApiSchema text:
-                        text.MaxLength = length.MaximumLength;
-                        text.MinLength = length.MinimumLength;
-                        break;
-                }
-            }
-
-            properties[name] = schema;
-        }
-
-        return new OpenApiSchema
-        {
-            Type = JsonSchemaType.Object,
-            Properties = properties,
-            AdditionalPropertiesAllowed = false,
-            Required = answer ? [.. properties.Keys] : required.Count > 0 ? required : null,
-        };
-    }
-
-    private IOpenApiSchema Schema(Type type, bool answer)
-    {
-        var underlying = Nullable.GetUnderlyingType(type) ?? type;
-        if (underlying == typeof(string))
-        {
-            return new OpenApiSchema { Type = JsonSchemaType.String };
-        }
-
-        if (underlying == typeof(DateTimeOffset) || underlying == typeof(DateTime))
-        {
-            return new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" };
-        }
-
-        if (underlying == typeof(bool))
-        {
-            return new OpenApiSchema { Type = JsonSchemaType.Boolean };
-        }
-
-        if (underlying == typeof(int) || underlying == typeof(long) || underlying == typeof(short))
-        {
-            return new OpenApiSchema { Type = JsonSchemaType.Integer, Format = underlying == typeof(long) ? "int64" : "int32" };
-        }
-
-        if (underlying == typeof(double) || underlying == typeof(float) || underlying == typeof(decimal))
-        {
-            return new OpenApiSchema { Type = JsonSchemaType.Number, Format = underlying == typeof(float) ? "float" : "double" };
-        }
-
-        if (typeof(IEnumerable).IsAssignableFrom(underlying))
-        {
-            var item = underlying.IsArray ? underlying.GetElementType()! : underlying.GetGenericArguments().Single();
-            return new OpenApiSchema { Type = JsonSchemaType.Array, Items = Schema(item, answer) };
-        }
-
-        return Register(underlying, underlying.Name, answer);
-    }
-
-    private static OpenApiSchema ProblemSchema(bool validation)
-    {
-        var properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
-        {
-            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String },
-            ["title"] = new OpenApiSchema { Type = JsonSchemaType.String },
-            ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
-            ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String },
-        };
-        if (validation)
-        {
-            properties["errors"] = new OpenApiSchema
-            {
-                Type = JsonSchemaType.Object,
-                Description = "Messages by JSON path of the field (e.g. temperatureC, [3].weather).",
-                AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
-            };
-        }
-
-        return new OpenApiSchema { Type = JsonSchemaType.Object, Description = "RFC 9457 problem details.", Properties = properties };
-    }
-
-    private static string Number(object bound) => Convert.ToDouble(bound, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture);
 
     private static string Pascal(string name) =>
         string.Concat(name.Split('-', '_').Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));

@@ -83,7 +83,21 @@ public sealed record ChampionComparison(string ChampionVersion, DayRange Window,
     public IReadOnlyList<string>? ServedBy { get; init; }
 }
 
-public sealed record GateDecision(bool Passed, IReadOnlyList<string> Reasons);
+public sealed record GateDecision(bool Passed, IReadOnlyList<string> Reasons)
+{
+    /// <summary>The thresholds it was decided under; null in manifests written before they were recorded.</summary>
+    public GateSettings? Thresholds { get; init; }
+}
+
+/// <summary>A gate's thresholds as a manifest records them: a decision under other values is no longer the last word.</summary>
+public sealed record GateSettings(string FloorMetric, double Floor, string ComparisonMetric, double MaxRegression)
+{
+    public static GateSettings Of(GateThresholds thresholds)
+    {
+        ArgumentNullException.ThrowIfNull(thresholds);
+        return new(thresholds.FloorMetric, thresholds.Floor, thresholds.ComparisonMetric, thresholds.MaxRegression);
+    }
+}
 
 public sealed record ModelFile(string Sha256, long SizeBytes);
 

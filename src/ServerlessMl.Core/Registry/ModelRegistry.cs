@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -22,6 +21,7 @@ public sealed partial class ModelRegistry
     private readonly BlobContainerClient _container;
     private readonly RegistryOptions _options;
     private readonly ILogger<ModelRegistry> _logger;
+    private readonly ChampionAliasStore _aliases;
 
     public ModelRegistry(BlobServiceClient service, StorageOptions storage, IOptions<RegistryOptions> options, ILogger<ModelRegistry> logger)
     {
@@ -31,6 +31,7 @@ public sealed partial class ModelRegistry
         _container = service.GetBlobContainerClient(storage.ModelsContainer);
         _options = options.Value;
         _logger = logger;
+        _aliases = new ChampionAliasStore(_container, logger);
     }
 
     // Tests damage blobs through it; callers of the library go through the registry's methods.
@@ -42,7 +43,7 @@ public sealed partial class ModelRegistry
 
     public static string ManifestBlobName(string model, string version) => $"{model}/versions/{version}/{ManifestFileName}";
 
-    public static string ChampionBlobName(string model) => $"{model}/aliases/champion.json";
+    public static string ChampionBlobName(string model) => ChampionAliasStore.BlobName(model);
 
     public static bool IsVersion(string text) =>
         text.Length is >= 4 and <= 9 && text.All(char.IsAsciiDigit);
@@ -125,49 +126,8 @@ public sealed partial class ModelRegistry
     /// Reads the champion alias only if it changed since it was read as <paramref name="known"/>: an unchanged
     /// champion costs one conditional request answered with 304 and no body.
     /// </summary>
-    public async Task<ChampionCheck> CheckChampionAsync(string model, ChampionTag? known, CancellationToken cancellationToken)
-    {
-        var options = new BlobDownloadOptions
-        {
-            Conditions = known is null ? null : new BlobRequestConditions { IfNoneMatch = known.Value.ETag },
-        };
-        try
-        {
-            var response = await _container.GetBlobClient(ChampionBlobName(model)).DownloadContentAsync(options, cancellationToken);
-            if (response.GetRawResponse().Status == 304)
-            {
-                return ChampionCheck.Unchanged;
-            }
-
-            var etag = new ChampionTag(response.Value.Details.ETag);
-            ChampionAlias? alias;
-            try
-            {
-                alias = response.Value.Content.ToObjectFromJson<ChampionAlias>(RegistryJson.Options);
-            }
-            catch (JsonException ex)
-            {
-                LogUnreadableAlias(model, ex.Message);
-                return new ChampionCheck(ChampionCheckResult.Unreadable, null, etag);
-            }
-
-            if (alias is null || !string.Equals(alias.Model, model, StringComparison.Ordinal) || alias.Version is null || !IsVersion(alias.Version))
-            {
-                LogUnreadableAlias(model, "it names no valid version of this model");
-                return new ChampionCheck(ChampionCheckResult.Unreadable, null, etag);
-            }
-
-            return new ChampionCheck(ChampionCheckResult.Changed, alias, etag);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 304)
-        {
-            return ChampionCheck.Unchanged;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return ChampionCheck.None;
-        }
-    }
+    internal Task<ChampionCheck> CheckChampionAsync(string model, ChampionTag? known, CancellationToken cancellationToken) =>
+        _aliases.CheckAsync(model, known, cancellationToken);
 
     /// <summary>Downloads a version's model.zip into memory.</summary>
     public async Task<BinaryData> DownloadModelAsync(string model, string version, CancellationToken cancellationToken)
@@ -223,35 +183,18 @@ public sealed partial class ModelRegistry
     }
 
     /// <summary>
-    /// Points the champion alias at <paramref name="version"/>, without checking that it can serve
-    /// (<see cref="Serving.ChampionPromoter"/> does). With <paramref name="expected"/>, the write
-    /// happens only if the alias is still as it was read (a null tag: only if there is none yet).
+    /// Points the champion alias at <paramref name="version"/>, without checking that it can serve:
+    /// only <see cref="ChampionPromoter"/>, which does, calls it. With <paramref name="expected"/>,
+    /// the write happens only if the alias is still as it was read (a null tag: only if there is none yet).
     /// </summary>
-    public async Task<ChampionAlias> PromoteAsync(string model, string version, string reason, ExpectedChampion? expected, CancellationToken cancellationToken)
+    internal async Task<ChampionAlias> PromoteAsync(string model, string version, string reason, ExpectedChampion? expected, CancellationToken cancellationToken)
     {
         if (!await VersionExistsAsync(model, version, cancellationToken))
         {
             throw new VersionNotFoundException(model, version);
         }
 
-        var alias = new ChampionAlias(model, version, DateTimeOffset.UtcNow, reason);
-        var conditions = expected is null
-            ? null
-            : new BlobRequestConditions { IfMatch = expected.Tag?.ETag, IfNoneMatch = expected.Tag is null ? ETag.All : null };
-        try
-        {
-            await _container.GetBlobClient(ChampionBlobName(model)).UploadAsync(
-                BinaryData.FromObjectAsJson(alias, RegistryJson.Options),
-                new BlobUploadOptions { Conditions = conditions },
-                cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            throw new RegistryConflictException($"The champion of {model} changed while this run was deciding; nothing was promoted.", ex);
-        }
-
-        LogPromoted(model, version, reason);
-        return alias;
+        return await _aliases.WriteAsync(model, version, reason, expected, cancellationToken);
     }
 
     /// <summary>Deletes non-champion versions beyond the newest <see cref="RegistryOptions.KeepVersions"/>.</summary>
@@ -327,57 +270,9 @@ public sealed partial class ModelRegistry
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Published {Model} version {Version} (gate passed: {Passed})")]
     private partial void LogPublished(string model, string version, bool passed);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Champion of {Model} is now version {Version}: {Reason}")]
-    private partial void LogPromoted(string model, string version, string reason);
-
     [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Retention deleted {Model} version {Version}")]
     private partial void LogRetentionDeleted(string model, string version);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "{Model} version {Version} is left out: its manifest is not valid JSON ({Reason})")]
     private partial void LogUnreadableManifest(string model, string version, string reason);
-
-    [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "The champion alias of {Model} is not valid: {Reason}")]
-    private partial void LogUnreadableAlias(string model, string reason);
 }
-
-public enum ChampionCheckResult
-{
-    Unchanged,
-    Changed,
-    None,
-
-    /// <summary>The alias blob exists but is damaged (not JSON, or names no version of the model).</summary>
-    Unreadable,
-}
-
-/// <summary>The answer of <see cref="ModelRegistry.CheckChampionAsync"/>.</summary>
-public sealed record ChampionCheck(ChampionCheckResult Result, ChampionAlias? Alias, ChampionTag? Tag)
-{
-    public static readonly ChampionCheck Unchanged = new(ChampionCheckResult.Unchanged, null, null);
-    public static readonly ChampionCheck None = new(ChampionCheckResult.None, null, null);
-}
-
-/// <summary>The champion alias as last read: its tag, or null for "there was none".</summary>
-public sealed record ExpectedChampion(ChampionTag? Tag);
-
-/// <summary>
-/// The state the champion alias was read in, opaque to callers: handed back, it makes a read
-/// conditional (nothing is sent if the alias has not moved) or a promotion conditional (it
-/// happens only if the alias has not moved).
-/// </summary>
-public readonly record struct ChampionTag
-{
-    internal ChampionTag(ETag etag) => ETag = etag;
-
-    internal ETag ETag { get; }
-}
-
-public sealed class VersionNotFoundException(string model, string version)
-    : Exception($"Model '{model}' has no version '{version}'.")
-{
-    public string Model { get; } = model;
-
-    public string Version { get; } = version;
-}
-
-public sealed class RegistryConflictException(string message, Exception inner) : Exception(message, inner);

@@ -27,47 +27,12 @@ internal sealed partial class ChampionRefresher(
     private readonly long _refreshTicks = options.ModelRefreshSeconds * 1000L;
 
     /// <summary>Starts the champion check if it is due and no other caller started it; null otherwise.</summary>
-    public Task? RefreshIfDue(ModelSlot slot)
-    {
-        var now = Environment.TickCount64;
-        var due = Volatile.Read(ref slot.NextCheckTicks);
-        if (now < due || Interlocked.CompareExchange(ref slot.NextCheckTicks, now + _refreshTicks, due) != due)
-        {
-            return null;
-        }
-
-        return RefreshOnceAsync(slot, firstLoad: false);
-    }
+    public Task? RefreshIfDue(ModelSlot slot) =>
+        slot.ClaimDueCheck(_refreshTicks) ? RefreshOnceAsync(slot, firstLoad: false) : null;
 
     /// <summary>Single flight: callers that arrive while a check runs share it.</summary>
-    public Task RefreshOnceAsync(ModelSlot slot, bool firstLoad)
-    {
-        lock (slot.Gate)
-        {
-            if (slot.Refreshing is { IsCompleted: false } running)
-            {
-                return running;
-            }
-
-            if (firstLoad && slot.Current is null && slot.RecentlyFailed(options.RetryAfterSeconds))
-            {
-                // Do not hammer storage that just failed; callers get 503 with Retry-After.
-                return Task.CompletedTask;
-            }
-
-            var refresh = Task.Run(() => RefreshCoreAsync(slot));
-            slot.Refreshing = refresh;
-
-            // A finished check is dropped: kept, its task would hold the generation it retired.
-            _ = refresh.ContinueWith(
-                static (done, state) => ((ModelSlot)state!).Forget(done),
-                slot,
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-            return refresh;
-        }
-    }
+    public Task RefreshOnceAsync(ModelSlot slot, bool firstLoad) =>
+        slot.StartCheck(RefreshCoreAsync, firstLoad, options.RetryAfterSeconds);
 
     /// <summary>
     /// Checks now, after any check already running (which may have read the alias before the
@@ -76,18 +41,12 @@ internal sealed partial class ChampionRefresher(
     /// </summary>
     public async Task RefreshNowAsync(ModelSlot slot, LoadedModel? verified, CancellationToken cancellationToken)
     {
-        Task? running;
-        lock (slot.Gate)
-        {
-            running = slot.Refreshing is { IsCompleted: false } task ? task : null;
-        }
-
-        if (running is not null)
+        if (slot.Running() is { } running)
         {
             await running.WaitAsync(cancellationToken);
         }
 
-        Volatile.Write(ref slot.Verified, verified);
+        slot.OfferVerified(verified);
         try
         {
             await RefreshOnceAsync(slot, firstLoad: false).WaitAsync(cancellationToken);
@@ -95,7 +54,7 @@ internal sealed partial class ChampionRefresher(
         finally
         {
             // Not taken (the alias had moved on, or the check failed): nothing else will use it.
-            Discard(Interlocked.Exchange(ref slot.Verified, null));
+            ModelSlot.Discard(slot.TakeVerified());
         }
     }
 
@@ -119,7 +78,7 @@ internal sealed partial class ChampionRefresher(
             return;
         }
 
-        Volatile.Write(ref slot.NextCheckTicks, Environment.TickCount64 + _refreshTicks);
+        slot.CheckDueIn(_refreshTicks);
         Refreshed(span, name, check.Result.ToString().ToLowerInvariant());
         switch (check.Result)
         {
@@ -127,8 +86,7 @@ internal sealed partial class ChampionRefresher(
                 slot.CheckSucceeded();
                 return;
             case ChampionCheckResult.None:
-                slot.CheckSucceeded();
-                slot.NoChampion = true;
+                slot.NoChampionFound();
                 return;
             case ChampionCheckResult.Unreadable:
                 // Not an outage: retried at the next interval, when an operator may have re-promoted.
@@ -136,7 +94,7 @@ internal sealed partial class ChampionRefresher(
                 return;
         }
 
-        slot.NoChampion = false;
+        slot.ChampionFound();
         var alias = check.Alias!;
         if (slot.Current?.Version == alias.Version)
         {
@@ -155,7 +113,7 @@ internal sealed partial class ChampionRefresher(
         span?.SetTag(Tags.Version, version);
         try
         {
-            var offered = Interlocked.Exchange(ref slot.Verified, null);
+            var offered = slot.TakeVerified();
             LoadedModel loaded;
             if (offered?.Manifest.Version == version)
             {
@@ -163,13 +121,12 @@ internal sealed partial class ChampionRefresher(
             }
             else
             {
-                Discard(offered);
+                ModelSlot.Discard(offered);
                 loaded = await loader.LoadAsync(slot.Definition, version, cancellationToken, counters.ModelDownloaded);
             }
 
             var generation = createGeneration(slot.Definition, loaded, slot.MaxEngines);
-            var previous = Interlocked.Exchange(ref slot.Current, generation);
-            previous?.Retire();
+            var previous = slot.SwapIn(generation);
             slot.Settled(tag, failedVersion: null, failureReason: null);
             LogSwapped(name, previous?.Version ?? "none", generation.Version);
             Loaded(span, name, version, "loaded", null);
@@ -216,8 +173,6 @@ internal sealed partial class ChampionRefresher(
 
         metrics.Loads.Add(1, Tag(Tags.Model, model), Tag(Tags.Version, version), Tag(Tags.Outcome, outcome), Tag(Tags.Cause, cause));
     }
-
-    private static void Discard(LoadedModel? unused) => (unused?.Transformer as IDisposable)?.Dispose();
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Model {Model}: now serving version {Version} (was {Previous})")]
     private partial void LogSwapped(string model, string previous, string version);

@@ -220,7 +220,7 @@ public sealed class ModelPool : IDisposable
     {
         foreach (var slot in _slots.Values)
         {
-            Interlocked.Exchange(ref slot.Current, null)?.Retire();
+            slot.RetireAll();
         }
     }
 

@@ -8,7 +8,7 @@ using ServerlessMl.Registry;
 namespace ServerlessMl.Training;
 
 /// <summary>Builds the manifest of a trained model; shared by the retrain job and the offline CLI.</summary>
-public static class ManifestFactory
+internal static class ManifestFactory
 {
     /// <summary>The ML.NET this app trains with, as manifests record it.</summary>
     public static string MlNetVersion { get; } = InformationalVersion(typeof(MLContext));

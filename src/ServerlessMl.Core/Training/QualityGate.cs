@@ -5,7 +5,7 @@ using ServerlessMl.Registry;
 namespace ServerlessMl.Training;
 
 /// <summary>Decides whether a candidate may replace the champion.</summary>
-public static class QualityGate
+internal static class QualityGate
 {
     public static GateDecision Decide(QualityMetrics candidate, ChampionComparison? comparison, GateThresholds thresholds, string? comparisonNote = null)
     {
@@ -57,7 +57,7 @@ public static class QualityGate
             reasons.Add(comparisonNote);
         }
 
-        return new GateDecision(passed, reasons);
+        return new GateDecision(passed, reasons) { Thresholds = GateSettings.Of(thresholds) };
     }
 
     private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

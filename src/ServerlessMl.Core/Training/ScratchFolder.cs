@@ -1,7 +1,7 @@
 namespace ServerlessMl.Training;
 
 /// <summary>A private temporary folder for one run's downloaded or split files, deleted on dispose.</summary>
-public sealed class ScratchFolder : IDisposable
+internal sealed class ScratchFolder : IDisposable
 {
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "serverless-ml", Guid.NewGuid().ToString("N"));
 

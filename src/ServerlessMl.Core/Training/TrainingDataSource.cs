@@ -138,7 +138,7 @@ public sealed partial class TrainingDataSource
 internal sealed record DataListing(string Name, string ETag, DateOnly Day, long SizeBytes);
 
 /// <summary>The drops a version was trained on are no longer as they were.</summary>
-public sealed class SnapshotChangedException(string message, Exception inner) : Exception(message, inner);
+internal sealed class SnapshotChangedException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>The training data changed under a running job; nothing was published.</summary>
 internal sealed class DataChangedException(string blobName, string message, Exception inner) : Exception(message, inner)

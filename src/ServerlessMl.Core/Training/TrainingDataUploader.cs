@@ -4,7 +4,7 @@ using Azure.Storage.Blobs.Models;
 namespace ServerlessMl.Training;
 
 /// <summary>Uploads local data files to <c>training-data/&lt;model&gt;/YYYY/MM/DD.&lt;ext&gt;</c>, one drop each.</summary>
-public sealed class TrainingDataUploader(TrainingDataSource source, Definitions.ModelCatalog catalog, TimeProvider time)
+internal sealed class TrainingDataUploader(TrainingDataSource source, Definitions.ModelCatalog catalog, TimeProvider time)
 {
     /// <summary>
     /// Checks every file as the retrain job will (a bad one throws <see cref="DataValidationException"/>

@@ -33,10 +33,8 @@ public sealed class ReliabilityFixture : ServeFixture
     protected override void AddSettings(Dictionary<string, string> environment)
     {
         environment["ModelStorage__TimeoutSeconds"] = StorageTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var (key, value) in ChampionSetup.LenientGate(new() { ["Training:HoldoutDays"] = "7", ["Training:MinTrainingDays"] = "14" }))
-        {
-            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value!;
-        }
+        environment["Training__HoldoutDays"] = "7";
+        environment["Training__MinTrainingDays"] = "14";
     }
 
     protected override Task StartingAsync()

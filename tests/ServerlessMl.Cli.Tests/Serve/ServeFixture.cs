@@ -36,6 +36,13 @@ public class ServeFixture : IAsyncLifetime
             ["Serving__ModelRefreshSeconds"] = "2",
             ["Serving__RetryAfterSeconds"] = "7",
         };
+
+        // The gate the registry's versions were decided under: under another, a retrain decides again.
+        foreach (var (key, value) in ChampionSetup.LenientGate())
+        {
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value!;
+        }
+
         AddSettings(environment);
         return environment;
     }

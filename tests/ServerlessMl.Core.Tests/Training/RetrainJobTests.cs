@@ -263,6 +263,29 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task A_rejected_candidate_is_judged_again_once_the_gate_settings_change()
+    {
+        var app = NewApp();
+        await UploadAsync(app);
+        await app.Get<RetrainJob>().RunAsync(Model, "test", default);
+        _data.AddDay();
+        await UploadAsync(app);
+        var strict = NewApp(app.TrainingContainer["training-".Length..], new() { ["Models:bike-demand:Gate:Floor"] = "0.9999" });
+        Assert.Equal(RetrainStatus.Rejected, (await strict.Get<RetrainJob>().RunAsync(Model, "test", default)).Status);
+        Assert.Equal(RetrainStatus.Skipped, (await strict.Get<RetrainJob>().RunAsync(Model, "test", default)).Status);
+
+        // The operator lowers the floor again: the same data are judged under the new settings.
+        var lowered = NewApp(app.TrainingContainer["training-".Length..]);
+        var outcome = await lowered.Get<RetrainJob>().RunAsync(Model, "test", default);
+
+        Assert.Equal(RetrainStatus.Promoted, outcome.Status);
+        Assert.Equal("0003", outcome.Version);
+        Assert.Equal("0003", outcome.Champion);
+        Assert.Contains(outcome.Reasons, r => r.Contains("the gate settings changed since version 0002 was decided", StringComparison.Ordinal));
+        Assert.Equal(RetrainStatus.Skipped, (await lowered.Get<RetrainJob>().RunAsync(Model, "test", default)).Status);
+    }
+
+    [Fact]
     public async Task The_published_model_is_refit_on_the_held_out_days_too()
     {
         var app = NewApp();

@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.ML;
 using ServerlessMl.Definitions;
-using ServerlessMl.Registry;
 
-namespace ServerlessMl.Serving;
+namespace ServerlessMl.Registry;
 
 /// <summary>
 /// Fetches one version from the registry and proves it can serve this app's definition before
@@ -38,45 +37,8 @@ public sealed class ModelLoader(ModelRegistry registry)
         BinaryData bytes;
         using (Telemetry.ServerlessMlTelemetry.Start("verify", definition.Name))
         {
-            try
-            {
-                manifest = await manifestRead ?? throw new ModelRefusedException(version, "it has no manifest");
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                throw new ModelRefusedException(version, $"its manifest ({ModelRegistry.ManifestBlobName(definition.Name, version)}) is not valid JSON");
-            }
-
-            if (manifest.Defect(definition.Name, version) is { } defect)
-            {
-                throw new ModelRefusedException(version, $"its manifest is malformed: {defect}");
-            }
-
-            if (manifest.InputSchemaHash != definition.InputSchemaHash)
-            {
-                throw new ModelRefusedException(version, $"it was built for another input schema ({manifest.InputSchemaHash[..12]}…; this app has {definition.InputSchemaHash[..12]}…)");
-            }
-
-            try
-            {
-                bytes = await download;
-            }
-            catch (VersionNotFoundException)
-            {
-                throw new ModelRefusedException(version, "it has no model.zip");
-            }
-
-            var content = bytes.ToMemory();
-            if (content.Length != manifest.ModelFile.SizeBytes)
-            {
-                throw new ModelRefusedException(version, $"its model.zip is {content.Length} bytes, the manifest says {manifest.ModelFile.SizeBytes}");
-            }
-
-            var hash = Convert.ToHexStringLower(SHA256.HashData(content.Span));
-            if (!string.Equals(hash, manifest.ModelFile.Sha256, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ModelRefusedException(version, $"its model.zip has sha256 {hash[..12]}…, the manifest says {manifest.ModelFile.Sha256[..12]}…");
-            }
+            manifest = await ReadManifestAsync(definition, version, manifestRead);
+            bytes = await VerifyBytesAsync(manifest, download);
         }
 
         using var load = Telemetry.ServerlessMlTelemetry.Start("load", definition.Name);
@@ -90,6 +52,70 @@ public sealed class ModelLoader(ModelRegistry registry)
         {
             throw new ModelRefusedException(version, $"its model.zip cannot be loaded by ML.NET: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// Refuses a manifest that cannot describe a version this app serves: malformed, or built for
+    /// another input schema. The first check of every load, and the only one a candidate the
+    /// retrain job has just written and hashed itself still needs.
+    /// </summary>
+    /// <exception cref="ModelRefusedException">It cannot serve.</exception>
+    internal static void Verify(IModelDefinition definition, string version, ModelManifest manifest)
+    {
+        if (manifest.Defect(definition.Name, version) is { } defect)
+        {
+            throw new ModelRefusedException(version, $"its manifest is malformed: {defect}");
+        }
+
+        if (manifest.InputSchemaHash != definition.InputSchemaHash)
+        {
+            throw new ModelRefusedException(version, $"it was built for another input schema ({manifest.InputSchemaHash[..12]}…; this app has {definition.InputSchemaHash[..12]}…)");
+        }
+    }
+
+    private static async Task<ModelManifest> ReadManifestAsync(IModelDefinition definition, string version, Task<ModelManifest?> manifestRead)
+    {
+        ModelManifest manifest;
+        try
+        {
+            manifest = await manifestRead ?? throw new ModelRefusedException(version, "it has no manifest");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw new ModelRefusedException(version, $"its manifest ({ModelRegistry.ManifestBlobName(definition.Name, version)}) is not valid JSON");
+        }
+
+        Verify(definition, version, manifest);
+        return manifest;
+    }
+
+    /// <summary>The model.zip the manifest describes, byte for byte.</summary>
+    private static async Task<BinaryData> VerifyBytesAsync(ModelManifest manifest, Task<BinaryData> download)
+    {
+        var version = manifest.Version;
+        BinaryData bytes;
+        try
+        {
+            bytes = await download;
+        }
+        catch (VersionNotFoundException)
+        {
+            throw new ModelRefusedException(version, "it has no model.zip");
+        }
+
+        var content = bytes.ToMemory();
+        if (content.Length != manifest.ModelFile.SizeBytes)
+        {
+            throw new ModelRefusedException(version, $"its model.zip is {content.Length} bytes, the manifest says {manifest.ModelFile.SizeBytes}");
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(content.Span));
+        if (!string.Equals(hash, manifest.ModelFile.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelRefusedException(version, $"its model.zip has sha256 {hash[..12]}…, the manifest says {manifest.ModelFile.Sha256[..12]}…");
+        }
+
+        return bytes;
     }
 
     /// <summary>

@@ -1,7 +1,6 @@
 using ServerlessMl.Definitions;
-using ServerlessMl.Registry;
 
-namespace ServerlessMl.Serving;
+namespace ServerlessMl.Registry;
 
 /// <summary>
 /// Moves the champion alias only to a version that can serve: the same checks a serving instance
@@ -39,6 +38,22 @@ public sealed class ChampionPromoter(ModelCatalog catalog, ModelRegistry registr
             null,
             cancellationToken);
         return new Promotion(alias, refused) { Verified = verified };
+    }
+
+    /// <summary>
+    /// Promotes the candidate a retrain run has just published, if the champion is still as the
+    /// run read it. The run wrote its model.zip from the bytes it hashed into the manifest, so only
+    /// the manifest's checks remain; loading it again would prove nothing new.
+    /// </summary>
+    /// <exception cref="RegistryConflictException">The champion moved since <paramref name="expected"/> was read.</exception>
+    /// <exception cref="ModelRefusedException">The manifest cannot describe a version this app serves.</exception>
+    internal Task<ChampionAlias> PromoteCandidateAsync(
+        IModelDefinition definition, ModelManifest published, ExpectedChampion expected, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(published);
+        ModelLoader.Verify(definition, published.Version, published);
+        return registry.PromoteAsync(definition.Name, published.Version, reason, expected, cancellationToken);
     }
 }
 
