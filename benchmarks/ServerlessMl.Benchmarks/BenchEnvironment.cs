@@ -33,7 +33,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
         ModelZip = modelZip;
     }
 
-    public ModelPool Pool { get; }
+    internal ModelPool Pool { get; }
 
     /// <summary>The Azurite holding the champion, for apps the benchmarks host themselves.</summary>
     public string ConnectionString => _azurite.ConnectionString;

@@ -17,7 +17,7 @@ public abstract class ChampionBenchmark
 
     protected BenchEnvironment Env { get; private set; } = null!;
 
-    protected ModelPool Pool { get; private set; } = null!;
+    internal ModelPool Pool { get; private set; } = null!;
 
     protected PredictionEngine<BikeFeatures, RegressionScore> Engine { get; private set; } = null!;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace ServerlessMl.MinimalEndpoint;
 
 /// <summary>The minimal endpoint's host settings and its one route, used by its Program.cs and by the in-process pipeline benchmark.</summary>
-public static class MinimalApp
+internal static class MinimalApp
 {
     /// <summary>serve's host settings (slim builder, content root at the binaries) and no logging: what a user's plain app would have.</summary>
     public static WebApplicationBuilder CreateBuilder()

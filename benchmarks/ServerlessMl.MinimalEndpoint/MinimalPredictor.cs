@@ -11,7 +11,7 @@ namespace ServerlessMl.MinimalEndpoint;
 /// in-process benchmark of it (PredictEndpointBenchmarks): one Deserialize of the body into the
 /// request type or an array of them, a pooled engine, the answer. No validation, no keys.
 /// </summary>
-public sealed class MinimalPredictor
+internal sealed class MinimalPredictor
 {
     private readonly DefaultObjectPool<object> _engines;
     private readonly Handler _handle;

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,10 +46,10 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<Telemetry.ServerlessMlMetrics>();
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<Registry.ModelLoader>();
-        services.AddSingleton<Registry.ChampionPromoter>();
+        services.AddWithInternalConstructor<Registry.ChampionPromoter>();
         services.AddSingleton<TrainingDataSource>();
-        services.AddSingleton<RetrainJob>();
-        services.AddSingleton<Http.RetrainEndpoint>();
+        services.AddWithInternalConstructor<RetrainJob>();
+        services.AddWithInternalConstructor<Http.RetrainEndpoint>();
 
         services.AddValidatedSettings<TrainingOptions>(configuration, TrainingOptions.SectionName);
         services.AddValidatedSettings<RegistryOptions>(configuration, RegistryOptions.SectionName);
@@ -66,11 +67,48 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Serving.ModelPreloader>();
         services.AddHostedService(sp => sp.GetRequiredService<Serving.ModelPreloader>());
         services.AddSingleton<Http.JsonAnswers>();
-        services.AddSingleton<Http.PredictEndpoint>();
-        services.AddSingleton<Http.ModelsEndpoint>();
-        services.AddSingleton<Http.PromoteEndpoint>();
-        services.AddSingleton<Http.HealthEndpoint>();
-        services.AddSingleton<Http.OpenApiEndpoint>();
+        services.AddWithInternalConstructor<Http.PredictEndpoint>();
+        services.AddWithInternalConstructor<Http.ModelsEndpoint>();
+        services.AddWithInternalConstructor<Http.PromoteEndpoint>();
+        services.AddWithInternalConstructor<Http.HealthEndpoint>();
+        services.AddWithInternalConstructor<Http.OpenApiEndpoint>();
         return services;
+    }
+
+    /// <param name="required">False for a host without the timer (serve): there an unset schedule is
+    /// fine, but a set one is still checked, since the same settings are often shared with the Functions app.</param>
+    public static IServiceCollection AddRetrainSchedule(this IServiceCollection services, IConfiguration configuration, bool required = true)
+    {
+        services.AddOptions<RetrainScheduleOptions>()
+            .Configure(o => o.RetrainSchedule = configuration[RetrainScheduleOptions.SettingName])
+            .Validate(
+                o => (!required && o.RetrainSchedule is null) || RetrainScheduleOptions.IsValid(o.RetrainSchedule),
+                $"Setting '{RetrainScheduleOptions.SettingName}' must be an NCRONTAB expression with 6 fields (second minute hour day month day-of-week), e.g. '0 0 2 * * *' for 02:00 UTC daily.")
+            .ValidateOnStart();
+        return services;
+    }
+
+    /// <summary>
+    /// Starts loading the champions now, where <c>Serving__PreloadOnStart</c> asks for it, instead of
+    /// when the host starts its hosted services: call it on the built host's services, before
+    /// running the host. The host's start would begin the load only after constructing every hosted
+    /// service, a noticeable part of a cold start; this begins it beside that work.
+    /// </summary>
+    public static IServiceProvider StartModelPreload(this IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.GetRequiredService<Serving.ModelPreloader>().Start();
+        return services;
+    }
+
+    /// <summary>
+    /// A public type whose constructor is internal (it takes the library's internal services): the
+    /// container cannot call it, so its one constructor is called here with the registered services.
+    /// </summary>
+    private static void AddWithInternalConstructor<T>(this IServiceCollection services)
+        where T : class
+    {
+        var constructor = typeof(T).GetConstructors(BindingFlags.Instance | BindingFlags.NonPublic).Single();
+        services.AddSingleton(sp => (T)constructor.Invoke([.. constructor.GetParameters().Select(p => sp.GetRequiredService(p.ParameterType))]));
     }
 }

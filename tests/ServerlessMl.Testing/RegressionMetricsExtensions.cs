@@ -3,7 +3,7 @@ using ServerlessMl.Definitions;
 namespace ServerlessMl.Testing;
 
 /// <summary>The regression metrics by name, for tests that read them often.</summary>
-public static class RegressionMetricsExtensions
+internal static class RegressionMetricsExtensions
 {
     extension(QualityMetrics metrics)
     {

@@ -123,7 +123,7 @@ public sealed class ModelsPromoteCommand : AsyncCommand<ModelsPromoteCommand.Set
                 Ui.Err.MarkupLineInterpolated($"[yellow]warning:[/] forced: version {settings.Version} cannot serve ({reason}); instances answer 503 for {settings.Model} until a good version is promoted.");
             }
 
-            Ui.WriteJson(new { promotion.Alias.Model, champion = promotion.Alias.Version, promotion.Alias.PromotedUtc, forced = promotion.ForcedPast is not null, cannotServe = promotion.ForcedPast });
+            Ui.WriteJson(new { promotion.Model, champion = promotion.Version, promotion.PromotedUtc, forced = promotion.ForcedPast is not null, cannotServe = promotion.ForcedPast });
             return 0;
         }
         catch (VersionNotFoundException ex)

@@ -11,7 +11,7 @@ namespace ServerlessMl.Backtesting;
 /// next block of days. Several cadences in one run answer "how often to retrain". Metrics are
 /// pooled over every scored row, per block, and for the worst tenth of blocks by RMSE.
 /// </summary>
-public static class Backtester
+internal static class Backtester
 {
     /// <summary>Six months of history before the first origin, unless told otherwise.</summary>
     public const int DefaultWarmUpDays = 182;
@@ -120,7 +120,7 @@ public static class Backtester
 }
 
 /// <summary>One scored block: its first and last day, and the metrics on its rows.</summary>
-public sealed record BacktestBlock(DateOnly From, DateOnly To, QualityMetrics Metrics)
+internal sealed record BacktestBlock(DateOnly From, DateOnly To, QualityMetrics Metrics)
 {
     /// <summary>(actual, predicted) for each row of the block, in file order: for plots, not in the JSON.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -128,7 +128,7 @@ public sealed record BacktestBlock(DateOnly From, DateOnly To, QualityMetrics Me
 }
 
 /// <summary>One recipe at one cadence: metrics pooled over every scored row, over the worst tenth of blocks, and per block.</summary>
-public sealed record BacktestRun(
+internal sealed record BacktestRun(
     string Recipe,
     string Description,
     int EveryDays,
@@ -138,4 +138,4 @@ public sealed record BacktestRun(
     IReadOnlyList<BacktestBlock> Worst,
     IReadOnlyList<BacktestBlock> Blocks);
 
-public sealed record BacktestResult(string Model, DateOnly FirstDay, DateOnly LastDay, DateOnly FirstOrigin, long Rows, IReadOnlyList<BacktestRun> Runs);
+internal sealed record BacktestResult(string Model, DateOnly FirstDay, DateOnly LastDay, DateOnly FirstOrigin, long Rows, IReadOnlyList<BacktestRun> Runs);

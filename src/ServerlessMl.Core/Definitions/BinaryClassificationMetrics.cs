@@ -5,7 +5,7 @@ namespace ServerlessMl.Definitions;
 /// AUC (ties shared), and at the threshold F1, precision, recall, accuracy and Matthews'
 /// correlation; log-loss in bits, as ML.NET reports it.
 /// </summary>
-public static class BinaryClassificationMetrics
+internal static class BinaryClassificationMetrics
 {
     public static QualityMetrics From(IReadOnlyList<(bool Actual, double Probability)> pairs, double threshold)
     {

@@ -68,14 +68,14 @@ public sealed class BinaryScore
 }
 
 /// <summary>One classification: the label and the probability of the positive class.</summary>
-public sealed record BinaryAnswer(string Label, double Probability);
+internal sealed record BinaryAnswer(string Label, double Probability);
 
-public sealed record BinaryClassificationAnswer(string Model, string Version, string Label, double Probability);
+internal sealed record BinaryClassificationAnswer(string Model, string Version, string Label, double Probability);
 
-public sealed record BinaryClassificationBatchAnswer(string Model, string Version, IReadOnlyList<BinaryAnswer> Predictions);
+internal sealed record BinaryClassificationBatchAnswer(string Model, string Version, IReadOnlyList<BinaryAnswer> Predictions);
 
 /// <summary>What a binary classifier answers with: its two labels and the threshold between them.</summary>
-public interface IBinaryClassifier
+internal interface IBinaryClassifier
 {
     string PositiveLabel { get; }
 

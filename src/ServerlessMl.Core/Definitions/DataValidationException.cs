@@ -4,7 +4,7 @@ namespace ServerlessMl.Definitions;
 /// Training data that must not be trained on. The message names the blob and, where one row is
 /// at fault, the row (1 = first data row after the header) so the sender can fix the file.
 /// </summary>
-public sealed class DataValidationException : Exception
+internal sealed class DataValidationException : Exception
 {
     public DataValidationException(string blobName, long? row, string problem)
         : base(row is null ? $"{blobName}: {problem}" : $"{blobName}, row {row}: {problem}")

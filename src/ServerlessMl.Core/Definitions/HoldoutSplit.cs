@@ -51,8 +51,8 @@ public sealed class HoldoutSplit<TRow>
 }
 
 /// <summary>A split as the training job reads it, whatever the row type.</summary>
-public abstract record HoldoutSplit;
+internal abstract record HoldoutSplit;
 
-public sealed record NewestDaysSplit : HoldoutSplit;
+internal sealed record NewestDaysSplit : HoldoutSplit;
 
-public sealed record HashedRowsSplit(double Fraction, int Seed, long MinRows) : HoldoutSplit;
+internal sealed record HashedRowsSplit(double Fraction, int Seed, long MinRows) : HoldoutSplit;

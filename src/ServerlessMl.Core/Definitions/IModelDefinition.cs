@@ -8,7 +8,7 @@ namespace ServerlessMl.Definitions;
 /// <see cref="ModelDefinition{TRow, TRequest, TFeatures, TPrediction}"/> derives from what a model
 /// author writes.
 /// </summary>
-public interface IModelDefinition
+internal interface IModelDefinition
 {
     string Name { get; }
 
@@ -68,10 +68,10 @@ public interface IModelDefinition
 }
 
 /// <summary>What one data file held: its data rows, and how many of them the model's row filter dropped.</summary>
-public readonly record struct FileCheck(long Rows, long Dropped);
+internal readonly record struct FileCheck(long Rows, long Dropped);
 
 /// <summary>Serving code written once for every model, called with the model's own types.</summary>
-public interface IServingVisitor<out TResult>
+internal interface IServingVisitor<out TResult>
 {
     TResult Visit<TRequest, TFeatures, TPrediction, TItem>(IServedModel<TRequest, TFeatures, TPrediction, TItem> model)
         where TRequest : class
@@ -80,7 +80,7 @@ public interface IServingVisitor<out TResult>
 }
 
 /// <summary>A model's serving path, typed: request to features, prediction to answer item, items to a response body.</summary>
-public interface IServedModel<in TRequest, out TFeatures, in TPrediction, TItem>
+internal interface IServedModel<in TRequest, out TFeatures, in TPrediction, TItem>
 {
     string Name { get; }
 
@@ -101,7 +101,7 @@ internal static class ModelTasks
 }
 
 /// <summary>Which rows of a model's data: every row, or one side of a split by hashed rows.</summary>
-public enum RowSelection
+internal enum RowSelection
 {
     All,
     Training,
@@ -109,4 +109,4 @@ public enum RowSelection
 }
 
 /// <summary>A pipeline's steps and the settings each was configured with.</summary>
-public sealed record TrainerDescription(string Name, IReadOnlyDictionary<string, string> Parameters);
+internal sealed record TrainerDescription(string Name, IReadOnlyDictionary<string, string> Parameters);

@@ -4,7 +4,7 @@ namespace ServerlessMl.Definitions;
 /// The models this app serves and retrains, by name: every definition registered with
 /// <see cref="ServerlessMlBuilder.AddModel{TModel}"/>.
 /// </summary>
-public sealed class ModelCatalog
+internal sealed class ModelCatalog
 {
     private readonly Dictionary<string, IModelDefinition> _models;
 

@@ -8,7 +8,7 @@ namespace ServerlessMl.Definitions;
 /// as an underscore, for hosts that allow no hyphens in setting names). Each overrides the model's
 /// own default or the global setting.
 /// </summary>
-public sealed class ModelSettings
+internal sealed class ModelSettings
 {
     public const string SectionName = "Models";
 
@@ -42,7 +42,7 @@ public sealed class ModelSettings
 }
 
 /// <summary>Every model's settings by the name it is registered under.</summary>
-public sealed class ModelSettingsMap : Dictionary<string, ModelSettings>
+internal sealed class ModelSettingsMap : Dictionary<string, ModelSettings>
 {
     public ModelSettingsMap()
         : base(StringComparer.OrdinalIgnoreCase)

@@ -9,7 +9,7 @@ namespace ServerlessMl.Definitions;
 /// existed (<c>{"rSquared":…,"rmse":…,"mae":…,"rows":…}</c>) read as they are.
 /// </summary>
 [JsonConverter(typeof(QualityMetricsJsonConverter))]
-public sealed class QualityMetrics : IEquatable<QualityMetrics>
+internal sealed class QualityMetrics : IEquatable<QualityMetrics>
 {
     public QualityMetrics(IReadOnlyDictionary<string, double> values, long rows)
     {

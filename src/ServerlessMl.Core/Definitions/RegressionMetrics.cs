@@ -1,7 +1,7 @@
 namespace ServerlessMl.Definitions;
 
 /// <summary>R², RMSE and MAE from (actual, predicted) pairs in one pass.</summary>
-public static class RegressionMetrics
+internal static class RegressionMetrics
 {
     public static QualityMetrics From(IEnumerable<(double Actual, double Predicted)> pairs)
     {

@@ -71,7 +71,7 @@ public sealed class RegressionScore
 }
 
 /// <summary>One regression prediction, in the label's units.</summary>
-public sealed record RegressionAnswer(string Model, string Version, double Prediction);
+internal sealed record RegressionAnswer(string Model, string Version, double Prediction);
 
 /// <summary>Regression predictions for a batch, in request order.</summary>
-public sealed record RegressionBatchAnswer(string Model, string Version, IReadOnlyList<double> Predictions);
+internal sealed record RegressionBatchAnswer(string Model, string Version, IReadOnlyList<double> Predictions);

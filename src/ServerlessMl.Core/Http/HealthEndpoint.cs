@@ -17,14 +17,25 @@ namespace ServerlessMl.Http;
 /// so it never takes the instance out of rotation. The body carries stable words only: the
 /// details are in the log, not for anonymous eyes.
 /// </summary>
-public sealed partial class HealthEndpoint(
-    ModelCatalog catalog,
-    ModelRegistry registry,
-    ModelPool pool,
-    StorageOptions storage,
-    IOptions<ServingOptions> options,
-    ILogger<HealthEndpoint> logger)
+public sealed partial class HealthEndpoint
 {
+    private readonly ModelCatalog catalog;
+    private readonly ModelRegistry registry;
+    private readonly ModelPool pool;
+    private readonly StorageOptions storage;
+    private readonly IOptions<ServingOptions> options;
+    private readonly ILogger<HealthEndpoint> logger;
+
+    internal HealthEndpoint(ModelCatalog catalog, ModelRegistry registry, ModelPool pool, StorageOptions storage, IOptions<ServingOptions> options, ILogger<HealthEndpoint> logger)
+    {
+        this.logger = logger;
+        this.catalog = catalog;
+        this.registry = registry;
+        this.pool = pool;
+        this.storage = storage;
+        this.options = options;
+    }
+
     // What storage last said of each model's champion, so an outage does not turn a model that
     // has never had one into a fault of this instance.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _lastSeenWithoutChampion = new(StringComparer.Ordinal);

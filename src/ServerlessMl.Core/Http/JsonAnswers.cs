@@ -12,7 +12,7 @@ namespace ServerlessMl.Http;
 /// request's services (no per-request service scope, no logger lookup), reuses a per-thread buffer
 /// and writer, and is not sent chunked.
 /// </summary>
-public sealed class JsonAnswers
+internal sealed class JsonAnswers
 {
     // Larger buffers (a big batch's answer) are not kept for the next answer on the thread.
     private const int KeptBufferBytes = 64 * 1024;

@@ -10,7 +10,7 @@ namespace ServerlessMl.Http;
 /// cannot: wrong content type or a charset other than UTF-8 (415), too large (413), empty or not
 /// readable (400).
 /// </summary>
-public static class JsonBody
+internal static class JsonBody
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
@@ -139,7 +139,7 @@ public static class JsonBody
 }
 
 /// <summary>A request body's bytes in a pooled buffer, returned to the pool on dispose.</summary>
-public sealed class RequestBody : IDisposable
+internal sealed class RequestBody : IDisposable
 {
     private byte[]? _buffer;
     private readonly int _start;

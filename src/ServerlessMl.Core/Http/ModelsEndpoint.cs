@@ -12,14 +12,25 @@ namespace ServerlessMl.Http;
 /// GET /api/models and GET /api/models/{model}: the champion's manifest and what this instance
 /// serves. 503 with Retry-After when storage cannot answer within the deadline.
 /// </summary>
-public sealed partial class ModelsEndpoint(
-    ModelCatalog catalog,
-    ModelRegistry registry,
-    ModelPool pool,
-    StorageOptions storage,
-    IOptions<ServingOptions> options,
-    ILogger<ModelsEndpoint> logger)
+public sealed partial class ModelsEndpoint
 {
+    private readonly ModelCatalog catalog;
+    private readonly ModelRegistry registry;
+    private readonly ModelPool pool;
+    private readonly StorageOptions storage;
+    private readonly IOptions<ServingOptions> options;
+    private readonly ILogger<ModelsEndpoint> logger;
+
+    internal ModelsEndpoint(ModelCatalog catalog, ModelRegistry registry, ModelPool pool, StorageOptions storage, IOptions<ServingOptions> options, ILogger<ModelsEndpoint> logger)
+    {
+        this.logger = logger;
+        this.catalog = catalog;
+        this.registry = registry;
+        this.pool = pool;
+        this.storage = storage;
+        this.options = options;
+    }
+
     public Task<IResult> ListAsync(CancellationToken cancellationToken) =>
         WithinDeadlineAsync(
             async token =>
@@ -90,7 +101,7 @@ public sealed partial class ModelsEndpoint(
     [LoggerMessage(EventId = 710, Level = LogLevel.Warning, Message = "Reading the registry failed: {Reason}")]
     private partial void LogStorageFailed(string reason);
 
-    public sealed record ModelStatus(string Model, string Description, string? ChampionVersion, ModelManifest? Champion, LoadedStatus Loaded, string? RegistryError);
+    internal sealed record ModelStatus(string Model, string Description, string? ChampionVersion, ModelManifest? Champion, LoadedStatus Loaded, string? RegistryError);
 
-    public sealed record LoadedStatus(string? Version, DateTimeOffset? LoadedUtc, string? FailedVersion, string? FailureReason, DateTimeOffset? LastCheckUtc, string? LastCheckError);
+    internal sealed record LoadedStatus(string? Version, DateTimeOffset? LoadedUtc, string? FailedVersion, string? FailureReason, DateTimeOffset? LastCheckUtc, string? LastCheckError);
 }

@@ -13,12 +13,24 @@ namespace ServerlessMl.Http;
 /// <c>{model, version, prediction}</c>, classification <c>{model, version, label, probability}</c>);
 /// a JSON array of 1..MaxBatch objects gives <c>{model, version, predictions}</c>.
 /// </summary>
-public sealed class PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptions<ServingOptions> options, IOptions<ModelSettingsMap> modelSettings, ServerlessMlMetrics metrics, JsonAnswers answers)
+public sealed class PredictEndpoint
 {
-    private readonly Dictionary<string, IPredictHandler> _handlers = catalog.All.ToDictionary(
-        d => d.Name,
-        d => d.Accept(new PredictHandlers(pool, answers, ServingLimits.For(modelSettings.Value, d.Name, options.Value), options.Value.RetryAfterSeconds)),
-        StringComparer.OrdinalIgnoreCase);
+    private readonly ModelCatalog catalog;
+    private readonly ModelPool pool;
+    private readonly ServerlessMlMetrics metrics;
+
+    internal PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptions<ServingOptions> options, IOptions<ModelSettingsMap> modelSettings, ServerlessMlMetrics metrics, JsonAnswers answers)
+    {
+        this.catalog = catalog;
+        this.pool = pool;
+        this.metrics = metrics;
+        _handlers = catalog.All.ToDictionary(
+            d => d.Name,
+            d => d.Accept(new PredictHandlers(pool, answers, ServingLimits.For(modelSettings.Value, d.Name, options.Value), options.Value.RetryAfterSeconds)),
+            StringComparer.OrdinalIgnoreCase);
+    }
+
+    private readonly Dictionary<string, IPredictHandler> _handlers;
 
     public async Task<IResult> HandleAsync(HttpRequest request, string model, CancellationToken cancellationToken)
     {

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace ServerlessMl.Http;
 
 /// <summary>RFC 9457 problem responses, the only error shape the API returns.</summary>
-public static class Problems
+internal static class Problems
 {
     public static IResult BadRequest(string detail, IDictionary<string, string[]>? errors = null) =>
         errors is null

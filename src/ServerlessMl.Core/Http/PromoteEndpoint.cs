@@ -14,14 +14,25 @@ namespace ServerlessMl.Http;
 /// <c>{"version": "0003", "force": true}</c>: re-points the champion (rollback) after checking the
 /// version can serve. This instance serves it at once; others within their refresh interval.
 /// </summary>
-public sealed partial class PromoteEndpoint(
-    ModelCatalog catalog,
-    ChampionPromoter promoter,
-    ModelPool pool,
-    StorageOptions storage,
-    IOptions<ServingOptions> options,
-    ILogger<PromoteEndpoint> logger)
+public sealed partial class PromoteEndpoint
 {
+    private readonly ModelCatalog catalog;
+    private readonly ChampionPromoter promoter;
+    private readonly ModelPool pool;
+    private readonly StorageOptions storage;
+    private readonly IOptions<ServingOptions> options;
+    private readonly ILogger<PromoteEndpoint> logger;
+
+    internal PromoteEndpoint(ModelCatalog catalog, ChampionPromoter promoter, ModelPool pool, StorageOptions storage, IOptions<ServingOptions> options, ILogger<PromoteEndpoint> logger)
+    {
+        this.logger = logger;
+        this.catalog = catalog;
+        this.promoter = promoter;
+        this.pool = pool;
+        this.storage = storage;
+        this.options = options;
+    }
+
     public async Task<IResult> HandleAsync(HttpRequest request, string model, CancellationToken cancellationToken)
     {
         if (!catalog.TryGet(model, out var definition))
@@ -50,9 +61,9 @@ public sealed partial class PromoteEndpoint(
             return Results.Json(
                 new
                 {
-                    promotion.Alias.Model,
-                    champion = promotion.Alias.Version,
-                    promotion.Alias.PromotedUtc,
+                    promotion.Model,
+                    champion = promotion.Version,
+                    promotion.PromotedUtc,
                     forced = promotion.ForcedPast is not null,
                     cannotServe = promotion.ForcedPast,
                     servingVersion = loaded.Version,

@@ -12,8 +12,19 @@ namespace ServerlessMl.Http;
 /// run is not tied to the request: a caller who disconnects does not cancel it, and it logs its
 /// outcome either way.
 /// </summary>
-public sealed class RetrainEndpoint(ModelCatalog catalog, RetrainJob job, IOptions<ServingOptions> options)
+public sealed class RetrainEndpoint
 {
+    private readonly ModelCatalog catalog;
+    private readonly RetrainJob job;
+    private readonly IOptions<ServingOptions> options;
+
+    internal RetrainEndpoint(ModelCatalog catalog, RetrainJob job, IOptions<ServingOptions> options)
+    {
+        this.catalog = catalog;
+        this.job = job;
+        this.options = options;
+    }
+
     public async Task<IResult> HandleAsync(string model, CancellationToken cancellationToken)
     {
         if (!catalog.TryGet(model, out var definition))

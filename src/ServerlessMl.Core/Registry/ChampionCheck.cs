@@ -27,7 +27,7 @@ internal sealed record ExpectedChampion(ChampionTag? Tag);
 /// conditional (nothing is sent if the alias has not moved) or a promotion conditional (it
 /// happens only if the alias has not moved).
 /// </summary>
-public readonly record struct ChampionTag
+internal readonly record struct ChampionTag
 {
     internal ChampionTag(ETag etag) => ETag = etag;
 

@@ -8,8 +8,19 @@ namespace ServerlessMl.Registry;
 /// leave every new instance answering 503. An operator who insists passes <c>force</c>, and the
 /// alias records that it was forced and why.
 /// </summary>
-public sealed class ChampionPromoter(ModelCatalog catalog, ModelRegistry registry, ModelLoader loader)
+public sealed class ChampionPromoter
 {
+    private readonly ModelCatalog catalog;
+    private readonly ModelRegistry registry;
+    private readonly ModelLoader loader;
+
+    internal ChampionPromoter(ModelCatalog catalog, ModelRegistry registry, ModelLoader loader)
+    {
+        this.catalog = catalog;
+        this.registry = registry;
+        this.loader = loader;
+    }
+
     /// <exception cref="VersionNotFoundException">No such version.</exception>
     /// <exception cref="ModelRefusedException">The version cannot serve and <paramref name="force"/> is false; the alias did not move.</exception>
     public async Task<Promotion> PromoteAsync(string model, string version, bool force, string reason, CancellationToken cancellationToken)
@@ -37,7 +48,7 @@ public sealed class ChampionPromoter(ModelCatalog catalog, ModelRegistry registr
             refused is null ? reason : $"{reason}, forced although it cannot serve: {refused}",
             null,
             cancellationToken);
-        return new Promotion(alias, refused) { Verified = verified };
+        return new Promotion(alias.Model, alias.Version, alias.PromotedUtc, refused) { Verified = verified };
     }
 
     /// <summary>
@@ -58,10 +69,11 @@ public sealed class ChampionPromoter(ModelCatalog catalog, ModelRegistry registr
 }
 
 /// <summary>
-/// The alias as written; for a forced promotion, why the version could not serve; otherwise the
-/// verified model, which a serving instance can take instead of loading the version again.
+/// The champion as the alias now names it; for a forced promotion, why the version could not
+/// serve; otherwise the verified model, which a serving instance can take instead of loading the
+/// version again.
 /// </summary>
-public sealed record Promotion(ChampionAlias Alias, string? ForcedPast)
+public sealed record Promotion(string Model, string Version, DateTimeOffset PromotedUtc, string? ForcedPast)
 {
     internal LoadedModel? Verified { get; init; }
 }

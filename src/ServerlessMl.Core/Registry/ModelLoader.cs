@@ -9,7 +9,7 @@ namespace ServerlessMl.Registry;
 /// anyone predicts with it or points the champion at it: the manifest is readable and well-formed,
 /// built for this input schema, model.zip matches the manifest's sha256 and size, and ML.NET loads it.
 /// </summary>
-public sealed class ModelLoader(ModelRegistry registry)
+internal sealed class ModelLoader(ModelRegistry registry)
 {
     /// <exception cref="ModelRefusedException">The version exists in some form but cannot serve.</exception>
     /// <remarks>Storage failures propagate as they are (see <see cref="Storage.StorageFailure"/>).</remarks>
@@ -131,7 +131,7 @@ public sealed class ModelLoader(ModelRegistry registry)
 internal sealed record LoadedModel(ModelManifest Manifest, ITransformer Transformer, MLContext Context);
 
 /// <summary>A version that exists but cannot serve: its bytes or manifest are wrong, not the network.</summary>
-public sealed class ModelRefusedException(string version, string reason) : Exception($"Version {version} cannot serve: {reason}.")
+internal sealed class ModelRefusedException(string version, string reason) : Exception($"Version {version} cannot serve: {reason}.")
 {
     public string Version { get; } = version;
 

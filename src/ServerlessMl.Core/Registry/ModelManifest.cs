@@ -6,7 +6,7 @@ namespace ServerlessMl.Registry;
 /// Everything needed to trust, compare and reproduce one model version. Written once, beside
 /// model.zip, and never changed.
 /// </summary>
-public sealed record ModelManifest
+internal sealed record ModelManifest
 {
     public required string Model { get; init; }
     public required string Version { get; init; }
@@ -71,26 +71,26 @@ public sealed record ModelManifest
     private static bool IsSha256(string? text) => text is { Length: 64 } && text.All(char.IsAsciiHexDigit);
 }
 
-public sealed record DayRange(DateOnly FirstDay, DateOnly LastDay, int Days);
+internal sealed record DayRange(DateOnly FirstDay, DateOnly LastDay, int Days);
 
 /// <summary>
 /// The candidate against the champion on the same rows. <see cref="Window"/> names the days, each
 /// an origin; <see cref="ServedBy"/> the versions scored on them (the champion alone when absent):
 /// each day by the version that was serving then.
 /// </summary>
-public sealed record ChampionComparison(string ChampionVersion, DayRange Window, QualityMetrics Candidate, QualityMetrics Champion)
+internal sealed record ChampionComparison(string ChampionVersion, DayRange Window, QualityMetrics Candidate, QualityMetrics Champion)
 {
     public IReadOnlyList<string>? ServedBy { get; init; }
 }
 
-public sealed record GateDecision(bool Passed, IReadOnlyList<string> Reasons)
+internal sealed record GateDecision(bool Passed, IReadOnlyList<string> Reasons)
 {
     /// <summary>The thresholds it was decided under; null in manifests written before they were recorded.</summary>
     public GateSettings? Thresholds { get; init; }
 }
 
 /// <summary>A gate's thresholds as a manifest records them: a decision under other values is no longer the last word.</summary>
-public sealed record GateSettings(string FloorMetric, double Floor, string ComparisonMetric, double MaxRegression)
+internal sealed record GateSettings(string FloorMetric, double Floor, string ComparisonMetric, double MaxRegression)
 {
     public static GateSettings Of(GateThresholds thresholds)
     {
@@ -99,10 +99,10 @@ public sealed record GateSettings(string FloorMetric, double Floor, string Compa
     }
 }
 
-public sealed record ModelFile(string Sha256, long SizeBytes);
+internal sealed record ModelFile(string Sha256, long SizeBytes);
 
 /// <summary>The training data a version was built from.</summary>
-public sealed record DataSnapshot(IReadOnlyList<DataBlob> Blobs, long Rows, string ContentHash, DateOnly FirstDay, DateOnly LastDay)
+internal sealed record DataSnapshot(IReadOnlyList<DataBlob> Blobs, long Rows, string ContentHash, DateOnly FirstDay, DateOnly LastDay)
 {
     /// <summary>Valid rows the model's row filter left out of training, over every file.</summary>
     public long DroppedRows => Blobs.Sum(b => b.DroppedRows);
@@ -114,11 +114,11 @@ public sealed record DataSnapshot(IReadOnlyList<DataBlob> Blobs, long Rows, stri
             .All(p => p.First.Name == p.Second.Name && p.First.ETag == p.Second.ETag);
 }
 
-public sealed record DataBlob(string Name, string ETag, DateOnly Day, long Rows, string Sha256)
+internal sealed record DataBlob(string Name, string ETag, DateOnly Day, long Rows, string Sha256)
 {
     /// <summary>Valid rows of the file the model's row filter left out of training (included in <see cref="Rows"/>).</summary>
     public long DroppedRows { get; init; }
 }
 
 /// <summary>The alias file that says which version serves.</summary>
-public sealed record ChampionAlias(string Model, string Version, DateTimeOffset PromotedUtc, string Reason);
+internal sealed record ChampionAlias(string Model, string Version, DateTimeOffset PromotedUtc, string Reason);

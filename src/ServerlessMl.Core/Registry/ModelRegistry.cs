@@ -13,7 +13,7 @@ namespace ServerlessMl.Registry;
 /// <c>models/&lt;model&gt;/versions/&lt;NNNN&gt;/{model.zip,manifest.json}</c> (immutable) and
 /// <c>models/&lt;model&gt;/aliases/champion.json</c> (moved with conditional writes).
 /// </summary>
-public sealed partial class ModelRegistry
+internal sealed partial class ModelRegistry
 {
     private const string ModelFileName = "model.zip";
     private const string ManifestFileName = "manifest.json";

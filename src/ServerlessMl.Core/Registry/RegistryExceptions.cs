@@ -1,6 +1,6 @@
 namespace ServerlessMl.Registry;
 
-public sealed class VersionNotFoundException(string model, string version)
+internal sealed class VersionNotFoundException(string model, string version)
     : Exception($"Model '{model}' has no version '{version}'.")
 {
     public string Model { get; } = model;

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace ServerlessMl.Registry;
 
 /// <summary>The one JSON shape for registry files and the API: camelCase, enums as strings, non-finite numbers as strings.</summary>
-public static class RegistryJson
+internal static class RegistryJson
 {
     public static JsonSerializerOptions Options { get; } = Create();
 

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ServerlessMl.Registry;
 
-public sealed class RegistryOptions
+internal sealed class RegistryOptions
 {
     public const string SectionName = "Registry";
 

@@ -5,15 +5,15 @@ namespace ServerlessMl.Reporting;
 /// to (e.g. hour of day): what a report plots. For a binary classifier, Actual is 1 or 0 and
 /// Predicted the probability of the positive class.
 /// </summary>
-public sealed record ScoredRows(IReadOnlyList<string> GroupNames, IReadOnlyList<ScoredRow> Rows);
+internal sealed record ScoredRows(IReadOnlyList<string> GroupNames, IReadOnlyList<ScoredRow> Rows);
 
-public sealed record ScoredRow(double Actual, double Predicted, IReadOnlyList<string> Groups);
+internal sealed record ScoredRow(double Actual, double Predicted, IReadOnlyList<string> Groups);
 
 /// <summary>How much the model relies on one feature, and what the number measures.</summary>
-public sealed record FeatureImportance(string Feature, double Importance);
+internal sealed record FeatureImportance(string Feature, double Importance);
 
 /// <summary>The importances of a model's features, by one measure, largest first.</summary>
-public sealed record FeatureImportances(string Measure, IReadOnlyList<FeatureImportance> Features)
+internal sealed record FeatureImportances(string Measure, IReadOnlyList<FeatureImportance> Features)
 {
     public static readonly FeatureImportances None = new("none", []);
 }

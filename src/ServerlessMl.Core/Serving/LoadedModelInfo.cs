@@ -3,7 +3,7 @@ using ServerlessMl.Registry;
 namespace ServerlessMl.Serving;
 
 /// <summary>What this instance serves for one model, and what went wrong last.</summary>
-public sealed record LoadedModelInfo
+internal sealed record LoadedModelInfo
 {
     public required string Model { get; init; }
 

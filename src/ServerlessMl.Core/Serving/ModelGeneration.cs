@@ -8,7 +8,7 @@ namespace ServerlessMl.Serving;
 /// generation always come back to it, never to its successor; once retired, it disposes its
 /// engines as they return and is gone when the last one is back.
 /// </summary>
-public sealed class ModelGeneration
+internal sealed class ModelGeneration
 {
     private readonly Func<ITransformer, object> _createEngine;
 
@@ -157,7 +157,7 @@ public sealed class ModelGeneration
 }
 
 /// <summary>Counts that make the pool's life cycle observable (tests, health).</summary>
-public sealed class PoolCounters
+internal sealed class PoolCounters
 {
     private long _generationsCreated;
     private long _generationsDisposed;

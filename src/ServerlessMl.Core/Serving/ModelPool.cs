@@ -19,7 +19,7 @@ namespace ServerlessMl.Serving;
 /// split as there: <see cref="ChampionRefresher"/> watches and loads, <see cref="ModelGeneration"/>
 /// pools one loaded model's engines, <see cref="ModelSlot"/> holds one model's state and health.
 /// </summary>
-public sealed class ModelPool : IDisposable
+internal sealed class ModelPool : IDisposable
 {
     private readonly Dictionary<string, ModelSlot> _slots;
     private readonly ModelSlot[] _inCatalogOrder;

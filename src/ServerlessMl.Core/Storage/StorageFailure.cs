@@ -10,7 +10,7 @@ namespace ServerlessMl.Storage;
 /// opposed to an answer the caller can act on (404, 409, 412) or a bug. Every route, the pool, the
 /// retrain job and the CLI ask here, so an outage is handled the same way everywhere.
 /// </summary>
-public static class StorageFailure
+internal static class StorageFailure
 {
     /// <summary>True when <paramref name="exception"/> is an outage or a deadline, not a bug.</summary>
     public static bool Is(Exception exception) => exception switch

@@ -5,7 +5,7 @@ namespace ServerlessMl.Storage;
 /// shapes the Functions host accepts for its own connections: a connection string (local,
 /// Azurite) or, in Azure, <c>ModelStorage__blobServiceUri</c> with a managed identity.
 /// </summary>
-public sealed class StorageOptions
+internal sealed class StorageOptions
 {
     public const string SectionName = "ModelStorage";
 

@@ -9,7 +9,7 @@ namespace ServerlessMl.Telemetry;
 /// OpenTelemetry (<c>AddSource(ServerlessMlTelemetry.Name)</c>, <c>AddMeter(ServerlessMlTelemetry.Name)</c>);
 /// with nothing listening, every span and measurement costs a null check.
 /// </summary>
-public static class ServerlessMlTelemetry
+internal static class ServerlessMlTelemetry
 {
     public const string Name = "ServerlessMl";
 
@@ -40,7 +40,7 @@ public static class ServerlessMlTelemetry
 /// The app's own instruments, from the host's <see cref="IMeterFactory"/> (so each host, and each
 /// test, has its own). Names follow the OpenTelemetry conventions: dotted, lower case, unit apart.
 /// </summary>
-public sealed class ServerlessMlMetrics
+internal sealed class ServerlessMlMetrics
 {
     public ServerlessMlMetrics(IMeterFactory meterFactory)
     {

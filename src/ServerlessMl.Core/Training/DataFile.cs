@@ -1,7 +1,7 @@
 namespace ServerlessMl.Training;
 
 /// <summary>One daily file of a training run, downloaded (or found) on local disk.</summary>
-public sealed record DataFile(string BlobName, string ETag, DateOnly Day, string LocalPath)
+internal sealed record DataFile(string BlobName, string ETag, DateOnly Day, string LocalPath)
 {
     public long Rows { get; init; }
 

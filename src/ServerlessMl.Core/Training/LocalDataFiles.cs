@@ -8,7 +8,7 @@ namespace ServerlessMl.Training;
 /// A whole file is split by the format's day column when it has one (the same split
 /// <c>data upload</c> uses), or is one drop on the given day when the data has no days.
 /// </summary>
-public static class LocalDataFiles
+internal static class LocalDataFiles
 {
     /// <summary>
     /// Finds daily files under <paramref name="source"/> (named <c>YYYY-MM-DD.&lt;ext&gt;</c> or

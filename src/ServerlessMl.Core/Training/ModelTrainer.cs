@@ -10,7 +10,7 @@ namespace ServerlessMl.Training;
 /// use it.
 /// </summary>
 /// <param name="time">The clock that says which days are in the future (default: the system's).</param>
-public sealed class ModelTrainer(IModelDefinition definition, TrainingOptions options, TimeProvider? time = null)
+internal sealed class ModelTrainer(IModelDefinition definition, TrainingOptions options, TimeProvider? time = null)
 {
     private readonly MLContext _ml = new(seed: 1);
 
@@ -143,4 +143,4 @@ public sealed class ModelTrainer(IModelDefinition definition, TrainingOptions op
         definition.LoadFeatures(_ml, [.. files.Select(f => f.LocalPath)]);
 }
 
-public sealed record HoldoutResult(ITransformer Model, QualityMetrics Metrics, DayRange Window, IReadOnlyList<DataFile> HoldoutFiles);
+internal sealed record HoldoutResult(ITransformer Model, QualityMetrics Metrics, DayRange Window, IReadOnlyList<DataFile> HoldoutFiles);

@@ -17,22 +17,38 @@ namespace ServerlessMl.Training;
 /// Whatever storage or the data do, a run ends with an outcome that says what happened; it never
 /// throws for them.
 /// </summary>
-public sealed partial class RetrainJob(
-    ModelCatalog catalog,
-    ModelRegistry registry,
-    ChampionPromoter promoter,
-    TrainingDataSource data,
-    StorageOptions storage,
-    IOptions<TrainingOptions> options,
-    IOptions<ModelSettingsMap> modelSettings,
-    ServerlessMlMetrics metrics,
-    TimeProvider time,
-    ILogger<RetrainJob> logger)
+public sealed partial class RetrainJob
 {
-    private readonly TrainingOptions _options = options.Value;
-    private readonly ModelSettingsMap _modelSettings = modelSettings.Value;
-    private readonly ChampionComparer _comparer = new(registry, options.Value.ComparisonDays);
-    private readonly CandidatePublisher _publisher = new(registry, promoter, options.Value.RefitOnAllData);
+    private readonly ModelCatalog catalog;
+    private readonly ModelRegistry registry;
+    private readonly TrainingDataSource data;
+    private readonly StorageOptions storage;
+    private readonly ServerlessMlMetrics metrics;
+    private readonly TimeProvider time;
+    private readonly ILogger<RetrainJob> logger;
+
+    internal RetrainJob(ModelCatalog catalog, ModelRegistry registry, ChampionPromoter promoter, TrainingDataSource data, StorageOptions storage, IOptions<TrainingOptions> options, IOptions<ModelSettingsMap> modelSettings, ServerlessMlMetrics metrics, TimeProvider time, ILogger<RetrainJob> logger)
+    {
+        this.logger = logger;
+        this.catalog = catalog;
+        this.registry = registry;
+        this.data = data;
+        this.storage = storage;
+        this.metrics = metrics;
+        this.time = time;
+        _options = options.Value;
+        _modelSettings = modelSettings.Value;
+        _comparer = new(registry, options.Value.ComparisonDays);
+        _publisher = new(registry, promoter, options.Value.RefitOnAllData);
+    }
+
+    private readonly TrainingOptions _options;
+    private readonly ModelSettingsMap _modelSettings;
+    private readonly ChampionComparer _comparer;
+    private readonly CandidatePublisher _publisher;
+
+    /// <summary>The names of the models this job retrains: every registered model.</summary>
+    public IReadOnlyCollection<string> Models => catalog.Names;
 
     /// <exception cref="KeyNotFoundException">The model is not in the catalog.</exception>
     public async Task<RetrainOutcome> RunAsync(string modelName, string trigger, CancellationToken cancellationToken)

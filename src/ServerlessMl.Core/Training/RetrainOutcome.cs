@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ServerlessMl.Definitions;
 using ServerlessMl.Registry;
 
@@ -61,8 +62,13 @@ public sealed record RetrainOutcome
 
     /// <summary>For a busy run: when the other run's lease clears at the latest if that run died.</summary>
     public DateTimeOffset? LeaseClearsByUtc { get; init; }
-    public QualityMetrics? Metrics { get; init; }
-    public ChampionComparison? Comparison { get; init; }
+    /// <summary>The candidate's metrics on its held-out rows (written in the retrain answer).</summary>
+    [JsonInclude]
+    internal QualityMetrics? Metrics { get; init; }
+
+    /// <summary>Candidate and champion on the same rows, when they were compared (written in the retrain answer).</summary>
+    [JsonInclude]
+    internal ChampionComparison? Comparison { get; init; }
     public double DurationSeconds { get; init; }
 
     /// <summary>The reasons as one line, for a problem's detail, the CLI and the log.</summary>

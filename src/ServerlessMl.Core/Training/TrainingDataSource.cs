@@ -10,7 +10,7 @@ using ServerlessMl.Storage;
 namespace ServerlessMl.Training;
 
 /// <summary>The daily CSV drops in the <c>training-data</c> container.</summary>
-public sealed partial class TrainingDataSource
+internal sealed partial class TrainingDataSource
 {
     private readonly BlobContainerClient _container;
     private readonly ILogger<TrainingDataSource> _logger;

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ServerlessMl.Training;
 
-public sealed class TrainingOptions
+internal sealed class TrainingOptions
 {
     public const string SectionName = "Training";
 

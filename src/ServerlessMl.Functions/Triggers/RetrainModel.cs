@@ -1,12 +1,11 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
-using ServerlessMl.Definitions;
 using ServerlessMl.Training;
 
 namespace ServerlessMl.Functions.Triggers;
 
 /// <summary>Retrains every model on the schedule in the <c>RetrainSchedule</c> app setting (NCRONTAB, UTC).</summary>
-public sealed partial class RetrainModel(RetrainJob job, ModelCatalog catalog, ILogger<RetrainModel> logger)
+public sealed partial class RetrainModel(RetrainJob job, ILogger<RetrainModel> logger)
 {
     [Function(nameof(RetrainModel))]
     public async Task Run([TimerTrigger("%RetrainSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
@@ -19,9 +18,9 @@ public sealed partial class RetrainModel(RetrainJob job, ModelCatalog catalog, I
         }
 
         var failed = new List<string>();
-        foreach (var model in catalog.All)
+        foreach (var model in job.Models)
         {
-            var outcome = await job.RunAsync(model.Name, timer.IsPastDue ? "timer, past due" : "timer", cancellationToken);
+            var outcome = await job.RunAsync(model, timer.IsPastDue ? "timer, past due" : "timer", cancellationToken);
             if (outcome.Status == RetrainStatus.Failed)
             {
                 failed.Add($"{outcome.Model}: {string.Join(" ", outcome.Reasons)}");

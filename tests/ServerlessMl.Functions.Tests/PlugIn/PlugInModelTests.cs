@@ -26,7 +26,7 @@ public sealed class PlugInModelTests(AzuriteFixture azurite) : IDisposable
         var definition = _app.Get<ServerlessMl.Definitions.ModelCatalog>().Get(LineFitModel.ModelName);
         await _app.Get<TrainingDataUploader>().UploadAsync(LineFitModel.ModelName, LocalDataFiles.Open(_folder, _folder, definition.Format), false, null, default);
 
-        await new RetrainModel(_app.Get<RetrainJob>(), _app.Get<ServerlessMl.Definitions.ModelCatalog>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<RetrainModel>.Instance)
+        await new RetrainModel(_app.Get<RetrainJob>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<RetrainModel>.Instance)
             .Run(new Microsoft.Azure.Functions.Worker.TimerInfo(), default);
 
         var registry = _app.Get<ModelRegistry>();

@@ -15,7 +15,7 @@ public sealed class RetrainModelTests(AzuriteFixture azurite) : IDisposable
     private readonly TestApp _app = TestApp.Create(azurite);
     private readonly SampleData _data = new(days: 21);
 
-    private RetrainModel Timer => new(_app.Get<RetrainJob>(), _app.Get<ModelCatalog>(), NullLogger<RetrainModel>.Instance);
+    private RetrainModel Timer => new(_app.Get<RetrainJob>(), NullLogger<RetrainModel>.Instance);
 
     [Fact]
     public async Task A_run_retrains_every_model_and_a_run_with_nothing_new_succeeds_quietly()
