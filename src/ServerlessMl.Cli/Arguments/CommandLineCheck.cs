@@ -35,9 +35,14 @@ internal static class CommandLineCheck
             return; // an unknown command: the library names it
         }
 
-        var options = CommandOptions.Of(commands[path]);
+        CheckOptions(args, used, path, CommandOptions.Of(commands[path]));
+    }
+
+    /// <summary>Every token after the command's words: a known option, given once, with a value that converts where it takes one.</summary>
+    private static void CheckOptions(IReadOnlyList<string> args, int first, string path, CommandOptions options)
+    {
         var given = new HashSet<System.Reflection.PropertyInfo>();
-        for (var i = used; i < args.Count; i++)
+        for (var i = first; i < args.Count; i++)
         {
             var token = args[i];
             if (!LooksLikeOption(token))

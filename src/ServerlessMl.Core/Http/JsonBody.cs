@@ -83,32 +83,13 @@ internal static class JsonBody
             return (null, Problems.PayloadTooLarge($"The body is {request.ContentLength} bytes; the limit is {maxBytes}."));
         }
 
-        byte[]? buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, 64 * 1024));
+        byte[]? buffer = null;
         try
         {
-            var length = 0;
-            while (true)
+            (buffer, var length) = await ReadAllAsync(request.Body, maxBytes, cancellationToken);
+            if (length > maxBytes)
             {
-                if (length == buffer.Length)
-                {
-                    // length <= maxBytes here (checked after every read), so the buffer can still grow.
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-                if (length > maxBytes)
-                {
-                    return (null, Problems.PayloadTooLarge($"The body is over the limit of {maxBytes} bytes."));
-                }
+                return (null, Problems.PayloadTooLarge($"The body is over the limit of {maxBytes} bytes."));
             }
 
             // A UTF-8 byte order mark is legal in a body (RFC 8259 lets parsers ignore it); the reader does not skip it.
@@ -134,6 +115,42 @@ internal static class JsonBody
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+        }
+    }
+
+    /// <summary>
+    /// The body in a pooled buffer, grown as it comes; it stops reading once more than
+    /// <paramref name="maxBytes"/> have come (the length says so). A failed read returns the buffer.
+    /// </summary>
+    private static async ValueTask<(byte[] Buffer, int Length)> ReadAllAsync(Stream body, int maxBytes, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, 64 * 1024));
+        var length = 0;
+        try
+        {
+            int read;
+            do
+            {
+                if (length == buffer.Length)
+                {
+                    // length <= maxBytes here (checked after every read), so the buffer can still grow.
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                length += read;
+            }
+            while (read > 0 && length <= maxBytes);
+
+            return (buffer, length);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 }
