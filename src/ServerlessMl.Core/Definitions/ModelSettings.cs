@@ -114,7 +114,7 @@ internal sealed class ModelSettingsValidator(ModelCatalog catalog) : IValidateOp
             return;
         }
 
-        var own = Http.RequestText.TypeLimit(requestType);
+        var own = RequestText.TypeLimit(requestType);
         if (own is null)
         {
             failures.Add($"Setting '{setting}' cannot take effect: the model's request ({requestType.Name}) has no text field.");

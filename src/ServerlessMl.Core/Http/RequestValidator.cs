@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ServerlessMl.Definitions;
 
 namespace ServerlessMl.Http;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 
-namespace ServerlessMl.Http;
+namespace ServerlessMl.Definitions;
 
 /// <summary>
 /// What the API means by a text's characters: Unicode scalar values (an emoji is one, however many
