@@ -42,9 +42,21 @@ internal sealed class OpenApiSchemas(OpenApiDocument document)
     {
         var properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
         var required = new HashSet<string>(StringComparer.Ordinal);
+        // A tabular model's row, as a request: sent without its label, every other field required (as the binder reads it).
+        var row = !answer && Definitions.TabularRows.IsRow(type);
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
+            if (row && Definitions.TabularRows.IsLabel(property))
+            {
+                continue;
+            }
+
             var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            if (row)
+            {
+                required.Add(name);
+            }
+
             var schema = Schema(property.PropertyType, answer);
             if (schema is OpenApiSchema own)
             {

@@ -73,6 +73,20 @@ public sealed class TaxiFareExampleTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task The_OpenAPI_document_asks_for_every_field_of_the_row_but_the_fare()
+    {
+        var openApi = new OpenApi(_app.Get<OpenApiEndpoint>());
+        var (status, body) = await FunctionInvoker.InvokeAsync(_app.Services, r => Task.FromResult(openApi.Run(r)), null, "application/json", "GET");
+
+        Assert.Equal(200, status);
+        var request = body.GetProperty("components").GetProperty("schemas").GetProperty("TaxiFareRequest");
+        string[] fields = ["passengerCount", "paymentType", "rateCode", "tripDistance", "tripTime", "vendorId"];
+        Assert.Equal(fields, request.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(fields, request.GetProperty("required").EnumerateArray().Select(p => p.GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(9, request.GetProperty("properties").GetProperty("passengerCount").GetProperty("maximum").GetDouble());
+    }
+
+    [Fact]
     public async Task A_row_outside_the_row_types_annotations_fails_the_file_naming_it_and_its_row()
     {
         WriteDays(new DateOnly(2026, 1, 1));
