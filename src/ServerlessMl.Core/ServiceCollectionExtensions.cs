@@ -108,7 +108,8 @@ public static class ServiceCollectionExtensions
     private static void AddWithInternalConstructor<T>(this IServiceCollection services)
         where T : class
     {
-        var constructor = typeof(T).GetConstructors(BindingFlags.Instance | BindingFlags.NonPublic).Single();
-        services.AddSingleton(sp => (T)constructor.Invoke([.. constructor.GetParameters().Select(p => sp.GetRequiredService(p.ParameterType))]));
+        var constructor = typeof(T).GetConstructors(BindingFlags.Instance | BindingFlags.NonPublic).Single(c => c.IsAssembly);
+        services.AddSingleton(sp => (T)constructor.Invoke(
+            BindingFlags.DoNotWrapExceptions, binder: null, [.. constructor.GetParameters().Select(p => sp.GetRequiredService(p.ParameterType))], culture: null));
     }
 }

@@ -24,7 +24,7 @@ public sealed class TaxiFareModel : TabularRegressionModel<TaxiTrip>
     public override DataFormat Format { get; } = DataFormat.Csv(
         ["vendor_id", "rate_code", "passenger_count", "trip_time_in_secs", "trip_distance", "payment_type", "fare_amount"]);
 
-    // Outliers are left out of training and counted, not refused.
+    // Fares outside the tariff's range are entry errors in the sample data: left out and counted, not refused.
     protected override bool Keep(TaxiTrip trip) => trip.FareAmount is >= 1 and <= 150;
 
     public override IEstimator<ITransformer> CreatePipeline(MLContext ml) =>

@@ -40,7 +40,7 @@ public sealed class PipelineRecipe(ModelDefinition model, string name, string de
     /// <summary>The name of the model's own pipeline among a backtest's recipes.</summary>
     public const string Shipped = "shipped";
 
-    private readonly IModelDefinition definition = (IModelDefinition)model;
+    private readonly IModelDefinition definition = (IModelDefinition)(model ?? throw new ArgumentNullException(nameof(model)));
 
     /// <summary>The recipes a backtest of <paramref name="model"/> runs by default (its own pipeline first), and every one it knows.</summary>
     internal static (IReadOnlyList<IBacktestRecipe> Default, IReadOnlyList<IBacktestRecipe> Known) Of(IModelDefinition model)
@@ -57,7 +57,6 @@ public sealed class PipelineRecipe(ModelDefinition model, string name, string de
 
     public IReadOnlyList<(double Actual, double Predicted)> Forecast(MLContext ml, IReadOnlyList<string> history, IReadOnlyList<string> block)
     {
-        ArgumentNullException.ThrowIfNull(definition);
         var estimator = pipeline?.Invoke(ml) ?? definition.CreatePipeline(ml);
         var model = estimator.Fit(definition.LoadFeatures(ml, history));
         return [.. definition.Score(ml, model, definition.LoadFeatures(ml, block)).Rows.Select(r => (r.Actual, r.Predicted))];

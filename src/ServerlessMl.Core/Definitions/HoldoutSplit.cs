@@ -31,7 +31,7 @@ public sealed class HoldoutSplit<TRow>
     /// row's <paramref name="key"/>, so a row stays on its side in every retrain: for data with no
     /// time order. Rows with equal keys (a message sent twice) are always on the same side.
     /// </summary>
-    /// <param name="minRows">Fewer held-out rows than this fail the run: too few to judge by.</param>
+    /// <param name="minRows">Fewer rows than this (after the row filter) fail the run: too few to split and judge by.</param>
     public static HoldoutSplit<TRow> HashedRows(Func<TRow, string> key, double fraction = 0.2, int seed = 1, long minRows = 100)
     {
         ArgumentNullException.ThrowIfNull(key);

@@ -23,6 +23,7 @@ public abstract class ModelDefinition<TRow, TRequest, TFeatures, TPrediction> : 
     where TFeatures : class, new()
     where TPrediction : class, new()
 {
+    // Computed on first use; two threads racing compute equal values, so the later write is harmless.
     private RowReader<TRow>? _reader;
     private string? _schemaHash;
     private TrainerDescription? _trainer;
@@ -51,6 +52,13 @@ public abstract class ModelDefinition<TRow, TRequest, TFeatures, TPrediction> : 
     /// <summary>Bump when the featurizer's meaning changes without its columns changing.</summary>
     protected virtual int FeaturizerVersion => 1;
 
+    /// <summary>
+    /// Bump when code the pipeline's description cannot see changes what is trained (the row
+    /// filter, <see cref="FromRow"/>, a custom mapping): the next run then retrains on the same data
+    /// and compares with the champion, which stays comparable (unlike <see cref="FeaturizerVersion"/>).
+    /// </summary>
+    protected virtual int RecipeVersion => 1;
+
     public abstract IEstimator<ITransformer> CreatePipeline(MLContext ml);
 
     /// <summary>The featurizer applied to training rows; serving uses <see cref="FromRequest"/>.</summary>
@@ -77,7 +85,7 @@ public abstract class ModelDefinition<TRow, TRequest, TFeatures, TPrediction> : 
 
     string IModelDefinition.InputSchemaHash => _schemaHash ??= ComputeSchemaHash();
 
-    TrainerDescription IModelDefinition.Trainer => _trainer ??= PipelineDescriber.Describe(CreatePipeline(new MLContext(seed: 1)));
+    TrainerDescription IModelDefinition.Trainer => _trainer ??= PipelineDescriber.Describe(CreatePipeline(new MLContext(seed: 1)), RecipeVersion);
 
     Type IModelDefinition.RequestType => typeof(TRequest);
 
@@ -107,12 +115,13 @@ public abstract class ModelDefinition<TRow, TRequest, TFeatures, TPrediction> : 
         var selected = Reader.KeptRows(ml, localPaths);
         if (rows != RowSelection.All)
         {
-            if (Split.Rule is not HashedRowsSplit)
+            var split = Split;
+            if (split.Rule is not HashedRowsSplit)
             {
                 throw new InvalidOperationException($"{Name} holds out whole days, not a share of rows.");
             }
 
-            selected = selected.Where(row => Split.IsHeldOut(row) == (rows == RowSelection.Holdout));
+            selected = selected.Where(row => split.IsHeldOut(row) == (rows == RowSelection.Holdout));
         }
 
         return ml.Data.LoadFromEnumerable(selected.Select(FromRow));

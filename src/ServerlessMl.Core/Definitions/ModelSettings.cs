@@ -12,7 +12,7 @@ internal sealed class ModelSettings
 {
     public const string SectionName = "Models";
 
-    public GateSettings Gate { get; set; } = new();
+    public GateOverrides Gate { get; set; } = new();
 
     /// <summary>Overrides <c>Training__HoldoutDays</c> for a model that holds out its newest days.</summary>
     public int? HoldoutDays { get; set; }
@@ -33,7 +33,7 @@ internal sealed class ModelSettings
     /// </summary>
     public int? MaxTextLength { get; set; }
 
-    public sealed class GateSettings
+    public sealed class GateOverrides
     {
         public double? Floor { get; set; }
 

@@ -15,12 +15,16 @@ namespace ServerlessMl.Definitions;
 internal static class PipelineDescriber
 {
     private const int MaxDepth = 4;
+    private const int MaxItems = 1_000;
 
-    public static TrainerDescription Describe(IEstimator<ITransformer> pipeline)
+    public static TrainerDescription Describe(IEstimator<ITransformer> pipeline, int recipeVersion = 1)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var steps = new List<string>();
-        var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["recipeVersion"] = recipeVersion.ToString(CultureInfo.InvariantCulture),
+        };
         AddSteps(pipeline, steps, parameters);
         return new TrainerDescription(string.Join(" > ", steps), parameters);
     }
@@ -60,21 +64,9 @@ internal static class PipelineDescriber
             {
                 parameters[key] = text;
             }
-            else if (fieldValue is not string and IEnumerable items && depth < MaxDepth && Worth(field.FieldType.GetElementType()))
+            else if (fieldValue is not string and IEnumerable items && IsCollection(fieldValue) && depth < MaxDepth)
             {
-                var i = 0;
-                foreach (var item in items)
-                {
-                    var itemKey = string.Create(CultureInfo.InvariantCulture, $"{key}[{i++}]");
-                    if (Simple(item) is { } itemText)
-                    {
-                        parameters[itemKey] = itemText;
-                    }
-                    else if (item is not null && Worth(item.GetType()))
-                    {
-                        AddSettings(item, itemKey, parameters, depth + 1, seen);
-                    }
-                }
+                AddItems(items, key, parameters, depth, seen);
             }
             else if (fieldValue is not null && depth < MaxDepth && Worth(fieldValue.GetType()))
             {
@@ -83,11 +75,45 @@ internal static class PipelineDescriber
         }
     }
 
+    /// <summary>
+    /// A collection's items (column names, n-gram lengths, column options): simple ones by their
+    /// text, settings objects setting by setting. An unordered collection's items are sorted, since
+    /// its order (a hash set's) can differ between processes.
+    /// </summary>
+    private static void AddItems(IEnumerable items, string key, IDictionary<string, string> parameters, int depth, HashSet<object> seen)
+    {
+        var all = items.Cast<object?>().Take(MaxItems).ToList();
+        var texts = all.Select(Simple).ToList();
+        if (items is not IList && texts.All(t => t is not null))
+        {
+            texts.Sort(StringComparer.Ordinal);
+        }
+
+        for (var i = 0; i < all.Count; i++)
+        {
+            var itemKey = string.Create(CultureInfo.InvariantCulture, $"{key}[{i}]");
+            if (texts[i] is { } text)
+            {
+                parameters[itemKey] = text;
+            }
+            else if (all[i] is { } item && Worth(item.GetType()))
+            {
+                AddSettings(item, itemKey, parameters, depth + 1, seen);
+            }
+        }
+    }
+
+    /// <summary>A collection that holds its items (an array, a list, a set), not a buffer or a lazy sequence that may not enumerate safely.</summary>
+    private static bool IsCollection(object value) =>
+        value is ICollection
+        || value.GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IReadOnlyCollection<>));
+
     private static string? Simple(object? value) => value switch
     {
         null => null,
         string s => s,
         Enum e => e.ToString(),
+        nint or nuint => null,
         IFormattable f when value.GetType().IsPrimitive || value is decimal => f.ToString(null, CultureInfo.InvariantCulture),
         _ => null,
     };

@@ -61,7 +61,8 @@ public abstract class TabularRegressionModel<TRow> : RegressionModel<TRow, TRow,
 
     public sealed override TRow FromRequest(TRow request) => request;
 
-    protected override string? Check(TRow row) => TabularRows.Problem(row);
+    /// <summary>Every loaded value present and within the row's data annotations; an override adds its own checks to <c>base.Check</c>.</summary>
+    protected override string? Check(TRow row) => TabularRows.Problem(row, Format.Header);
 }
 
 /// <summary>What a regression pipeline writes: its <c>Score</c> column.</summary>

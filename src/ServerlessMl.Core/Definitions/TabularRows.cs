@@ -24,23 +24,31 @@ internal static class TabularRows
         (property.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType == typeof(ColumnNameAttribute))?.ConstructorArguments[0].Value as string
             ?? property.Name) == "Label";
 
-    /// <summary>What is wrong with a row; null when every loaded value is present and valid.</summary>
-    public static string? Problem<TRow>(TRow row)
+    /// <summary>The fields of a row type's request: every loaded column but the label, each required.</summary>
+    public static bool IsRequestField(PropertyInfo property) =>
+        property.IsDefined(typeof(LoadColumnAttribute)) && !IsLabel(property);
+
+    /// <summary>
+    /// What is wrong with a row; null when every loaded value is present and valid. A column is
+    /// named as the file's header names it (<paramref name="header"/>), else by its JSON name.
+    /// </summary>
+    public static string? Problem<TRow>(TRow row, IReadOnlyList<string>? header)
         where TRow : class
     {
         foreach (var column in Columns.GetOrAdd(typeof(TRow), ColumnsOf))
         {
             var value = column.Property.GetValue(row);
-            if (value is float.NaN or double.NaN || (value is null && column.Property.PropertyType == typeof(string)))
+            var name = header is not null && column.Index < header.Count ? header[column.Index] : column.JsonName;
+            if (value is float.NaN or double.NaN || (column.Property.PropertyType == typeof(string) && string.IsNullOrEmpty((string?)value)))
             {
-                return $"{column.Name} is missing or not a number";
+                return $"{name} is missing or not a number";
             }
 
             foreach (var rule in column.Rules)
             {
                 if (!rule.IsValid(value))
                 {
-                    return $"{column.Name} {value}: {rule.FormatErrorMessage(column.Name)}";
+                    return $"{name} {value}: {rule.FormatErrorMessage(name)}";
                 }
             }
         }
@@ -52,8 +60,16 @@ internal static class TabularRows
     [
         .. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.IsDefined(typeof(LoadColumnAttribute)))
-            .Select(p => new Column(p, JsonNamingPolicy.CamelCase.ConvertName(p.Name), [.. p.GetCustomAttributes<ValidationAttribute>(inherit: true)])),
+            .Select(p => new Column(
+                p,
+                LoadIndex(p),
+                JsonNamingPolicy.CamelCase.ConvertName(p.Name),
+                [.. p.GetCustomAttributes<ValidationAttribute>(inherit: true)])),
     ];
 
-    private sealed record Column(PropertyInfo Property, string Name, ValidationAttribute[] Rules);
+    // LoadColumnAttribute keeps its index to itself; its constructor argument says it.
+    private static int LoadIndex(PropertyInfo property) =>
+        property.GetCustomAttributesData().First(a => a.AttributeType == typeof(LoadColumnAttribute)).ConstructorArguments[0].Value is int index ? index : -1;
+
+    private sealed record Column(PropertyInfo Property, int Index, string JsonName, ValidationAttribute[] Rules);
 }

@@ -23,7 +23,8 @@ internal sealed class OpenApiDocumentWriter
     private const string KeyQuery = "functionKeyQuery";
 
     // Optional fields the example leaves out are left out, not sent as null.
-    private static readonly JsonSerializerOptions ExampleOptions = new(RegistryJson.Options) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    // Written as a caller sends it: the binder's names and rules (a tabular row without its label).
+    private static readonly JsonSerializerOptions ExampleOptions = new(RequestBinder.RequestJson) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     private readonly OpenApiDocument _document = new();
     private readonly ModelCatalog _catalog;

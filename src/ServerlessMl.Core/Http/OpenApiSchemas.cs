@@ -52,7 +52,7 @@ internal sealed class OpenApiSchemas(OpenApiDocument document)
             }
 
             var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
-            if (row)
+            if (row && Definitions.TabularRows.IsRequestField(property))
             {
                 required.Add(name);
             }

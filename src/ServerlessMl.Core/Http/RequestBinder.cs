@@ -33,6 +33,9 @@ internal static class RequestBinder
         return options;
     }
 
+    /// <summary>The options requests are read with, for writing one as a caller would send it (the OpenAPI example).</summary>
+    public static JsonSerializerOptions RequestJson => Options;
+
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32 };
 
     /// <summary>
@@ -204,13 +207,18 @@ internal static class RequestBinder
 
         for (var i = type.Properties.Count - 1; i >= 0; i--)
         {
-            if (type.Properties[i].AttributeProvider is PropertyInfo property && Definitions.TabularRows.IsLabel(property))
+            if (type.Properties[i].AttributeProvider is not PropertyInfo property)
+            {
+                continue;
+            }
+
+            if (Definitions.TabularRows.IsLabel(property))
             {
                 type.Properties.RemoveAt(i);
             }
             else
             {
-                type.Properties[i].IsRequired = true;
+                type.Properties[i].IsRequired = Definitions.TabularRows.IsRequestField(property);
             }
         }
     }

@@ -23,13 +23,26 @@ internal sealed class RequestValidator
     {
         _type = type;
         _validatable = typeof(IValidatableObject).IsAssignableFrom(type);
+        var row = TabularRows.IsRow(type);
         _rules =
         [
             .. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-                .Select(p => FieldRule.For(p, JsonName(type, p.Name), [.. p.GetCustomAttributes<ValidationAttribute>(inherit: true).Select(Check.Of)],
-                    p.PropertyType == typeof(string) ? maxTextLength : null))
+                .Where(p => !row || !TabularRows.IsLabel(p))
+                .Select(p => FieldRule.For(p, JsonName(type, p.Name), ChecksOf(p, row), p.PropertyType == typeof(string) ? maxTextLength : null))
                 .OfType<FieldRule>(),
         ];
+    }
+
+    /// <summary>The property's checks; a tabular row's request field is required whether or not it says so (as the binder reads it).</summary>
+    private static Check[] ChecksOf(PropertyInfo property, bool row)
+    {
+        var attributes = property.GetCustomAttributes<ValidationAttribute>(inherit: true).ToList();
+        if (row && TabularRows.IsRequestField(property) && !attributes.OfType<RequiredAttribute>().Any())
+        {
+            attributes.Insert(0, new RequiredAttribute());
+        }
+
+        return [.. attributes.Select(Check.Of)];
     }
 
     /// <summary>True when <paramref name="request"/> passes every rule; otherwise its errors are added under <paramref name="item"/>.</summary>

@@ -18,13 +18,18 @@ internal sealed class ModelTrainer(IModelDefinition definition, TrainingOptions 
     public IReadOnlyList<DataFile> Validate(IReadOnlyList<DataFile> files, IProgress<string>? progress = null)
     {
         var checkedFiles = CheckFiles(files, progress);
+        var kept = checkedFiles.Sum(f => f.Rows - f.DroppedRows);
+        if (kept == 0 && checkedFiles.Count > 0)
+        {
+            throw new DataValidationException($"{definition.Name}/", null, "the model's row filter leaves out every row; there is nothing to train on");
+        }
 
         if (definition.Split is HashedRowsSplit rowsSplit)
         {
-            var rows = checkedFiles.Sum(f => f.Rows);
-            if (rows < rowsSplit.MinRows)
+            if (kept < rowsSplit.MinRows)
             {
-                throw new DataValidationException($"{definition.Name}/", null, $"{rows} row(s) of data; training needs at least {rowsSplit.MinRows}");
+                var left = checkedFiles.Sum(f => f.DroppedRows) is > 0 and var dropped ? $" after the row filter left out {dropped}" : string.Empty;
+                throw new DataValidationException($"{definition.Name}/", null, $"{kept} row(s) of data{left}; training needs at least {rowsSplit.MinRows}");
             }
 
             return checkedFiles;

@@ -132,7 +132,7 @@ public sealed partial class RetrainJob
         using var scratch = new ScratchFolder();
         var trainer = new ModelTrainer(run.Definition, OptionsFor(run.Definition), time);
         var files = trainer.Validate(await data.DownloadAsync(listing, scratch.Path, cancellationToken));
-        run.TrainingRows = files.Sum(f => f.Rows);
+        run.TrainingRows = files.Sum(f => f.Rows - f.DroppedRows);
 
         run.Enter("train and evaluate");
         run.InTrainer = true;

@@ -34,7 +34,24 @@ public sealed class PipelineDescriberTests(ITestOutputHelper output)
         Assert.Equal("ColumnConcatenating > SdcaRegression", before.Name);
         Assert.Equal(before.Name, after.Name);
         var changed = before.Parameters.Where(p => after.Parameters[p.Key] != p.Value).Select(p => p.Key).ToList();
+        Assert.Equal(before.Parameters.Keys.Order(StringComparer.Ordinal), after.Parameters.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(["2.SdcaRegression.SdcaTrainerOptions.L2Regularization"], changed);
+    }
+
+    [Fact]
+    public void Changed_input_columns_change_the_parameters()
+    {
+        var two = PipelineDescriber.Describe(Ml.Transforms.Concatenate("Features", "A", "B").Append(Ml.Regression.Trainers.Sdca()));
+        var one = PipelineDescriber.Describe(Ml.Transforms.Concatenate("Features", "A").Append(Ml.Regression.Trainers.Sdca()));
+
+        Assert.NotEqual(two.Parameters.OrderBy(p => p.Key), one.Parameters.OrderBy(p => p.Key));
+        Assert.Contains(two.Parameters, p => p.Value == "B");
+    }
+
+    [Fact]
+    public void The_recipe_version_is_part_of_the_description()
+    {
+        Assert.NotEqual(PipelineDescriber.Describe(Sdca(l2: 0.1f), 1).Parameters["recipeVersion"], PipelineDescriber.Describe(Sdca(l2: 0.1f), 2).Parameters["recipeVersion"]);
     }
 
     [Fact]
@@ -53,6 +70,7 @@ public sealed class PipelineDescriberTests(ITestOutputHelper output)
         var spam = ((IModelDefinition)new SmsSpamModel()).Trainer;
         output.WriteLine($"{bike.Name}: {bike.Parameters.Count} parameters");
         output.WriteLine($"{spam.Name}: {spam.Parameters.Count} parameters");
+
 
         Assert.Equal("ColumnConcatenating > LightGbmRegression > ColumnCopying > Expression > FastTreeTweedie > Expression", bike.Name);
         Assert.Contains(bike.Parameters, p => p.Key.EndsWith("NumberOfLeaves", StringComparison.Ordinal) && p.Value == "16");

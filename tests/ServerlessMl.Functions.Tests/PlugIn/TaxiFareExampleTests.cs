@@ -57,7 +57,7 @@ public sealed class TaxiFareExampleTests(AzuriteFixture azurite) : IDisposable
         var predict = new Predict(_app.Get<PredictEndpoint>());
         (status, body) = await InvokeAsync(predict, """{"vendorId":"VTS","rateCode":"1","passengerCount":1,"tripTime":600,"tripDistance":3,"paymentType":"CRD"}""");
         Assert.True(status == 200, body.ToString());
-        Assert.InRange(body.GetProperty("prediction").GetDouble(), 7, 14); // about 2.5 + 2.5 x 3 + 0.004 x 600
+        Assert.InRange(body.GetProperty("prediction").GetDouble(), Fare(3, 600) - 3, Fare(3, 600) + 3);
 
         (status, body) = await InvokeAsync(predict, """{"vendorId":"VTS","rateCode":"1","passengerCount":1,"tripTime":600,"tripDistance":3,"paymentType":"CRD","fareAmount":12}""");
         Assert.Equal(400, status);
@@ -97,7 +97,7 @@ public sealed class TaxiFareExampleTests(AzuriteFixture azurite) : IDisposable
 
         var error = await Assert.ThrowsAsync<DataValidationException>(UploadAsync);
 
-        Assert.Equal("2026-01-05.csv, row 4: passengerCount 12: The field passengerCount must be between 0 and 9.", error.Message);
+        Assert.Equal("2026-01-05.csv, row 4: passenger_count 12: The field passenger_count must be between 0 and 9.", error.Message);
     }
 
     private async Task UploadAsync()
@@ -118,13 +118,16 @@ public sealed class TaxiFareExampleTests(AzuriteFixture azurite) : IDisposable
                 var distance = 0.3 + random.NextDouble() * 15;
                 var time = 120 + random.Next(3000);
                 var rate = random.Next(1, 3);
-                var fare = i < OutliersPerDay ? (i == 0 ? 400 : 0) : 2.5 + 2.5 * distance + 0.004 * time + (rate == 2 ? 10 : 0) + (random.NextDouble() - 0.5);
+                var fare = i < OutliersPerDay ? (i == 0 ? 400 : 0) : Fare(distance, time) + (rate == 2 ? 10 : 0) + (random.NextDouble() - 0.5);
                 lines.Add(string.Create(CultureInfo.InvariantCulture, $"{(random.Next(2) == 0 ? "CMT" : "VTS")},{rate},{random.Next(1, 5)},{time},{distance:F2},{(random.Next(2) == 0 ? "CRD" : "CSH")},{fare:F2}"));
             }
 
             File.WriteAllLines(Path.Combine(_folder, $"{first.AddDays(d):yyyy-MM-dd}.csv"), lines);
         }
     }
+
+    /// <summary>The generated data's fare at rate code 1, before its noise.</summary>
+    private static double Fare(double distance, double seconds) => 2.5 + (2.5 * distance) + (0.004 * seconds);
 
     private Task<FunctionResponse> InvokeAsync(Predict predict, string json) =>
         FunctionInvoker.InvokeAsync(_app.Services, r => predict.Run(r, Model, default), json, "application/json", "POST");
