@@ -2,8 +2,8 @@
 # HTTP serving benchmark: wrk against `serverless-ml serve`'s predict route on 127.0.0.1, next to
 # the baseline: the plainest app a user could write instead (benchmarks/ServerlessMl.MinimalEndpoint:
 # one POST route, the same champion from a local model.zip, a plain engine pool, the body
-# deserialized in one pass, no keys, no validation, no problem details), at 1, 16 and 64
-# connections, then batches of 100 at 16.
+# deserialized in one pass, no validation, no problem details), at 1, 16 and 64 connections, then
+# batches of 100 at 16. Both apps check an API key on every request, as deployed (KEYS=0: neither).
 #
 #   bash benchmarks/http.sh
 #
@@ -24,6 +24,8 @@
 #   BENCH_LOCK=/tmp/serverlessml-build.lock   held by every build, dotnet run and measurement
 #   SKIP_BUILD=1       use the existing Release builds
 #   PUBLISH=r2r        run both apps from a ReadyToRun publish (artifacts/benchmarks/publish-r2r)
+#   KEYS=1             serve with --api-key/--admin-key and the minimal endpoint checking the same
+#                      key, every request sending it (x-functions-key); 0: no keys on either
 set -euo pipefail
 # shellcheck source=benchmarks/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -34,6 +36,14 @@ CONCURRENCY=${CONCURRENCY:-1 16 64}
 DAYS=${DAYS:-120}
 WRK_THREADS=${WRK_THREADS:-1}
 WRK_VERSION=4.1.0
+KEYS=${KEYS:-1}
+API_KEY=; KEY_HEADER=()
+if [[ $KEYS == 1 ]]; then
+  API_KEY=bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+  SERVE_ARGS="--api-key $API_KEY --admin-key admin-$API_KEY"
+  MINIMAL_KEY=$API_KEY
+  KEY_HEADER=(-H "x-functions-key: $API_KEY")
+fi
 
 require_tools
 # Every process starts in the repository root, as README runs serve.
@@ -62,7 +72,9 @@ say "serve on 127.0.0.1:$PORT"
 start_serve "$PORT" "$WORK/serve.log"
 BASE=http://127.0.0.1:$PORT
 PREDICT=$BASE/api/models/$MODEL/predict
-check=$(curl -sf -H 'Content-Type: application/json' --data @"$WORK/fixed.json" "$PREDICT") || die "predict failed"
+[[ $KEYS != 1 ]] || [[ $(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data @"$WORK/fixed.json" "$PREDICT") == 401 ]] \
+  || die "serve answered a request without its key"
+check=$(curl -sf -H 'Content-Type: application/json' "${KEY_HEADER[@]}" --data @"$WORK/fixed.json" "$PREDICT") || die "predict failed"
 [[ $(jq -r .version <<<"$check") == "$VERSION" ]] || die "serve answers $check, expected version $VERSION"
 
 ZIP=$(champion_zip "$WORK/minimal")
@@ -70,7 +82,9 @@ MPORT=$(free_port)
 say "minimal endpoint on 127.0.0.1:$MPORT ($ZIP)"
 start_minimal "$MPORT" "$WORK/minimal.log" "$ZIP"
 MINIMAL=http://127.0.0.1:$MPORT/predict
-mcheck=$(curl -sf -H 'Content-Type: application/json' --data @"$WORK/fixed.json" "$MINIMAL") || die "minimal predict failed"
+[[ $KEYS != 1 ]] || [[ $(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data @"$WORK/fixed.json" "$MINIMAL") == 401 ]] \
+  || die "the minimal endpoint answered a request without its key"
+mcheck=$(curl -sf -H 'Content-Type: application/json' "${KEY_HEADER[@]}" --data @"$WORK/fixed.json" "$MINIMAL") || die "minimal predict failed"
 [[ $(jq -c 'del(.version)' <<<"$mcheck") == $(jq -c 'del(.version)' <<<"$check") ]] || die "the two apps disagree: serve $check, minimal $mcheck"
 
 pid_of() { if [[ $1 == serve ]]; then echo "$SERVE_PID"; else echo "$MINIMAL_PID"; fi; }
@@ -87,7 +101,7 @@ measure() {
   file=$WORK/$body.json; [[ -f $file ]] || file=$WORK/$body.jsonl
   pid=$(pid_of "$name")
   before=$(cpu_ticks "$pid")
-  out=$(locked wrk -t"$WRK_THREADS" -c"$c" -d"${DURATION}s" --timeout 10s -s "$ROOT/benchmarks/http/post.lua" "$url" -- "$file") \
+  out=$(locked wrk -t"$WRK_THREADS" -c"$c" -d"${DURATION}s" --timeout 10s -s "$ROOT/benchmarks/http/post.lua" "$url" -- "$file" "$API_KEY") \
     || die "wrk failed: $out"
   after=$(cpu_ticks "$pid")
   local line
@@ -115,7 +129,7 @@ pair() {
 say "warm-up (untimed): 5 s each of single and batch requests at c=16, both apps"
 for target in "single.jsonl $MINIMAL" "single.jsonl $PREDICT" "batch100.json $MINIMAL" "batch100.json $PREDICT"; do
   read -r body url <<<"$target"
-  locked wrk -t1 -c16 -d5s -s "$ROOT/benchmarks/http/post.lua" "$url" -- "$WORK/$body" >/dev/null
+  locked wrk -t1 -c16 -d5s -s "$ROOT/benchmarks/http/post.lua" "$url" -- "$WORK/$body" "$API_KEY" >/dev/null
 done
 
 # Bodies: "single" cycles through 100 different requests (real traffic varies; with one input the
@@ -160,7 +174,8 @@ REPORT=$OUT_DIR/http$SUFFIX.md
   echo "Machine: $(machine_line). $(awk '{ print $1, $2 }' <<<"$WRK_BANNER") with $WRK_THREADS thread on the same machine (it shares the 2 cores with the server)."
   echo "Source: $(source_line). Model: $MODEL_LINE; trained on $([[ $MODEL == sms-spam ]] && echo "the shared SMS Spam Collection (train file)" || echo "$DAYS synthetic days")."
   echo "Binaries: $(binaries_line)."
-  echo "Baseline: benchmarks/ServerlessMl.MinimalEndpoint on the same model.zip (local file, plain engine pool, one-pass deserialization, no keys, no validation, no problem details)."
+  echo "Baseline: benchmarks/ServerlessMl.MinimalEndpoint on the same model.zip (local file, plain engine pool, one-pass deserialization, no validation, no problem details)."
+  echo "Keys: $([[ $KEYS == 1 ]] && echo "both apps check an API key on every request (serve --api-key/--admin-key; the minimal endpoint the same key), sent as x-functions-key" || echo "none (KEYS=0)")."
   echo "Each run ${DURATION} s, $ROUNDS rounds, the two apps back to back in alternating order; figures are medians over the rounds."
   echo "The ratio is serve ÷ minimal (≥ 1.00: serve is at least as fast), per round, median and range. Server CPU: the app's user+system time over the run, in cores."
   echo

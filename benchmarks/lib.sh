@@ -103,7 +103,7 @@ train_champion() {
 SERVE_PIDS=()
 
 # start_serve PORT LOG [VAR=VALUE...]: serverless-ml serve as shipped (SERVE_DLL=$BENCH_DLL: with the
-# benchmark endpoints), in the background (its start-up
+# benchmark endpoints; SERVE_ARGS: more options, e.g. keys), in the background (its start-up
 # holds the lock), waits until it answers; sets SERVE_PID.
 start_serve() {
   local port=$1 log=$2
@@ -111,7 +111,7 @@ start_serve() {
   local pidfile
   pidfile=$(mktemp)
   # shellcheck disable=SC2016
-  locked_sh "env $* dotnet '${SERVE_DLL:-$CLI}' serve --port $port >'$log' 2>&1 </dev/null & echo \$! >'$pidfile'
+  locked_sh "env $* dotnet '${SERVE_DLL:-$CLI}' serve --port $port ${SERVE_ARGS:-} >'$log' 2>&1 </dev/null & echo \$! >'$pidfile'
     for _ in \$(seq 300); do
       curl -s -o /dev/null http://127.0.0.1:$port/api/health && exit 0
       kill -0 \$(cat '$pidfile') 2>/dev/null || exit 1
@@ -130,14 +130,14 @@ champion_zip() {
 }
 
 # start_minimal PORT LOG ZIP: the baseline app in the background (its start-up holds the lock),
-# waits until it predicts; sets MINIMAL_PID.
+# checking MINIMAL_KEY on every request when it is set; waits until it predicts; sets MINIMAL_PID.
 start_minimal() {
   local port=$1 log=$2 zip=$3 pidfile
   pidfile=$(mktemp)
   # shellcheck disable=SC2016
-  locked_sh "dotnet '$MINIMAL_DLL' '$MODEL' '$zip' $port >'$log' 2>&1 </dev/null & echo \$! >'$pidfile'
+  locked_sh "dotnet '$MINIMAL_DLL' '$MODEL' '$zip' $port ${MINIMAL_KEY:-} >'$log' 2>&1 </dev/null & echo \$! >'$pidfile'
     for _ in \$(seq 300); do
-      curl -sf -o /dev/null -H 'Content-Type: application/json' --data @'$WORK/fixed.json' http://127.0.0.1:$port/predict && exit 0
+      curl -sf -o /dev/null -H 'Content-Type: application/json' -H 'x-functions-key: ${MINIMAL_KEY:-}' --data @'$WORK/fixed.json' http://127.0.0.1:$port/predict && exit 0
       kill -0 \$(cat '$pidfile') 2>/dev/null || exit 1
       sleep 0.1
     done

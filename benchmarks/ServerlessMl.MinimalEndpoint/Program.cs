@@ -11,9 +11,11 @@ using ServerlessMl.MinimalEndpoint;
 // The app a user might write instead of ServerlessMl, as the benchmarks' baseline: one POST route,
 // the model read once from a local model.zip, a plain pool of prediction engines, the body
 // deserialized straight into the request type (or an array of them) in one pass, and nothing else:
-// no keys, no validation, no problem details, no storage, no versions, no telemetry.
+// no validation, no problem details, no storage, no versions, no telemetry. Given a key, it
+// checks it on every request as a deployed app would (header x-functions-key or query code; 401
+// otherwise).
 //
-//   dotnet ServerlessMl.MinimalEndpoint.dll MODEL_NAME MODEL_ZIP PORT
+//   dotnet ServerlessMl.MinimalEndpoint.dll MODEL_NAME MODEL_ZIP PORT [API_KEY]
 //
 // POST http://127.0.0.1:PORT/predict answers like serve's predict route. Same host settings as
 // serve: slim builder, request delegate generator, workstation GC. SERVERLESSML_STARTUP_TIMELINE=1
@@ -29,9 +31,9 @@ void Mark(string phase)
 }
 
 Mark("main");
-if (args.Length != 3 || !int.TryParse(args[2], out var port))
+if (args.Length is not (3 or 4) || !int.TryParse(args[2], out var port))
 {
-    Console.Error.WriteLine("usage: ServerlessMl.MinimalEndpoint MODEL_NAME MODEL_ZIP PORT");
+    Console.Error.WriteLine("usage: ServerlessMl.MinimalEndpoint MODEL_NAME MODEL_ZIP PORT [API_KEY]");
     return 2;
 }
 
@@ -53,7 +55,7 @@ Mark("model loaded");
 var predictor = new MinimalPredictor(definition, ml, model, Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(args[1]))) ?? "local");
 
 var firstRequest = 1;
-MinimalApp.MapPredict(app, predictor, () =>
+MinimalApp.MapPredict(app, predictor, args.Length == 4 ? args[3] : null, () =>
 {
     if (Interlocked.Exchange(ref firstRequest, 0) == 1)
     {

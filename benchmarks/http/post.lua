@@ -1,14 +1,18 @@
 -- wrk script for benchmarks/http.sh: POSTs JSON bodies read from the file given as the first
--- script argument (`wrk ... URL -- bodies.jsonl`), one body per line, cycling through them, and
--- prints one parseable summary line at the end.
+-- script argument (`wrk ... URL -- bodies.jsonl [KEY]`), one body per line, cycling through them,
+-- with the key as x-functions-key when one is given, and prints one parseable summary line at the end.
 local requests = {}
 local next_index = 0
 
 function init(args)
+  local headers = { ["Content-Type"] = "application/json" }
+  if args[2] and #args[2] > 0 then
+    headers["x-functions-key"] = args[2]
+  end
   local f = assert(io.open(args[1], "rb"))
   for line in f:lines() do
     if #line > 0 then
-      requests[#requests + 1] = wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, line)
+      requests[#requests + 1] = wrk.format("POST", nil, headers, line)
     end
   end
   f:close()
