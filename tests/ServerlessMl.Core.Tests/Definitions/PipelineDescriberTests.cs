@@ -75,8 +75,9 @@ public sealed class PipelineDescriberTests(ITestOutputHelper output)
         Assert.Equal("ColumnConcatenating > LightGbmRegression > ColumnCopying > Expression > FastTreeTweedie > Expression", bike.Name);
         Assert.Contains(bike.Parameters, p => p.Key.EndsWith("NumberOfLeaves", StringComparison.Ordinal) && p.Value == "16");
         Assert.Contains(bike.Parameters, p => p.Key.EndsWith("NumberOfTrees", StringComparison.Ordinal) && p.Value == "300");
-        Assert.StartsWith("TextFeaturizing > ", spam.Name, StringComparison.Ordinal);
-        Assert.Contains(spam.Parameters, p => p.Key.Contains("NgramLength", StringComparison.Ordinal) && p.Value == "5");
+        Assert.Equal("TokenizingByCharacters > NgramHashing > LpNormNormalizing > LbfgsLogisticRegressionBinary", spam.Name);
+        Assert.Contains(spam.Parameters, p => p.Key.Contains("NgramLength", StringComparison.Ordinal) && p.Value == "3");
+        Assert.Contains(spam.Parameters, p => p.Key.Contains("NumberOfBits", StringComparison.Ordinal) && p.Value == "18");
     }
 
     private static IEstimator<ITransformer> Sdca(float l2) =>
