@@ -8,7 +8,7 @@ namespace ServerlessMl.Cli.Tests.Serve;
 
 /// <summary>
 /// Three instances on one registry: once the refresh interval has passed after a promotion, each
-/// instance's next request is answered by the promoted version (README, "How fresh the model is").
+/// instance's next request is answered by the promoted version (docs/http-api.md, "How fresh the model is").
 /// </summary>
 public sealed class MultiInstanceTests(ServeFixture fixture) : IClassFixture<ServeFixture>
 {

@@ -11,7 +11,7 @@ using Tags = ServerlessMl.Telemetry.ServerlessMlTelemetry.Tags;
 namespace ServerlessMl.Functions.Tests.Telemetry;
 
 /// <summary>
-/// Every span and instrument the README lists, with its tags, after the action that should emit it:
+/// Every span and instrument docs/telemetry.md lists, with its tags, after the action that should emit it:
 /// recorded as an exporter would see them, on a real Azurite, through the function classes.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
