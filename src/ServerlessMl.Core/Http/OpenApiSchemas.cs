@@ -60,35 +60,12 @@ internal sealed class OpenApiSchemas(OpenApiDocument document)
             var schema = Schema(property.PropertyType, answer);
             if (schema is OpenApiSchema own)
             {
-                if (property.GetCustomAttribute<JsonConverterAttribute>() is not null)
-                {
-                    // The field's own converter decides what text it takes (a timestamp without the
-                    // offset RFC 3339's date-time requires): its description says so, not a format.
-                    own.Format = null;
-                }
-
-                if (property.GetCustomAttribute<System.ComponentModel.DescriptionAttribute>() is { } description)
-                {
-                    own.Description = description.Description;
-                }
+                Describe(property, own);
             }
 
-            foreach (var attribute in property.GetCustomAttributes<ValidationAttribute>(inherit: true))
+            if (ApplyRules(property, schema))
             {
-                switch (attribute)
-                {
-                    case RequiredAttribute:
-                        required.Add(name);
-                        break;
-                    case RangeAttribute range when schema is OpenApiSchema number:
-                        number.Minimum = Number(range.Minimum);
-                        number.Maximum = Number(range.Maximum);
-                        break;
-                    case StringLengthAttribute length when schema is OpenApiSchema text:
-                        text.MaxLength = length.MaximumLength;
-                        text.MinLength = length.MinimumLength;
-                        break;
-                }
+                required.Add(name);
             }
 
             properties[name] = schema;
@@ -101,6 +78,46 @@ internal sealed class OpenApiSchemas(OpenApiDocument document)
             AdditionalPropertiesAllowed = false,
             Required = answer ? [.. properties.Keys] : required.Count > 0 ? required : null,
         };
+    }
+
+    private static void Describe(PropertyInfo property, OpenApiSchema schema)
+    {
+        if (property.GetCustomAttribute<JsonConverterAttribute>() is not null)
+        {
+            // The field's own converter decides what text it takes (a timestamp without the
+            // offset RFC 3339's date-time requires): its description says so, not a format.
+            schema.Format = null;
+        }
+
+        if (property.GetCustomAttribute<System.ComponentModel.DescriptionAttribute>() is { } description)
+        {
+            schema.Description = description.Description;
+        }
+    }
+
+    /// <summary>The property's ranges and lengths on its schema; true when it is required.</summary>
+    private static bool ApplyRules(PropertyInfo property, IOpenApiSchema schema)
+    {
+        var required = false;
+        foreach (var attribute in property.GetCustomAttributes<ValidationAttribute>(inherit: true))
+        {
+            switch (attribute)
+            {
+                case RequiredAttribute:
+                    required = true;
+                    break;
+                case RangeAttribute range when schema is OpenApiSchema number:
+                    number.Minimum = Number(range.Minimum);
+                    number.Maximum = Number(range.Maximum);
+                    break;
+                case StringLengthAttribute length when schema is OpenApiSchema text:
+                    text.MaxLength = length.MaximumLength;
+                    text.MinLength = length.MinimumLength;
+                    break;
+            }
+        }
+
+        return required;
     }
 
     private IOpenApiSchema Schema(Type type, bool answer)
