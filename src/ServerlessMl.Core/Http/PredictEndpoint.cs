@@ -16,13 +16,11 @@ namespace ServerlessMl.Http;
 public sealed class PredictEndpoint
 {
     private readonly ModelCatalog catalog;
-    private readonly ModelPool pool;
     private readonly ServerlessMlMetrics metrics;
 
     internal PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptions<ServingOptions> options, IOptions<ModelSettingsMap> modelSettings, ServerlessMlMetrics metrics, JsonAnswers answers)
     {
         this.catalog = catalog;
-        this.pool = pool;
         this.metrics = metrics;
         _handlers = catalog.All.ToDictionary(
             d => d.Name,
@@ -34,15 +32,16 @@ public sealed class PredictEndpoint
 
     public async Task<IResult> HandleAsync(HttpRequest request, string model, CancellationToken cancellationToken)
     {
-        if (!catalog.TryGet(model, out var definition))
+        // One lookup per request: the handler knows its model.
+        if (!_handlers.TryGetValue(model, out var handler))
         {
             return Problems.UnknownModel(model, catalog);
         }
 
         var started = Stopwatch.GetTimestamp();
-        using var span = ServerlessMlTelemetry.Start("predict", definition.Name, ActivityKind.Server);
-        var (result, version, items) = await PredictAsync(request, definition, cancellationToken);
-        Record(span, definition.Name, version, items, result, started);
+        using var span = ServerlessMlTelemetry.Start("predict", handler.Model, ActivityKind.Server);
+        var (result, version, items) = await handler.PredictAsync(request, cancellationToken);
+        Record(span, handler.Model, version, items, result, started);
         return result;
     }
 
@@ -72,11 +71,5 @@ public sealed class PredictEndpoint
         {
             metrics.BatchSize.Record(items, modelTag);
         }
-    }
-
-    private ValueTask<(IResult Result, string? Version, int Items)> PredictAsync(HttpRequest request, IModelDefinition definition, CancellationToken cancellationToken)
-    {
-        pool.BeginLoad(definition.Name);
-        return _handlers[definition.Name].PredictAsync(request, cancellationToken);
     }
 }

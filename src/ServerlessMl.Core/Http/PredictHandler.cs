@@ -8,6 +8,9 @@ namespace ServerlessMl.Http;
 /// <summary>One model's predict path: the body bound to its request type, featurized, predicted and answered.</summary>
 internal interface IPredictHandler
 {
+    /// <summary>The model's registered name.</summary>
+    string Model { get; }
+
     /// <summary>The answer, and for a 200 the version and the number of items answered.</summary>
     ValueTask<(IResult Result, string? Version, int Items)> PredictAsync(HttpRequest request, CancellationToken cancellationToken);
 }
@@ -29,9 +32,13 @@ internal sealed class PredictHandler<TRequest, TFeatures, TPrediction, TItem>(
     where TFeatures : class, new()
     where TPrediction : class, new()
 {
+    public string Model => model.Name;
+
     /// <remarks>A ValueTask: it nearly always completes at once, and a Task of this tuple would be a new object per request.</remarks>
     public async ValueTask<(IResult Result, string? Version, int Items)> PredictAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        // A first load overlaps with reading the body.
+        pool.BeginLoad(model.Name);
         var bound = await RequestBinder.ReadAsync<TRequest>(request, limits.MaxBodyBytes, limits.MaxBatch, limits.MaxTextLength, cancellationToken);
         if (bound.Problem is not null)
         {
