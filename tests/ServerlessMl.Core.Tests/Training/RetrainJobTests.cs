@@ -241,13 +241,7 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public async Task A_version_below_the_floor_is_kept_as_rejected_and_the_champion_stays()
     {
-        var app = NewApp();
-        await UploadAsync(app);
-        await app.Get<RetrainJob>().RunAsync(Model, "test", default);
-
-        _data.AddDay();
-        await UploadAsync(app);
-        var strict = NewApp(app.TrainingContainer["training-".Length..], new() { ["Models:bike-demand:Gate:Floor"] = "0.9999" });
+        var (_, strict) = await ChampionThenANewDayUnderAStrictFloorAsync();
         var outcome = await strict.Get<RetrainJob>().RunAsync(Model, "test", default);
 
         Assert.Equal(RetrainStatus.Rejected, outcome.Status);
@@ -265,12 +259,7 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public async Task A_rejected_candidate_is_judged_again_once_the_gate_settings_change()
     {
-        var app = NewApp();
-        await UploadAsync(app);
-        await app.Get<RetrainJob>().RunAsync(Model, "test", default);
-        _data.AddDay();
-        await UploadAsync(app);
-        var strict = NewApp(app.TrainingContainer["training-".Length..], new() { ["Models:bike-demand:Gate:Floor"] = "0.9999" });
+        var (app, strict) = await ChampionThenANewDayUnderAStrictFloorAsync();
         Assert.Equal(RetrainStatus.Rejected, (await strict.Get<RetrainJob>().RunAsync(Model, "test", default)).Status);
         Assert.Equal(RetrainStatus.Skipped, (await strict.Get<RetrainJob>().RunAsync(Model, "test", default)).Status);
 
@@ -283,6 +272,17 @@ public sealed class RetrainJobTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal("0003", outcome.Champion);
         Assert.Contains(outcome.Reasons, r => r.Contains("the gate settings changed since version 0002 was decided", StringComparison.Ordinal));
         Assert.Equal(RetrainStatus.Skipped, (await lowered.Get<RetrainJob>().RunAsync(Model, "test", default)).Status);
+    }
+
+    /// <summary>Version 0001 champion under the default gate, one more day uploaded, and an app on the same storage whose floor no candidate meets.</summary>
+    private async Task<(TestApp App, TestApp Strict)> ChampionThenANewDayUnderAStrictFloorAsync()
+    {
+        var app = NewApp();
+        await UploadAsync(app);
+        await app.Get<RetrainJob>().RunAsync(Model, "test", default);
+        _data.AddDay();
+        await UploadAsync(app);
+        return (app, NewApp(app.TrainingContainer["training-".Length..], new() { ["Models:bike-demand:Gate:Floor"] = "0.9999" }));
     }
 
     [Fact]
