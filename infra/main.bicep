@@ -39,6 +39,10 @@ param alwaysReadyHttpInstances int = 0
 @minLength(11)
 param retrainSchedule string = '0 0 2 * * *'
 
+@description('NCRONTAB with 6 fields (second minute hour day month day-of-week), UTC: when the scoring timer scores new drops.')
+@minLength(11)
+param scoreSchedule string = '0 30 * * * *'
+
 @description('Seconds between checks of the champion model by a serving instance.')
 @minValue(1)
 @maxValue(86400)
@@ -145,6 +149,7 @@ module functionApp 'modules/functionapp.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     retrainSchedule: retrainSchedule
+    scoreSchedule: scoreSchedule
     modelRefreshSeconds: modelRefreshSeconds
     maxBatch: maxBatch
     alwaysReadyHttpInstances: alwaysReadyHttpInstances

@@ -1,4 +1,4 @@
-import { containerNames } from 'constants.bicep'
+import { containerNames, tableNames } from 'constants.bicep'
 
 @description('Flex Consumption plan name.')
 param planName string
@@ -44,6 +44,9 @@ param alwaysReadyHttpInstances int
 
 @description('NCRONTAB (6 fields, UTC) of the RetrainModel timer trigger.')
 param retrainSchedule string
+
+@description('NCRONTAB (6 fields, UTC) of the scoring timer trigger.')
+param scoreSchedule string
 
 @description('Seconds between champion checks of a serving instance.')
 param modelRefreshSeconds int
@@ -92,10 +95,14 @@ var appSettings = [
     name: 'AzureWebJobsStorage__clientId'
     value: identityClientId
   }
-  // The app's model registry and training data (read by ServerlessMl.Core).
+  // The app's model registry, training data, scoring drops and predictions (read by ServerlessMl.Core).
   {
     name: 'ModelStorage__blobServiceUri'
     value: storage.properties.primaryEndpoints.blob
+  }
+  {
+    name: 'ModelStorage__tableServiceUri'
+    value: storage.properties.primaryEndpoints.table
   }
   {
     name: 'ModelStorage__credential'
@@ -108,6 +115,14 @@ var appSettings = [
   {
     name: 'RetrainSchedule'
     value: retrainSchedule
+  }
+  {
+    name: 'ScoreSchedule'
+    value: scoreSchedule
+  }
+  {
+    name: 'Scoring__PredictionsTable'
+    value: tableNames.predictions
   }
   // Flex scales each function group on instances of its own: an instance of the http group starts
   // neither the timer's listener nor its singleton lease, so preloading costs the timer nothing,

@@ -1,4 +1,4 @@
-import { containerNames, roleDefinitionIds } from 'constants.bicep'
+import { containerNames, roleDefinitionIds, tableNames } from 'constants.bicep'
 
 @description('Name of the storage account that holds host storage, the deployment container and the app data.')
 param storageAccountName string
@@ -25,6 +25,18 @@ resource account 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
     resource models 'containers' existing = {
       name: containerNames.models
     }
+
+    resource scoringInput 'containers' existing = {
+      name: containerNames.scoringInput
+    }
+  }
+
+  resource tableService 'tableServices' existing = {
+    name: 'default'
+
+    resource predictions 'tables' existing = {
+      name: tableNames.predictions
+    }
   }
 }
 
@@ -40,8 +52,9 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 // Not granted, because this app does not need them:
 //   - Storage Queue Data Contributor: only blob triggers, Durable Functions or queue bindings
 //     on AzureWebJobsStorage use queues; this app has HTTP and timer triggers only.
-//   - Storage Table Data Contributor: only for host diagnostic events (portal diagnostics)
-//     and Durable Functions.
+//   - Storage Table Data Contributor on the account: only for host diagnostic events (portal
+//     diagnostics) and Durable Functions. The app's own grant on the predictions table (below)
+//     does not reach the host's diagnostic tables, so the host still writes none.
 //   - Storage Account Contributor: only the (polling) blob trigger needs it.
 // See the Functions docs "Connecting to host storage with an identity" (roles by extension).
 resource hostStorageBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
@@ -77,6 +90,30 @@ resource modelsContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' 
     principalId: principalId
     principalType: 'ServicePrincipal'
     description: 'ServerlessMl: model registry (versions, manifests, champion alias).'
+  }
+}
+
+// Scoring drops are written by whoever delivers the rows; the app only lists and reads them.
+resource scoringInputReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(account::blobService::scoringInput.id, identityId, roleDefinitionIds.storageBlobDataReader)
+  scope: account::blobService::scoringInput
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionIds.storageBlobDataReader)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    description: 'ServerlessMl: read scoring drops.'
+  }
+}
+
+// Scoped to the one table, not the account: the app may not create tables or touch any other.
+resource predictionsContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(account::tableService::predictions.id, identityId, roleDefinitionIds.storageTableDataContributor)
+  scope: account::tableService::predictions
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionIds.storageTableDataContributor)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    description: 'ServerlessMl: write and read predictions.'
   }
 }
 

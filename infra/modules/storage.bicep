@@ -1,4 +1,4 @@
-import { containerNames } from 'constants.bicep'
+import { containerNames, tableNames } from 'constants.bicep'
 
 @description('Storage account name (3-24 lowercase letters and digits, globally unique).')
 @minLength(3)
@@ -25,7 +25,8 @@ param skuName string
 param softDeleteRetentionDays int
 
 // One general-purpose v2 account holds the Functions host storage (AzureWebJobsStorage),
-// the deployment package container and the app's data (training-data, models).
+// the deployment package container and the app's data (training-data, models, scoring-input,
+// and the predictions table).
 // Keys are disabled: every client (host, app, deployment, the CLI) authenticates with Entra ID.
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {
   name: name
@@ -83,12 +84,30 @@ resource modelsContainer 'Microsoft.Storage/storageAccounts/blobServices/contain
   }
 }
 
+resource scoringInputContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobService
+  name: containerNames.scoringInput
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 resource deploymentsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
   parent: blobService
   name: containerNames.deployments
   properties: {
     publicAccess: 'None'
   }
+}
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-01-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource predictionsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-01-01' = {
+  parent: tableService
+  name: tableNames.predictions
 }
 
 output name string = account.name

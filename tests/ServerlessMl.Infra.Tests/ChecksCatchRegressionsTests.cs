@@ -33,6 +33,15 @@ public sealed class ChecksCatchRegressionsTests
         ["training-data container public"] = (
             t => Properties(t, InfraChecks.ContainerType, r => r.Resolve("name").EndsWith("'training-data')", StringComparison.Ordinal))["publicAccess"] = "Blob",
             InfraChecks.ContainersExistAndArePrivate),
+        ["scoring-input container missing"] = (
+            t => RemoveResource(t, InfraChecks.ContainerType, r => r.Resolve("name").EndsWith("'scoring-input')", StringComparison.Ordinal)),
+            InfraChecks.ContainersExistAndArePrivate),
+        ["predictions table missing"] = (
+            t => RemoveResource(t, InfraChecks.TableType, r => r.Resolve("name").EndsWith("'predictions')", StringComparison.Ordinal)),
+            InfraChecks.PredictionsTableExistsAndTheAppNamesIt),
+        ["predictions table setting names another table"] = (
+            t => SetSetting(t, "Scoring__PredictionsTable", "scores"),
+            InfraChecks.PredictionsTableExistsAndTheAppNamesIt),
         ["host storage as a key-based connection string"] = (
             t => AddSetting(t, "AzureWebJobsStorage", "[format('DefaultEndpointsProtocol=https;AccountName={0};AccountKey={1}', 'x', listKeys('x', '2025-01-01').keys[0].value)]"),
             InfraChecks.HostStorageUsesTheManagedIdentity),
@@ -51,8 +60,23 @@ public sealed class ChecksCatchRegressionsTests
         ["model storage client id missing"] = (
             t => RemoveSetting(t, "ModelStorage__clientId"),
             InfraChecks.ModelStorageUsesTheManagedIdentity),
+        ["table service uri is the blob endpoint"] = (
+            t => SetSetting(t, "ModelStorage__tableServiceUri", "[reference('storage').primaryEndpoints.blob]"),
+            InfraChecks.ModelStorageUsesTheManagedIdentity),
+        ["table service uri read from another resource"] = (
+            t => SetSetting(t, "ModelStorage__tableServiceUri", "[reference('applicationInsights').primaryEndpoints.table]"),
+            InfraChecks.ModelStorageUsesTheManagedIdentity),
+        ["table service uri missing"] = (
+            t => RemoveSetting(t, "ModelStorage__tableServiceUri"),
+            InfraChecks.ModelStorageUsesTheManagedIdentity),
         ["retrain schedule with 5 fields"] = (
             t => SetSetting(t, "RetrainSchedule", "0 2 * * *"),
+            InfraChecks.ScheduleAndServingSettingsHaveTheirDefaults),
+        ["score schedule with 5 fields"] = (
+            t => SetSetting(t, "ScoreSchedule", "30 * * * *"),
+            InfraChecks.ScheduleAndServingSettingsHaveTheirDefaults),
+        ["score schedule missing"] = (
+            t => RemoveSetting(t, "ScoreSchedule"),
             InfraChecks.ScheduleAndServingSettingsHaveTheirDefaults),
         ["max batch setting missing"] = (
             t => RemoveSetting(t, "Serving__MaxBatch"),
@@ -87,10 +111,22 @@ public sealed class ChecksCatchRegressionsTests
             },
             InfraChecks.NoSecretInSettingsOrOutputs),
         ["training-data contributor widened to the account"] = (
-            t => ContainerRole(t, "'training-data')")["scope"] = "[resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))]",
+            t => RoleScopedTo(t, "'training-data')")["scope"] = "[resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))]",
             InfraChecks.RoleAssignmentsAreTheLeastPrivilegeSet),
         ["models granted Owner instead of Contributor"] = (
-            t => ContainerRole(t, "'models')")["properties"]!["roleDefinitionId"] = "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '8e3af657-a8ff-443c-a75c-2fe8c4bcb635')]",
+            t => RoleScopedTo(t, "'models')")["properties"]!["roleDefinitionId"] = "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '8e3af657-a8ff-443c-a75c-2fe8c4bcb635')]",
+            InfraChecks.RoleAssignmentsAreTheLeastPrivilegeSet),
+        ["predictions contributor widened to the account"] = (
+            t => RoleScopedTo(t, "'predictions')")["scope"] = "[resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))]",
+            InfraChecks.RoleAssignmentsAreTheLeastPrivilegeSet),
+        ["predictions contributor widened to the table service"] = (
+            t => RoleScopedTo(t, "'predictions')")["scope"] = "[resourceId('Microsoft.Storage/storageAccounts/tableServices', parameters('storageAccountName'), 'default')]",
+            InfraChecks.RoleAssignmentsAreTheLeastPrivilegeSet),
+        ["predictions contributor missing"] = (
+            t => RemoveResource(t, InfraChecks.RoleAssignmentType, r => r.Resolve("scope").EndsWith("'predictions')", StringComparison.Ordinal)),
+            InfraChecks.RoleAssignmentsAreTheLeastPrivilegeSet),
+        ["scoring-input granted Contributor instead of Reader"] = (
+            t => RoleScopedTo(t, "'scoring-input')")["properties"]!["roleDefinitionId"] = $"[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '{InfraChecks.StorageBlobDataContributor}')]",
             InfraChecks.RoleAssignmentsAreTheLeastPrivilegeSet),
         ["metrics publisher missing"] = (
             t => RemoveResource(t, InfraChecks.RoleAssignmentType, r => r.Resolve("scope").Contains(InfraChecks.AppInsightsType, StringComparison.Ordinal)),
@@ -111,13 +147,13 @@ public sealed class ChecksCatchRegressionsTests
             }),
             InfraChecks.RoleAssignmentsAreTheLeastPrivilegeSet),
         ["role granted to a hard-coded principal"] = (
-            t => ContainerRole(t, "'models')")["properties"]!["principalId"] = "11111111-1111-1111-1111-111111111111",
+            t => RoleScopedTo(t, "'models')")["properties"]!["principalId"] = "11111111-1111-1111-1111-111111111111",
             InfraChecks.RoleAssignmentsAreTheLeastPrivilegeSet),
         ["role assignment with a literal name"] = (
-            t => ContainerRole(t, "'models')")["name"] = "models-contributor",
+            t => RoleScopedTo(t, "'models')")["name"] = "models-contributor",
             InfraChecks.RoleAssignmentNamesAreGuids),
         ["role assignment named with newGuid()"] = (
-            t => ContainerRole(t, "'models')")["name"] = "[guid(newGuid())]",
+            t => RoleScopedTo(t, "'models')")["name"] = "[guid(newGuid())]",
             InfraChecks.RoleAssignmentNamesAreGuids),
         ["plan on the old consumption SKU"] = (
             t => t.Deployed(InfraChecks.PlanType)[0].Node["sku"] = new JsonObject { ["name"] = "Y1", ["tier"] = "Dynamic" },
@@ -206,7 +242,7 @@ public sealed class ChecksCatchRegressionsTests
 
     private static JsonObject FunctionAppConfig(CompiledTemplate t) => (JsonObject)ServingAppProperties(t)["functionAppConfig"]!;
 
-    private static JsonObject ContainerRole(CompiledTemplate t, string scopeSuffix) =>
+    private static JsonObject RoleScopedTo(CompiledTemplate t, string scopeSuffix) =>
         t.Deployed(InfraChecks.RoleAssignmentType).Single(r => r.Resolve("scope").EndsWith(scopeSuffix, StringComparison.Ordinal)).Node;
 
     private static JsonArray Settings(CompiledTemplate t) =>

@@ -14,10 +14,13 @@ public static partial class InfraChecks
 {
     public const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
     public const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+    public const string StorageBlobDataReader = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1";
+    public const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     public const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
 
     public const string StorageAccountType = "Microsoft.Storage/storageAccounts";
     public const string ContainerType = "Microsoft.Storage/storageAccounts/blobServices/containers";
+    public const string TableType = "Microsoft.Storage/storageAccounts/tableServices/tables";
     public const string RoleAssignmentType = "Microsoft.Authorization/roleAssignments";
     public const string SiteType = "Microsoft.Web/sites";
     public const string PlanType = "Microsoft.Web/serverfarms";
@@ -51,12 +54,27 @@ public static partial class InfraChecks
     public static void ContainersExistAndArePrivate(CompiledTemplate template)
     {
         var containers = template.Deployed(ContainerType);
-        foreach (var expected in new[] { "training-data", "models", "deployments" })
+        foreach (var expected in new[] { "training-data", "models", "scoring-input", "deployments" })
         {
             var matches = containers.Where(container => container.Resolve("name").EndsWith($"'{expected}')", StringComparison.Ordinal)).ToList();
             Assert.True(matches.Count == 1, $"Expected one blob container '{expected}', found {matches.Count}: {string.Join(" | ", containers.Select(c => c.Resolve("name")))}");
             var publicAccess = matches[0].At("properties.publicAccess");
             Assert.True(publicAccess is null || publicAccess.ToString() == "None", $"Container '{expected}' must not allow public access, has {publicAccess}.");
+        }
+    }
+
+    /// <summary>The predictions table lives in the account's table service, and the app is told its name.</summary>
+    public static void PredictionsTableExistsAndTheAppNamesIt(CompiledTemplate template)
+    {
+        var tables = template.Deployed(TableType);
+        var names = string.Join(" | ", tables.Select(table => table.Resolve("name")));
+        var predictions = tables.Where(table => table.Resolve("name").EndsWith("'default', 'predictions')", StringComparison.Ordinal)).ToList();
+        Assert.True(predictions.Count == 1, $"Expected one table 'predictions' in the default table service, found {predictions.Count}: {names}");
+
+        foreach (var settings in EveryAppsSettings(template))
+        {
+            var named = Setting(settings, "Scoring__PredictionsTable");
+            Assert.True(named.Trim('\'') == "predictions", $"Scoring__PredictionsTable must name the predictions table, is: {named}");
         }
     }
 
@@ -80,16 +98,23 @@ public static partial class InfraChecks
 
     public static void ModelStorageUsesTheManagedIdentity(CompiledTemplate template)
     {
-        foreach (var settings in EveryAppsSettings(template))
+        foreach (var site in Apps(template))
         {
-            ModelStorageUsesTheManagedIdentity(settings);
+            ModelStorageUsesTheManagedIdentity(site, AppSettings(site));
         }
     }
 
-    private static void ModelStorageUsesTheManagedIdentity(Dictionary<string, string> settings)
+    private static void ModelStorageUsesTheManagedIdentity(TemplateResource site, Dictionary<string, string> settings)
     {
         var uri = Setting(settings, "ModelStorage__blobServiceUri");
         Assert.True(uri.Contains(".primaryEndpoints.blob", StringComparison.Ordinal), $"ModelStorage__blobServiceUri must be the account's primary blob endpoint, is: {uri}");
+
+        // A symbolic reference('name') is only the account's endpoint if that name is a storage account.
+        var tableUri = Setting(settings, "ModelStorage__tableServiceUri");
+        var endpoint = TableEndpoint().Match(tableUri);
+        Assert.True(
+            endpoint.Success && site.Scope.Resources.Any(r => r.SymbolicName == endpoint.Groups[1].Value && r.Type == StorageAccountType),
+            $"ModelStorage__tableServiceUri must be the storage account's primary table endpoint, is: {tableUri}");
         Assert.Equal("managedidentity", Setting(settings, "ModelStorage__credential"));
         AssertIsIdentityClientId(Setting(settings, "ModelStorage__clientId"), "ModelStorage__clientId");
     }
@@ -104,12 +129,18 @@ public static partial class InfraChecks
 
     private static void ScheduleAndServingSettingsHaveTheirDefaults(Dictionary<string, string> settings)
     {
-        var schedule = QuotedLiteral().Match(Setting(settings, "RetrainSchedule"));
-        Assert.True(schedule.Success, $"RetrainSchedule should come from a parameter with a default, is: {settings["RetrainSchedule"]}");
-        Assert.Equal("0 0 2 * * *", schedule.Groups[1].Value);
-        Assert.Equal(6, schedule.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+        AssertScheduleDefault(settings, "RetrainSchedule", "0 0 2 * * *");
+        AssertScheduleDefault(settings, "ScoreSchedule", "0 30 * * * *");
         Assert.Equal("30", SingleNumber(Setting(settings, "Serving__ModelRefreshSeconds")));
         Assert.Equal("100", SingleNumber(Setting(settings, "Serving__MaxBatch")));
+    }
+
+    private static void AssertScheduleDefault(Dictionary<string, string> settings, string name, string expected)
+    {
+        var schedule = QuotedLiteral().Match(Setting(settings, name));
+        Assert.True(schedule.Success, $"{name} should come from a parameter with a default, is: {settings[name]}");
+        Assert.Equal(expected, schedule.Groups[1].Value);
+        Assert.Equal(6, schedule.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
     public static void TelemetryUsesEntraId(CompiledTemplate template)
@@ -181,6 +212,10 @@ public static partial class InfraChecks
                 scope => scope.StartsWith($"resourceId('{ContainerType}',", StringComparison.Ordinal) && scope.EndsWith("'training-data')", StringComparison.Ordinal)),
             (StorageBlobDataContributor, "Storage Blob Data Contributor on the models container",
                 scope => scope.StartsWith($"resourceId('{ContainerType}',", StringComparison.Ordinal) && scope.EndsWith("'models')", StringComparison.Ordinal)),
+            (StorageBlobDataReader, "Storage Blob Data Reader on the scoring-input container",
+                scope => scope.StartsWith($"resourceId('{ContainerType}',", StringComparison.Ordinal) && scope.EndsWith("'scoring-input')", StringComparison.Ordinal)),
+            (StorageTableDataContributor, "Storage Table Data Contributor on the predictions table (not the account)",
+                scope => scope.StartsWith($"resourceId('{TableType}',", StringComparison.Ordinal) && scope.EndsWith("'predictions')", StringComparison.Ordinal)),
             (MonitoringMetricsPublisher, "Monitoring Metrics Publisher on Application Insights",
                 scope => scope.StartsWith($"resourceId('{AppInsightsType}',", StringComparison.Ordinal)),
         ];
@@ -402,6 +437,9 @@ public static partial class InfraChecks
 
     [GeneratedRegex(@"'azd-service-name', '([a-z]+)'", RegexOptions.CultureInvariant)]
     private static partial Regex ServiceName();
+
+    [GeneratedRegex(@"^reference\('([^']+)'\)\.primaryEndpoints\.table$", RegexOptions.CultureInvariant)]
+    private static partial Regex TableEndpoint();
 
     [GeneratedRegex(@"\d+", RegexOptions.CultureInvariant)]
     private static partial Regex Number();

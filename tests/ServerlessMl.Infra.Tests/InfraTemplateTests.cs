@@ -15,19 +15,23 @@ public sealed class InfraTemplateTests
         InfraChecks.StorageAccountIsLockedDown(_template);
 
     [Fact]
-    public void Training_data_models_and_deployment_containers_exist_and_are_private() =>
+    public void Training_data_models_scoring_input_and_deployment_containers_exist_and_are_private() =>
         InfraChecks.ContainersExistAndArePrivate(_template);
+
+    [Fact]
+    public void Predictions_table_exists_and_the_app_setting_names_it() =>
+        InfraChecks.PredictionsTableExistsAndTheAppNamesIt(_template);
 
     [Fact]
     public void Functions_host_storage_is_identity_based_with_the_user_assigned_client_id() =>
         InfraChecks.HostStorageUsesTheManagedIdentity(_template);
 
     [Fact]
-    public void Model_storage_settings_point_at_the_blob_endpoint_with_the_identity() =>
+    public void Model_storage_settings_point_at_the_blob_and_table_endpoints_with_the_identity() =>
         InfraChecks.ModelStorageUsesTheManagedIdentity(_template);
 
     [Fact]
-    public void Retrain_schedule_and_serving_settings_come_from_parameters_with_defaults() =>
+    public void Retrain_and_score_schedules_and_serving_settings_come_from_parameters_with_defaults() =>
         InfraChecks.ScheduleAndServingSettingsHaveTheirDefaults(_template);
 
     [Fact]
@@ -43,7 +47,7 @@ public sealed class InfraTemplateTests
         InfraChecks.NoSecretInSettingsOrOutputs(_template);
 
     [Fact]
-    public void Role_assignments_are_exactly_the_least_privilege_set_with_container_scopes() =>
+    public void Role_assignments_are_exactly_the_least_privilege_set_with_container_and_table_scopes() =>
         InfraChecks.RoleAssignmentsAreTheLeastPrivilegeSet(_template);
 
     [Fact]
