@@ -40,6 +40,7 @@ public static class ServiceCollectionExtensions
             .ValidateSettingsOnStart(StorageOptions.SectionName);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value);
         services.AddSingleton(sp => BlobServiceClientFactory.Create(sp.GetRequiredService<StorageOptions>()));
+        services.AddSingleton(sp => TableServiceClientFactory.Create(sp.GetRequiredService<StorageOptions>()));
         services.TryAddSingleton<ModelCatalog>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -72,18 +73,45 @@ public static class ServiceCollectionExtensions
         services.AddWithInternalConstructor<Http.PromoteEndpoint>();
         services.AddWithInternalConstructor<Http.HealthEndpoint>();
         services.AddWithInternalConstructor<Http.OpenApiEndpoint>();
+        return services.AddServerlessMlScoring(configuration);
+    }
+
+    /// <summary>The precompute job, the predictions table and their routes.</summary>
+    private static IServiceCollection AddServerlessMlScoring(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedSettings<Scoring.ScoringOptions>(configuration, Scoring.ScoringOptions.SectionName);
+        services.AddSingleton(sp => new Scoring.PredictionTable(
+            sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<Scoring.ScoringOptions>>().Value.PredictionsTable)));
+        services.AddSingleton(sp =>
+        {
+            var blobs = sp.GetRequiredService<BlobServiceClient>();
+            return new Scoring.ScoringStore(
+                blobs.GetBlobContainerClient(sp.GetRequiredService<IOptions<Scoring.ScoringOptions>>().Value.InputContainer),
+                blobs.GetBlobContainerClient(sp.GetRequiredService<StorageOptions>().ModelsContainer),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Scoring.ScoringStore>>());
+        });
+        services.AddWithInternalConstructor<Scoring.ScoringJob>();
+        services.AddWithInternalConstructor<Http.ScoringEndpoint>();
         return services;
     }
 
-    /// <param name="required">False for a host without the timer (serve): there an unset schedule is
+    /// <summary>Checks the timers' schedules (<c>RetrainSchedule</c>, <c>ScoreSchedule</c>) when the host starts.</summary>
+    /// <param name="required">False for a host without the timers (serve): there an unset schedule is
     /// fine, but a set one is still checked, since the same settings are often shared with the Functions app.</param>
-    public static IServiceCollection AddRetrainSchedule(this IServiceCollection services, IConfiguration configuration, bool required = true)
+    public static IServiceCollection AddSchedules(this IServiceCollection services, IConfiguration configuration, bool required = true)
     {
-        services.AddOptions<RetrainScheduleOptions>()
-            .Configure(o => o.RetrainSchedule = configuration[RetrainScheduleOptions.SettingName])
+        services.AddOptions<ScheduleOptions>()
+            .Configure(o =>
+            {
+                o.RetrainSchedule = configuration[ScheduleOptions.RetrainSetting];
+                o.ScoreSchedule = configuration[ScheduleOptions.ScoreSetting];
+            })
             .Validate(
-                o => (!required && o.RetrainSchedule is null) || RetrainScheduleOptions.IsValid(o.RetrainSchedule),
-                $"Setting '{RetrainScheduleOptions.SettingName}' must be an NCRONTAB expression with 6 fields (second minute hour day month day-of-week), e.g. '0 0 2 * * *' for 02:00 UTC daily.")
+                o => (!required && o.RetrainSchedule is null) || ScheduleOptions.IsValid(o.RetrainSchedule),
+                ScheduleOptions.Rule(ScheduleOptions.RetrainSetting, "0 0 2 * * *", "02:00 UTC daily"))
+            .Validate(
+                o => (!required && o.ScoreSchedule is null) || ScheduleOptions.IsValid(o.ScoreSchedule),
+                ScheduleOptions.Rule(ScheduleOptions.ScoreSetting, "0 30 * * * *", "every hour at half past"))
             .ValidateOnStart();
         return services;
     }

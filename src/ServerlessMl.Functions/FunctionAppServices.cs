@@ -13,7 +13,7 @@ public static class FunctionAppServices
             .AddServerlessMl(configuration)
             .AddShippedModels()
             .Services
-            .AddRetrainSchedule(configuration)
+            .AddSchedules(configuration)
             .SkipPreloadOutsideTheHttpGroup(configuration)
             .AddFunctionAppTelemetry(configuration);
 }

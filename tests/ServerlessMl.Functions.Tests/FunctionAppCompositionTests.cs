@@ -21,6 +21,7 @@ public sealed class FunctionAppCompositionTests
     private static readonly Dictionary<string, string?> Valid = new()
     {
         ["RetrainSchedule"] = "0 0 2 * * *",
+        ["ScoreSchedule"] = "0 30 * * * *",
         ["ModelStorage"] = "UseDevelopmentStorage=true",
     };
 

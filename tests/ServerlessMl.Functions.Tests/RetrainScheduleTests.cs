@@ -15,7 +15,7 @@ public sealed class RetrainScheduleTests
         var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")));
         var schedule = sample.RootElement.GetProperty("Values").GetProperty("RetrainSchedule").GetString();
 
-        Assert.True(RetrainScheduleOptions.IsValid(schedule), $"'{schedule}' is not a 6-field NCRONTAB expression");
+        Assert.True(ScheduleOptions.IsValid(schedule), $"'{schedule}' is not a 6-field NCRONTAB expression");
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public sealed class RetrainScheduleTests
         var line = bicep.Split('\n').Single(l => l.TrimStart().StartsWith("param retrainSchedule", StringComparison.Ordinal));
         var schedule = line[(line.IndexOf('\'', StringComparison.Ordinal) + 1)..line.LastIndexOf('\'')];
 
-        Assert.True(RetrainScheduleOptions.IsValid(schedule), $"'{schedule}' is not a 6-field NCRONTAB expression");
+        Assert.True(ScheduleOptions.IsValid(schedule), $"'{schedule}' is not a 6-field NCRONTAB expression");
     }
 
     [Theory]
@@ -37,6 +37,6 @@ public sealed class RetrainScheduleTests
     [InlineData("", false)]
     [InlineData(null, false)]
     public void Validates_expressions(string? expression, bool valid) =>
-        Assert.Equal(valid, RetrainScheduleOptions.IsValid(expression));
+        Assert.Equal(valid, ScheduleOptions.IsValid(expression));
 
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using ServerlessMl.Storage;
 using ServerlessMl.Backtesting;
 using ServerlessMl.Definitions;
 using ServerlessMl.Training;

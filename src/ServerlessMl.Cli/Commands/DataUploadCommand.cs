@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Microsoft.Extensions.DependencyInjection;
+using ServerlessMl.Storage;
 using ServerlessMl.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using ServerlessMl.Storage;
 using ServerlessMl.Training;
 using Spectre.Console.Cli;
 

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Microsoft.Extensions.DependencyInjection;
+using ServerlessMl.Storage;
 using ServerlessMl.Cli.Report;
 using ServerlessMl.Registry;
 using ServerlessMl.Training;

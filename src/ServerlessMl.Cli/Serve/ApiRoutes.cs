@@ -31,6 +31,9 @@ public static class ApiRoutes
         function.MapMethods(Routes.Model, GetAndHead, (string model, CancellationToken ct) => services.GetRequiredService<ModelsEndpoint>().GetAsync(model, ct));
         admin.MapPost(Routes.Retrain, (string model, CancellationToken ct) => services.GetRequiredService<RetrainEndpoint>().HandleAsync(model, ct));
         admin.MapPost(Routes.Promote, (HttpRequest request, string model, CancellationToken ct) => services.GetRequiredService<PromoteEndpoint>().HandleAsync(request, model, ct));
+        admin.MapPost(Routes.Score, (string model, CancellationToken ct) => services.GetRequiredService<ScoringEndpoint>().ScoreAsync(model, ct));
+        function.MapMethods(Routes.Prediction, GetAndHead, (HttpRequest request, string model, string key, CancellationToken ct) => services.GetRequiredService<ScoringEndpoint>().GetAsync(request, model, key, ct));
+        function.MapMethods(Routes.Predictions, GetAndHead, (HttpRequest request, string model, CancellationToken ct) => services.GetRequiredService<ScoringEndpoint>().ListAsync(request, model, ct));
         api.MapMethods(Routes.Health, GetAndHead, (CancellationToken ct) => services.GetRequiredService<HealthEndpoint>().HandleAsync(ct));
         api.MapMethods(Routes.OpenApi, GetAndHead, () => services.GetRequiredService<OpenApiEndpoint>().Handle());
 

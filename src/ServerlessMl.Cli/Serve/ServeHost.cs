@@ -49,7 +49,7 @@ public static class ServeHost
             .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.AddProblemDetails();
         builder.Services.AddServerlessMl(builder.Configuration).AddShippedModels();
-        builder.Services.AddRetrainSchedule(builder.Configuration, required: false);
+        builder.Services.AddSchedules(builder.Configuration, required: false);
         if (TelemetryExport.OtlpConfigured(builder.Configuration))
         {
             builder.Services.AddServerlessMlTelemetry(builder.Configuration);

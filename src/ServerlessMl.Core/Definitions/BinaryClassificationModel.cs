@@ -57,6 +57,10 @@ public abstract class BinaryClassificationModel<TRow, TRequest, TFeatures> : Mod
 
     object IServedModel<TRequest, TFeatures, BinaryScore, BinaryAnswer>.Answer(string version, BinaryAnswer[] items) =>
         new BinaryClassificationBatchAnswer(Name, version, items);
+
+    IReadOnlyList<string> IServedModel<TRequest, TFeatures, BinaryScore, BinaryAnswer>.FieldNames { get; } = ["label", "probability"];
+
+    object[] IServedModel<TRequest, TFeatures, BinaryScore, BinaryAnswer>.Fields(BinaryAnswer item) => [item.Label, item.Probability];
 }
 
 /// <summary>What a binary classification pipeline writes: its <c>Score</c> and calibrated <c>Probability</c> columns.</summary>

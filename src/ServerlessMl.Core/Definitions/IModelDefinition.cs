@@ -91,6 +91,12 @@ internal interface IServedModel<in TRequest, out TFeatures, in TPrediction, TIte
     object Answer(string version, TItem item);
 
     object Answer(string version, TItem[] items);
+
+    /// <summary>The names of an answer item's fields, as a precomputed prediction stores them.</summary>
+    IReadOnlyList<string> FieldNames { get; }
+
+    /// <summary>An answer item's field values, in the order of <see cref="FieldNames"/>.</summary>
+    object[] Fields(TItem item);
 }
 
 /// <summary>The tasks ServerlessMl can train, judge and serve.</summary>

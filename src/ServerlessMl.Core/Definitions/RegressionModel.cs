@@ -46,6 +46,10 @@ public abstract class RegressionModel<TRow, TRequest, TFeatures> : ModelDefiniti
 
     object IServedModel<TRequest, TFeatures, RegressionScore, double>.Answer(string version, double[] items) =>
         new RegressionBatchAnswer(Name, version, items);
+
+    IReadOnlyList<string> IServedModel<TRequest, TFeatures, RegressionScore, double>.FieldNames { get; } = ["prediction"];
+
+    object[] IServedModel<TRequest, TFeatures, RegressionScore, double>.Fields(double item) => [item];
 }
 
 /// <summary>

@@ -43,6 +43,18 @@ internal sealed class RowReader<TRow>(DataFormat format, ModelDefinitionRules<TR
         return new FileCheck(rowNumber, dropped);
     }
 
+    /// <summary>
+    /// Every row of one file, in order, once its encoding and header are checked (a
+    /// <see cref="DataValidationException"/> otherwise); the row object is reused from row to row.
+    /// </summary>
+    public IEnumerable<TRow> Rows(MLContext ml, string localPath, string blobName)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        TextDropEncoding.Check(localPath, blobName, hasHeader: format.Header is not null);
+        CheckHeader(localPath, blobName);
+        return ml.Data.CreateEnumerable<TRow>(Load(ml, localPath), reuseRowObject: true);
+    }
+
     /// <summary>The rows of the files the model keeps, read lazily (ML.NET pulls them as a trainer reads).</summary>
     public IEnumerable<TRow> KeptRows(MLContext ml, IReadOnlyList<string> localPaths) =>
         ml.Data.CreateEnumerable<TRow>(Load(ml, new MultiFileSource([.. localPaths])), reuseRowObject: false).Where(rules.Keep);

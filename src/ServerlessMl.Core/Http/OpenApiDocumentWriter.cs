@@ -151,6 +151,18 @@ internal sealed class OpenApiDocumentWriter
             responses["422"] = ProblemResponse("The version cannot serve; nothing changed.");
         }
 
+        if (route.Template is Routes.Prediction or Routes.Predictions)
+        {
+            operation.Parameters = [.. operation.Parameters!, .. PredictionParameters(route.Template == Routes.Prediction)];
+            responses["400"] = ProblemResponse("A bad key or query parameter.");
+            responses["404"] = ProblemResponse("Unknown model, a model that is not precomputed, or no stored prediction for the key.");
+        }
+
+        if (route.Template == Routes.Score)
+        {
+            responses["409"] = ProblemResponse("Another scoring run of the model is in progress, or it has no champion that can serve.");
+        }
+
         if (route.Template == Routes.Retrain)
         {
             responses["409"] = ProblemResponse("Another retrain of the model is running, or the champion or a drop changed while this one ran: run again.");
@@ -161,6 +173,24 @@ internal sealed class OpenApiDocumentWriter
             ? JsonResponse("A model with a champion cannot be served here (the same report as the 200).", new OpenApiSchema { Type = JsonSchemaType.Object })
             : ProblemResponse("Storage unreachable or too slow; see Retry-After.");
         return operation;
+    }
+
+    private static IEnumerable<OpenApiParameter> PredictionParameters(bool oneKey)
+    {
+        OpenApiParameter Query(string name, string description, JsonSchemaType type = JsonSchemaType.String, bool required = false) =>
+            new() { Name = name, In = ParameterLocation.Query, Required = required, Description = description, Schema = new OpenApiSchema { Type = type } };
+
+        if (oneKey)
+        {
+            yield return new OpenApiParameter { Name = "key", In = ParameterLocation.Path, Required = true, Description = "The row's key, as the model gives it (e.g. an hour, 2012-12-31T05:00, or a message id).", Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = Scoring.PredictionTable.MaxKeyLength } };
+            yield return Query("day", "The day the prediction is stored under (yyyy-MM-dd): a point read for keys that do not start with their day.");
+            yield break;
+        }
+
+        yield return Query("from", "First key (or day, yyyy-MM-dd) of the range.", required: true);
+        yield return Query("to", $"Last key (or day) of the range; at most {ScoringEndpoint.MaxRangeDays} days after 'from'.", required: true);
+        yield return Query("limit", $"Predictions per page, 1 to {ScoringEndpoint.MaxPageSize} (default {RangeQuery.DefaultPageSize}).", JsonSchemaType.Integer);
+        yield return Query("continuation", "The 'continuation' of the previous page, to read the next one.");
     }
 
     private OpenApiOperation Common(ApiRoute route, string operationId, string summary)

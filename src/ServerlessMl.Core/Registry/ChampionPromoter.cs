@@ -8,7 +8,7 @@ namespace ServerlessMl.Registry;
 /// leave every new instance answering 503. An operator who insists passes <c>force</c>, and the
 /// alias records that it was forced and why.
 /// </summary>
-public sealed class ChampionPromoter
+internal sealed class ChampionPromoter
 {
     private readonly ModelCatalog catalog;
     private readonly ModelRegistry registry;
@@ -73,7 +73,7 @@ public sealed class ChampionPromoter
 /// serve; otherwise the verified model, which a serving instance can take instead of loading the
 /// version again.
 /// </summary>
-public sealed record Promotion(string Model, string Version, DateTimeOffset PromotedUtc, string? ForcedPast)
+internal sealed record Promotion(string Model, string Version, DateTimeOffset PromotedUtc, string? ForcedPast)
 {
     internal LoadedModel? Verified { get; init; }
 }

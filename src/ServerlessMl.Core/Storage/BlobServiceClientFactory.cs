@@ -21,6 +21,7 @@ internal static class BlobServiceClientFactory
         }
 
         options.BlobServiceUri ??= Uri.TryCreate(section["blobServiceUri"], UriKind.Absolute, out var uri) ? uri : null;
+        options.TableServiceUri ??= Uri.TryCreate(section["tableServiceUri"], UriKind.Absolute, out var table) ? table : null;
     }
 
     /// <summary>True when <see cref="Create"/> would succeed (used to validate settings at start-up).</summary>
@@ -60,11 +61,14 @@ internal static class BlobServiceClientFactory
                 "Setting 'ModelStorage' is missing: give a connection string (ModelStorage) or an endpoint (ModelStorage__blobServiceUri).");
         }
 
-        TokenCredential credential = string.Equals(options.Credential, "managedidentity", StringComparison.OrdinalIgnoreCase)
+        return new BlobServiceClient(options.BlobServiceUri, Credential(options), clientOptions);
+    }
+
+    /// <summary>The identity the app reaches storage with when the setting is an endpoint.</summary>
+    internal static TokenCredential Credential(StorageOptions options) =>
+        string.Equals(options.Credential, "managedidentity", StringComparison.OrdinalIgnoreCase)
             ? new ManagedIdentityCredential(string.IsNullOrWhiteSpace(options.ClientId)
                 ? ManagedIdentityId.SystemAssigned
                 : ManagedIdentityId.FromUserAssignedClientId(options.ClientId))
             : new DefaultAzureCredential();
-        return new BlobServiceClient(options.BlobServiceUri, credential, clientOptions);
-    }
 }

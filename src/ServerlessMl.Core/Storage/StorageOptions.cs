@@ -15,6 +15,9 @@ internal sealed class StorageOptions
     /// <summary>The blob endpoint, for identity-based access.</summary>
     public Uri? BlobServiceUri { get; set; }
 
+    /// <summary>The table endpoint, for identity-based access to the predictions table.</summary>
+    public Uri? TableServiceUri { get; set; }
+
     /// <summary><c>managedidentity</c> to use a managed identity; otherwise the default credential chain.</summary>
     public string? Credential { get; set; }
 

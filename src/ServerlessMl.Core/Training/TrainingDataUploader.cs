@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Storage.Blobs.Models;
+using ServerlessMl.Storage;
 
 namespace ServerlessMl.Training;
 

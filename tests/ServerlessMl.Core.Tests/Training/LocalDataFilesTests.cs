@@ -2,6 +2,7 @@ using ServerlessMl.Definitions;
 using ServerlessMl.Testing;
 using ServerlessMl.Models.BikeDemand;
 using ServerlessMl.Training;
+using ServerlessMl.Storage;
 
 namespace ServerlessMl.Core.Tests.Training;
 

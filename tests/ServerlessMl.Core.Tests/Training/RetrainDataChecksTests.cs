@@ -4,6 +4,7 @@ using ServerlessMl.Models.SmsSpam;
 using ServerlessMl.Registry;
 using ServerlessMl.Testing;
 using ServerlessMl.Training;
+using ServerlessMl.Storage;
 
 namespace ServerlessMl.Core.Tests.Training;
 

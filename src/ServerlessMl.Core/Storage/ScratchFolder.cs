@@ -1,4 +1,4 @@
-namespace ServerlessMl.Training;
+namespace ServerlessMl.Storage;
 
 /// <summary>A private temporary folder for one run's downloaded or split files, deleted on dispose.</summary>
 internal sealed class ScratchFolder : IDisposable
