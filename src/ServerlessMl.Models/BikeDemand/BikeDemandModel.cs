@@ -81,7 +81,7 @@ public sealed class BikeDemandModel : RegressionModel<BikeHourRow, BikeDemandReq
     public string KeyOf(BikeForecastRow input) =>
         BikeFeaturizer.FromFields(input).LocalHour.ToString("yyyy-MM-dd'T'HH':00'", CultureInfo.InvariantCulture);
 
-    // The hour's own day, so a newer forecast of the hour replaces the older one.
+    /// <summary>The hour's own day, so a newer forecast of the hour replaces the older one.</summary>
     public DateOnly? DayOf(BikeForecastRow input)
     {
         ArgumentNullException.ThrowIfNull(input);
