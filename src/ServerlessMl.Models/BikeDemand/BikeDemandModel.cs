@@ -8,7 +8,8 @@ namespace ServerlessMl.Models.BikeDemand;
 /// Hourly bike rental demand (UCI Bike Sharing, Washington D.C.): rentals in an hour from the
 /// calendar and the weather.
 /// </summary>
-public sealed class BikeDemandModel : RegressionModel<BikeHourRow, BikeDemandRequest, BikeFeatures>, IReportGroups<BikeFeatures>, Backtesting.IBacktested
+public sealed class BikeDemandModel : RegressionModel<BikeHourRow, BikeDemandRequest, BikeFeatures>, IReportGroups<BikeFeatures>, Backtesting.IBacktested,
+    IPrecomputed<BikeForecastRow, BikeFeatures>
 {
     public const string ModelName = "bike-demand";
 
@@ -54,57 +55,41 @@ public sealed class BikeDemandModel : RegressionModel<BikeHourRow, BikeDemandReq
     public override BikeFeatures FromRequest(BikeDemandRequest request) =>
         BikeFeaturizer.Featurize(BikeFeaturizer.FromRequest(request));
 
-    protected override DateOnly? DayOf(BikeHourRow row) =>
-        DateOnly.ParseExact(row.Dteday, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+    protected override DateOnly? DayOf(BikeHourRow row) => ParseDay(row.Dteday);
 
     protected override string? KeyOf(BikeHourRow row) => string.Create(CultureInfo.InvariantCulture, $"hour {row.Hr}");
 
-    protected override string? Check(BikeHourRow row)
-    {
-        if (string.IsNullOrEmpty(row.LastField))
-        {
-            return $"the row has fewer than {BikeHourRow.Columns.Count} fields";
-        }
-
-        if (!string.IsNullOrEmpty(row.ExtraField))
-        {
-            return $"the row has more than {BikeHourRow.Columns.Count} fields";
-        }
-
-        if (!DateOnly.TryParseExact(row.Dteday, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-        {
-            return $"dteday '{row.Dteday}' is not a date in the form yyyy-MM-dd";
-        }
-
-        return WholeIn(row.Hr, "hr", 0, 23)
-            ?? WholeIn(row.Weathersit, "weathersit", 1, 4)
-            ?? WholeIn(row.Holiday, "holiday", 0, 1)
-            ?? WholeIn(row.Workingday, "workingday", 0, 1)
-            ?? WholeIn(row.Weekday, "weekday", 0, 6)
-            ?? WholeIn(row.Season, "season", 1, 4)
-            ?? WholeIn(row.Mnth, "mnth", 1, 12)
-            ?? UnitInterval(row.Temp, "temp")
-            ?? UnitInterval(row.Atemp, "atemp")
-            ?? UnitInterval(row.Hum, "hum")
-            ?? UnitInterval(row.Windspeed, "windspeed")
-            ?? WholeIn(row.Casual, "casual", 0, int.MaxValue)
-            ?? WholeIn(row.Registered, "registered", 0, int.MaxValue)
-            ?? WholeIn(row.Cnt, "cnt", 0, int.MaxValue)
+    protected override string? Check(BikeHourRow row) =>
+        BikeRowChecks.Hour(row, BikeHourRow.Columns.Count)
+            ?? BikeRowChecks.WholeIn(row.Casual, "casual", 0, int.MaxValue)
+            ?? BikeRowChecks.WholeIn(row.Registered, "registered", 0, int.MaxValue)
+            ?? BikeRowChecks.WholeIn(row.Cnt, "cnt", 0, int.MaxValue)
             ?? (row.Casual + row.Registered != row.Cnt
                 ? $"cnt {row.Cnt} is not casual + registered ({row.Casual} + {row.Registered})"
                 : null);
+
+    /// <summary>The hourly records for the next hours, with the weather forecast: <c>hour.csv</c> without its labels.</summary>
+    public DataFormat ScoringFormat { get; } = DataFormat.Csv(BikeForecastRow.Columns);
+
+    public string? CheckInput(BikeForecastRow input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return BikeRowChecks.Hour(input, BikeForecastRow.Columns.Count);
     }
 
-    private static string? WholeIn(float value, string column, int min, int max) =>
-        float.IsNaN(value) || value != MathF.Floor(value) || value < min || value > max
-            ? $"{column} must be a whole number {(max == int.MaxValue ? $"of {min} or more" : $"from {min} to {max.ToString(CultureInfo.InvariantCulture)}")}, got {Describe(value)}"
-            : null;
+    /// <summary>The local hour, <c>yyyy-MM-ddTHH:00</c>: keys sort in time order.</summary>
+    public string KeyOf(BikeForecastRow input) =>
+        BikeFeaturizer.FromFields(input).LocalHour.ToString("yyyy-MM-dd'T'HH':00'", CultureInfo.InvariantCulture);
 
-    private static string? UnitInterval(float value, string column) =>
-        float.IsNaN(value) || value < 0 || value > 1
-            ? $"{column} must be a normalised value from 0 to 1, got {Describe(value)}"
-            : null;
+    /// <summary>The hour's own day, so a newer forecast of the hour replaces the older one.</summary>
+    public DateOnly? DayOf(BikeForecastRow input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return ParseDay(input.Dteday);
+    }
 
-    private static string Describe(float value) =>
-        float.IsNaN(value) ? "a missing or non-numeric value" : value.ToString(CultureInfo.InvariantCulture);
+    public BikeFeatures FromInput(BikeForecastRow input) =>
+        BikeFeaturizer.Featurize(BikeFeaturizer.FromFields(input));
+
+    private static DateOnly ParseDay(string dteday) => DateOnly.ParseExact(dteday, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -2,8 +2,8 @@ using ServerlessMl.Definitions;
 namespace ServerlessMl.Models.BikeDemand;
 
 /// <summary>
-/// The one featurizer of the bike-demand model. Training rows and requests both arrive here as a
-/// <see cref="BikeObservation"/>; calendar features are derived from the timestamp rather than
+/// The one featurizer of the bike-demand model. Training rows, forecast rows and requests all arrive
+/// here as a <see cref="BikeObservation"/>; calendar features are derived from the timestamp rather than
 /// read from the CSV's own calendar columns, so a request needs only the timestamp.
 /// </summary>
 public static class BikeFeaturizer
@@ -40,7 +40,10 @@ public static class BikeFeaturizer
     }
 
     /// <summary>A CSV row in UCI units as an observation in ordinary units.</summary>
-    public static BikeObservation FromRow(BikeHourRow row)
+    public static BikeObservation FromRow(BikeHourRow row) => FromFields(row);
+
+    /// <summary>A training row or a forecast row, whose shared columns are all an observation needs.</summary>
+    internal static BikeObservation FromFields(IBikeHourFields row)
     {
         ArgumentNullException.ThrowIfNull(row);
         var day = DateOnly.ParseExact(row.Dteday, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

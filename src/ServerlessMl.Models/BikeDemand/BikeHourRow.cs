@@ -8,7 +8,7 @@ namespace ServerlessMl.Models.BikeDemand;
 /// normalised units. Numbers load as float so that a malformed value shows up as NaN and is
 /// reported with its row, instead of silently becoming 0.
 /// </summary>
-public sealed class BikeHourRow
+public sealed class BikeHourRow : IBikeHourFields
 {
     [LoadColumn(0)] public float Instant { get; set; }
     [LoadColumn(1)] public string Dteday { get; set; } = string.Empty;

@@ -2,7 +2,7 @@ using ServerlessMl.Definitions;
 namespace ServerlessMl.Models.BikeDemand;
 
 /// <summary>
-/// One hour as both training rows and requests describe it, in ordinary units. Both sides are
+/// One hour as training rows, forecast rows and requests describe it, in ordinary units. Each is
 /// turned into this first, and only then featurized, so they cannot drift apart.
 /// </summary>
 public readonly record struct BikeObservation(

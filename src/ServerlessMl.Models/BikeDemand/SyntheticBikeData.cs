@@ -38,38 +38,88 @@ public sealed class SyntheticBikeData(int seed = 42)
     {
         var text = new StringBuilder();
         text.Append(string.Join(',', BikeHourRow.Columns)).Append('\n');
-        var holiday = DcHolidayCalendar.IsHoliday(day);
-        var weekend = day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
-        var working = !weekend && !holiday;
-        var seasonal = -Math.Cos(2 * Math.PI * (day.DayOfYear - 20) / 365.25); // -1 mid-January, +1 mid-July
-        _tempAnomaly = (0.7 * _tempAnomaly) + (Normal() * 2.5);
+        var working = IsWorkingDay(day);
+        var seasonal = NextDay(day);
         var years = (day.DayNumber - start.DayNumber) / 365.25;
         var level = volumeScale * 260 * (1 + (0.6 * years)); // the service grows ~60 % a year
 
         for (var hour = 0; hour < 24; hour++)
         {
-            _weather = NextWeather(_weather);
-            var tempC = Math.Clamp(14 + (11 * seasonal) + _tempAnomaly + (4 * Math.Sin(2 * Math.PI * (hour - 9) / 24)) - (_weather >= 3 ? 2 : 0), -5, 39);
-            var humidity = Math.Clamp(62 - (12 * Math.Sin(2 * Math.PI * (hour - 9) / 24)) + (_weather * 7) + (Normal() * 6), 15, 100);
-            var windKmh = Math.Clamp(12 + (Normal() * 6) + (_weather >= 3 ? 8 : 0), 0, 60);
-            var feelsLike = tempC < 10 ? tempC - (windKmh / 10) : tempC > 24 ? tempC + ((humidity - 40) / 20) : tempC;
-
+            var weather = NextHour(hour, seasonal);
             var profile = working ? WorkingDayProfile(hour) : DayOffProfile(hour);
-            var comfort = Math.Exp(-Math.Pow((feelsLike - 26) / 14, 2));
-            var rain = _weather switch { 1 => 1.0, 2 => 0.85, 3 => 0.4, _ => 0.12 };
-            var humid = humidity > 80 ? 0.85 : 1.0;
+            var comfort = Math.Exp(-Math.Pow((weather.FeelsLikeC - 26) / 14, 2));
+            var rain = weather.Category switch { 1 => 1.0, 2 => 0.85, 3 => 0.4, _ => 0.12 };
+            var humid = weather.Humidity > 80 ? 0.85 : 1.0;
             var expected = level * profile * (0.25 + (0.9 * comfort)) * rain * humid;
             var count = Math.Max(0, (int)Math.Round(expected * Math.Exp(Normal() * 0.15)));
             var casualShare = (working ? 0.12 : 0.4) * (0.5 + comfort);
             var casual = (int)Math.Round(count * Math.Clamp(casualShare, 0, 0.9));
 
-            _instant++;
-            text.Append(CultureInfo.InvariantCulture, $"{_instant},{day:yyyy-MM-dd},{Season(day)},{(day.Year - 2011 < 0 ? 0 : Math.Min(day.Year - 2011, 1))},{day.Month},{hour},{(holiday ? 1 : 0)},{(int)day.DayOfWeek},{(working ? 1 : 0)},{_weather},")
-                .Append(CultureInfo.InvariantCulture, $"{Round(tempC / BikeHourRow.TempScale)},{Round(Math.Clamp(feelsLike, 0, 50) / BikeHourRow.AtempScale)},{Round(humidity / BikeHourRow.HumScale)},{Round(windKmh / BikeHourRow.WindScale)},")
-                .Append(CultureInfo.InvariantCulture, $"{casual},{count - casual},{count}\n");
+            AppendHour(text, day, hour, weather).Append(CultureInfo.InvariantCulture, $",{casual},{count - casual},{count}\n");
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Writes a scoring drop to <paramref name="path"/>: the header and <paramref name="hours"/>
+    /// hourly rows from <paramref name="firstHour"/> (local, on the hour) in the <c>hour.csv</c>
+    /// layout without labels, the simulated weather standing in for a forecast.
+    /// </summary>
+    public static void WriteForecast(string path, DateTime firstHour, int hours, int seed = 42)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hours);
+        if (firstHour.TimeOfDay.Ticks % TimeSpan.TicksPerHour != 0)
+        {
+            throw new ArgumentException($"the first hour must be on the hour, got {firstHour:O}", nameof(firstHour));
+        }
+
+        var generator = new SyntheticBikeData(seed);
+        var text = new StringBuilder();
+        text.Append(string.Join(',', BikeForecastRow.Columns)).Append('\n');
+        var seasonal = 0.0;
+        for (var i = 0; i < hours; i++)
+        {
+            var hour = firstHour.AddHours(i);
+            var day = DateOnly.FromDateTime(hour);
+            if (i == 0 || hour.Hour == 0)
+            {
+                seasonal = generator.NextDay(day);
+            }
+
+            generator.AppendHour(text, day, hour.Hour, generator.NextHour(hour.Hour, seasonal)).Append('\n');
+        }
+
+        File.WriteAllText(path, text.ToString(), new UTF8Encoding(false));
+    }
+
+    private static bool IsWorkingDay(DateOnly day) =>
+        day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && !DcHolidayCalendar.IsHoliday(day);
+
+    /// <summary>Moves the weather on to a new day: its anomaly, and the season's place (-1 mid-January, +1 mid-July).</summary>
+    private double NextDay(DateOnly day)
+    {
+        _tempAnomaly = (0.7 * _tempAnomaly) + (Normal() * 2.5);
+        return -Math.Cos(2 * Math.PI * (day.DayOfYear - 20) / 365.25);
+    }
+
+    private HourWeather NextHour(int hour, double seasonal)
+    {
+        _weather = NextWeather(_weather);
+        var tempC = Math.Clamp(14 + (11 * seasonal) + _tempAnomaly + (4 * Math.Sin(2 * Math.PI * (hour - 9) / 24)) - (_weather >= 3 ? 2 : 0), -5, 39);
+        var humidity = Math.Clamp(62 - (12 * Math.Sin(2 * Math.PI * (hour - 9) / 24)) + (_weather * 7) + (Normal() * 6), 15, 100);
+        var windKmh = Math.Clamp(12 + (Normal() * 6) + (_weather >= 3 ? 8 : 0), 0, 60);
+        var feelsLike = tempC < 10 ? tempC - (windKmh / 10) : tempC > 24 ? tempC + ((humidity - 40) / 20) : tempC;
+        return new HourWeather(_weather, tempC, feelsLike, humidity, windKmh);
+    }
+
+    /// <summary>The columns every row has, instant to windspeed, without a line end.</summary>
+    private StringBuilder AppendHour(StringBuilder text, DateOnly day, int hour, HourWeather weather)
+    {
+        _instant++;
+        var holiday = DcHolidayCalendar.IsHoliday(day);
+        return text.Append(CultureInfo.InvariantCulture, $"{_instant},{day:yyyy-MM-dd},{Season(day)},{(day.Year - 2011 < 0 ? 0 : Math.Min(day.Year - 2011, 1))},{day.Month},{hour},{(holiday ? 1 : 0)},{(int)day.DayOfWeek},{(IsWorkingDay(day) ? 1 : 0)},{weather.Category},")
+            .Append(CultureInfo.InvariantCulture, $"{Round(weather.TemperatureC / BikeHourRow.TempScale)},{Round(Math.Clamp(weather.FeelsLikeC, 0, 50) / BikeHourRow.AtempScale)},{Round(weather.Humidity / BikeHourRow.HumScale)},{Round(weather.WindSpeedKmh / BikeHourRow.WindScale)}");
     }
 
     // Commute peaks at 08:00 and 17:00-18:00 on working days.
@@ -126,4 +176,6 @@ public sealed class SyntheticBikeData(int seed = 42)
         var u2 = _random.NextDouble();
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
+
+    private readonly record struct HourWeather(int Category, double TemperatureC, double FeelsLikeC, double Humidity, double WindSpeedKmh);
 }

@@ -1,4 +1,6 @@
 using ServerlessMl.Definitions;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.ML;
 
 namespace ServerlessMl.Models.SmsSpam;
@@ -8,12 +10,16 @@ namespace ServerlessMl.Models.SmsSpam;
 /// Hidalgo and Yamakami, DocEng 2011): drops of <c>ham|spam&lt;TAB&gt;text</c> lines, no header,
 /// no time order, so a seeded fifth of the messages (by a hash of their text) is held out.
 /// </summary>
-public sealed class SmsSpamModel(SmsSpamRecipe recipe) : BinaryClassificationModel<SmsRow, SmsSpamRequest, SmsFeatures>
+public sealed class SmsSpamModel(SmsSpamRecipe recipe) : BinaryClassificationModel<SmsRow, SmsSpamRequest, SmsFeatures>,
+    IPrecomputed<SmsScoringRow, SmsFeatures>
 {
     public const string ModelName = "sms-spam";
 
     /// <summary>Longest message a training row may hold; longer ones are refused with their row.</summary>
     public const int MaxRowTextLength = 10_000;
+
+    /// <summary>Longest id a scoring row may give (ignoring spaces around it).</summary>
+    public const int MaxIdLength = 200;
 
     public SmsSpamModel()
         : this(SmsSpamRecipe.Default)
@@ -48,15 +54,41 @@ public sealed class SmsSpamModel(SmsSpamRecipe recipe) : BinaryClassificationMod
     public override SmsFeatures FromRequest(SmsSpamRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return new SmsFeatures { Text = request.Text! };
+        return Unlabelled(request.Text!);
+    }
+
+    /// <summary>Messages to classify, one per line as <c>id&lt;TAB&gt;text</c>, no header.</summary>
+    public DataFormat ScoringFormat { get; } = DataFormat.Tsv();
+
+    public string? CheckInput(SmsScoringRow input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return SmsRowChecks.ExtraField(input.ExtraField, "id") ?? SmsRowChecks.Id(input.Id) ?? SmsRowChecks.Text(input.Text);
+    }
+
+    /// <summary>
+    /// The id, trimmed; for a row without one, <c>sha256-</c> and the first 32 hex digits of the
+    /// SHA-256 of the text's UTF-8 bytes, so the same message always has the same key.
+    /// </summary>
+    public string KeyOf(SmsScoringRow input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var id = input.Id.Trim();
+        return id.Length > 0 ? id : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(input.Text)), 0, 16);
+    }
+
+    public SmsFeatures FromInput(SmsScoringRow input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Unlabelled(input.Text);
     }
 
     protected override string? Check(SmsRow row) =>
-        !string.IsNullOrEmpty(row.ExtraField) ? "the row has more than 2 tab-separated fields (label, text)"
-        : row.Label is not ("ham" or "spam") ? $"the label must be ham or spam, got '{Shorten(row.Label)}'"
-        : string.IsNullOrWhiteSpace(row.Text) ? "the text is empty"
-        : row.Text.Length > MaxRowTextLength ? $"the text is {row.Text.Length} characters; the limit is {MaxRowTextLength}"
-        : null;
+        SmsRowChecks.ExtraField(row.ExtraField, "label")
+        ?? (row.Label is not ("ham" or "spam") ? $"the label must be ham or spam, got '{Shorten(row.Label)}'" : null)
+        ?? SmsRowChecks.Text(row.Text);
+
+    private static SmsFeatures Unlabelled(string text) => new() { Text = text };
 
     private static string Shorten(string text) => text.Length <= 20 ? text : text[..20] + "…";
 }
