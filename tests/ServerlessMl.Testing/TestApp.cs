@@ -28,6 +28,10 @@ public sealed class TestApp : IDisposable
 
     public string ModelsContainer { get; }
 
+    public string ScoringContainer { get; private init; } = "";
+
+    public string PredictionsTable { get; private init; } = "";
+
     public T Get<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
@@ -46,6 +50,8 @@ public sealed class TestApp : IDisposable
             ["ModelStorage:TimeoutSeconds"] = StorageTimeoutSeconds,
             ["ModelStorage:TrainingContainer"] = "training-" + suffix,
             ["ModelStorage:ModelsContainer"] = "models-" + suffix,
+            ["Scoring:InputContainer"] = "scoring-" + suffix,
+            ["Scoring:PredictionsTable"] = "predictions" + suffix.Replace("-", "", StringComparison.Ordinal),
             ["Training:HoldoutDays"] = "7",
             ["Training:MinTrainingDays"] = "14",
         };
@@ -61,7 +67,11 @@ public sealed class TestApp : IDisposable
         models?.Invoke(builder);
         services.AddSingleton<Training.TrainingDataUploader>();
         configure?.Invoke(services);
-        return new TestApp(services.BuildServiceProvider(), values["ModelStorage:TrainingContainer"]!, values["ModelStorage:ModelsContainer"]!);
+        return new TestApp(services.BuildServiceProvider(), values["ModelStorage:TrainingContainer"]!, values["ModelStorage:ModelsContainer"]!)
+        {
+            ScoringContainer = values["Scoring:InputContainer"]!,
+            PredictionsTable = values["Scoring:PredictionsTable"]!,
+        };
     }
 
     public void Dispose() => Services.Dispose();

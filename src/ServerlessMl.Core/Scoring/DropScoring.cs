@@ -11,7 +11,10 @@ namespace ServerlessMl.Scoring;
 /// </summary>
 internal sealed class DropScoring(ScoringRun run, IBatchScorer scorer, ITransformer model, PredictionTable table, ScoringOptions options, TimeProvider time)
 {
-    private const int ChunkRows = 2_000;
+    private const int MaxChunkRows = 2_000;
+
+    // Never more rows between checkpoints than a checkpoint allows.
+    private readonly int _chunkRows = Math.Min(MaxChunkRows, options.CheckpointRows);
 
     /// <summary>
     /// Scores <paramref name="localPath"/> into the table until it ends or <paramref name="stop"/>
@@ -33,7 +36,7 @@ internal sealed class DropScoring(ScoringRun run, IBatchScorer scorer, ITransfor
                 sinceCheckpoint += Commit(previous.Chunk, result);
             }
 
-            writing = (chunk.Entities.Count > 0 ? table.UpsertAsync(chunk.Entities, options.TableTransactionsInFlight, cancellationToken) : Task.CompletedTask, chunk);
+            writing = (WriteAsync(chunk, cancellationToken), chunk);
             if (chunk.Ended || stop())
             {
                 break;
@@ -52,13 +55,22 @@ internal sealed class DropScoring(ScoringRun run, IBatchScorer scorer, ITransfor
         result.Complete = last.Chunk.Ended;
     }
 
+    private async Task WriteAsync(Chunk chunk, CancellationToken cancellationToken)
+    {
+        using var span = Telemetry.ServerlessMlTelemetry.Start("score-write", run.Model);
+        if (chunk.Entities.Count > 0)
+        {
+            await table.UpsertAsync(chunk.Entities, options.TableTransactionsInFlight, cancellationToken);
+        }
+    }
+
     private Chunk Read(IEnumerator<ScoringItem> items, DropResult result)
     {
-        var entities = new List<TableEntity>(ChunkRows);
+        var entities = new List<TableEntity>(_chunkRows);
         var refused = new List<RefusedRow>();
         var endRow = result.EndRow;
         var now = time.GetUtcNow();
-        while (entities.Count < ChunkRows)
+        while (entities.Count < _chunkRows)
         {
             if (!items.MoveNext())
             {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ServerlessMl.Definitions;
 using ServerlessMl.Registry;
 using ServerlessMl.Storage;
+using ServerlessMl.Telemetry;
 
 namespace ServerlessMl.Scoring;
 
@@ -77,6 +78,8 @@ public sealed partial class ScoringJob
         var scorer = _scorers[definition.Name];
         var run = new ScoringRun { Id = ScoringStore.NewRunId(_time.GetUtcNow()), Model = definition.Name, Trigger = trigger, StartedUtc = _time.GetUtcNow() };
         var clock = Stopwatch.StartNew();
+        using var span = ServerlessMlTelemetry.Start("score", definition.Name);
+        span?.SetTag(ServerlessMlTelemetry.Tags.Trigger, trigger);
         var step = "lease";
         try
         {
@@ -184,6 +187,7 @@ public sealed partial class ScoringJob
                 return;
             }
 
+            using var span = ServerlessMlTelemetry.Start("score-drop", record.Run.Model);
             var result = new DropResult { Blob = drop.Blob, ETag = drop.ETag, StartRow = startRow, EndRow = startRow };
             record.Run.Drops.Add(result);
             var localPath = Path.Combine(scratch.Path, Guid.NewGuid().ToString("N"));
