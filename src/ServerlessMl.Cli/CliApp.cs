@@ -48,6 +48,11 @@ public static class CliApp
             Add<BacktestCommand>(config, paths, "backtest")
                 .WithDescription("Walk forward through local data: retrain at each origin on the days before it, score the next block; compare recipes and cadences.")
                 .WithExample("backtest", "--model", "bike-demand", "--data", "hour.csv", "--every", "7d", "--every", "28d");
+            Add<ScoreCommand>(config, paths, "score")
+                .WithDescription("Score a precomputed model's scoring drops: local files offline (--input, with the champion or --zip) into CSV or JSON lines, or the precompute job against storage once (--run).")
+                .WithExample("score", "--model", "bike-demand", "--input", "forecast.csv", "--output", "predictions.csv")
+                .WithExample("score", "--model", "sms-spam", "--input", "drops", "--zip", "m/model.zip", "--output", "spam.jsonl")
+                .WithExample("score", "--model", "bike-demand", "--run");
             config.AddBranch("models", models =>
             {
                 models.SetDescription("Read and move the model registry.");

@@ -31,7 +31,8 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
     private static Microsoft.ML.ITransformer LoadZip(Definitions.IModelDefinition definition, ModelTrainer trainer, string path, IReadOnlyList<DataFile> files)
     {
-        RequireManifestFor(definition, path);
+        // A manifest beside the zip names its model outright.
+        Score.LocalModelZip.ManifestBeside(definition, path);
         Microsoft.ML.ITransformer model;
         Microsoft.ML.DataViewSchema input;
         using (var stream = File.OpenRead(path))
@@ -49,31 +50,6 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         var differences = trainer.InputDifferences(input, files);
         return differences.Count == 0 ? model
             : throw new CliException($"{path} is not a {definition.Name} model: its input differs from {definition.Name}'s rows in {string.Join(", ", differences.Take(5))}{(differences.Count > 5 ? $" and {differences.Count - 5} more" : string.Empty)}; pass a {definition.Name} model.zip, or the --model it was trained for.");
-    }
-
-    // A zip that offline training wrote has its manifest beside it, which names the model outright.
-    private static void RequireManifestFor(Definitions.IModelDefinition definition, string path)
-    {
-        var manifestPath = TrainCommand.ManifestPath(Path.GetFullPath(path));
-        Registry.ModelManifest? manifest;
-        try
-        {
-            manifest = File.Exists(manifestPath) ? System.Text.Json.JsonSerializer.Deserialize<Registry.ModelManifest>(File.ReadAllText(manifestPath), Registry.RegistryJson.Options) : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return; // not a manifest of ours: the zip's own input schema decides
-        }
-
-        if (manifest is { Model: { } model } && model != definition.Name)
-        {
-            throw new CliException($"{path} is not a {definition.Name} model: its manifest ({manifestPath}) says {model}; pass --model {model}, or a {definition.Name} model.zip.");
-        }
-
-        if (manifest is { InputSchemaHash: { } hash } && hash != definition.InputSchemaHash)
-        {
-            throw new CliException($"{path} was built for another input schema of {definition.Name} ({hash[..Math.Min(12, hash.Length)]}…; this app has {definition.InputSchemaHash[..12]}…); retrain it.");
-        }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
