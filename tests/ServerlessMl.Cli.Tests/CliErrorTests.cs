@@ -273,14 +273,8 @@ public sealed class CliErrorTests(AzuriteFixture azurite) : IDisposable
         ["Models__bike-demand__Gate__MaxRegression"] = "10",
     };
 
-    private static void AssertShortError((int ExitCode, string StdOut, string StdErr) result, int exitCode, string expected)
-    {
-        Assert.True(result.ExitCode == exitCode, $"exit {result.ExitCode}, expected {exitCode}: {result.StdErr}");
-        Assert.Contains(expected, result.StdErr, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", result.StdErr + result.StdOut, StringComparison.Ordinal);
-        var errorLines = result.StdErr.Split('\n').Count(l => l.StartsWith("error:", StringComparison.Ordinal) || l.Contains("failed:", StringComparison.Ordinal));
-        Assert.InRange(errorLines, 1, 2);
-    }
+    private static void AssertShortError((int ExitCode, string StdOut, string StdErr) result, int exitCode, string expected) =>
+        CliAssert.ShortError(result, exitCode, expected);
 
     public void Dispose()
     {
