@@ -32,7 +32,7 @@ public sealed class ScoreCommand : AsyncCommand<ScoreCommand.Settings>
         public string? Output { get; init; }
 
         [CommandOption("--day <DATE>")]
-        [Description("Offline: the day (yyyy-MM-dd) of a file whose name gives none. A name gives it as yyyy-MM-dd[-name].<ext>, or dd[-name].<ext> under yyyy/MM folders; without either, today (UTC). Rows with their own day (bike's hours) keep it.")]
+        [Description("Offline: the day (yyyy-MM-dd) of a file whose name gives none. A name gives it as yyyy-MM-dd[[-name]].<ext>, or dd[[-name]].<ext> under yyyy/MM folders; without either, today (UTC). Rows with their own day (bike's hours) keep it.")]
         public string? Day { get; init; }
 
         [CommandOption("--run")]

@@ -157,6 +157,15 @@ public sealed class ScoreOfflineTests(LocalModels models) : IClassFixture<LocalM
     }
 
     [Fact]
+    public async Task Help_says_how_a_file_gets_its_day()
+    {
+        var result = await CliRunner.RunAsync(null, "score", "--help");
+
+        Assert.True(result.ExitCode == 0, result.StdErr + result.StdOut);
+        Assert.Contains("dd[-name].<ext> under yyyy/MM", System.Text.RegularExpressions.Regex.Replace(result.StdOut, @"\s+", " "), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_model_that_is_not_precomputed_is_refused_naming_those_that_are()
     {
         var catalog = new ModelCatalog([new BikeDemandModel(), new SmsSpamModel(), new PlainModel()]);
