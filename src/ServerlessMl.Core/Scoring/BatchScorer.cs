@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.ML;
 using ServerlessMl.Definitions;
 
@@ -64,17 +65,19 @@ internal sealed class BatchScorer<TInput, TRequest, TFeatures, TPrediction, TIte
     {
         ArgumentNullException.ThrowIfNull(model);
 
-        // Rows in file order, each good one waiting for its prediction: ML.NET pulls the features
-        // below one row at a time, so the predictions come back in the same order.
+        // Rows in file order, each good one waiting for its prediction: the predictions come back
+        // in the order ML.NET pulled the features below. On a long drop ML.NET pulls them ahead,
+        // on a thread of its own, while this one dequeues: hence a queue safe for both at once.
         var ml = new MLContext();
-        var pending = new Queue<ScoringItem>();
+        var pending = new ConcurrentQueue<ScoringItem>();
         var rows = _reader.Rows(ml, localPath, blobName);
         var scored = model.Transform(ml.Data.LoadFromEnumerable(Features(rows, dropDay, skipRows, pending)));
         foreach (var prediction in ml.Data.CreateEnumerable<TPrediction>(scored, reuseRowObject: true))
         {
             while (pending.TryPeek(out var early) && early.Problem is not null)
             {
-                yield return pending.Dequeue();
+                pending.TryDequeue(out var refused);
+                yield return refused;
             }
 
             if (!pending.TryDequeue(out var row))
@@ -91,7 +94,7 @@ internal sealed class BatchScorer<TInput, TRequest, TFeatures, TPrediction, TIte
         }
     }
 
-    private IEnumerable<TFeatures> Features(IEnumerable<TInput> rows, DateOnly dropDay, long skipRows, Queue<ScoringItem> pending)
+    private IEnumerable<TFeatures> Features(IEnumerable<TInput> rows, DateOnly dropDay, long skipRows, ConcurrentQueue<ScoringItem> pending)
     {
         long number = 0;
         foreach (var input in rows)
