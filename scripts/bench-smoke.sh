@@ -41,8 +41,18 @@ run training REPEATS=1 BASE_DAYS=42 SMOKE=1 bash benchmarks/training.sh
 run http ROUNDS=1 DURATION=1 CONCURRENCY=1 DAYS=42 bash benchmarks/http.sh
 run cold RUNS=1 PROMOTIONS=1 DAYS=42 bash benchmarks/cold.sh
 
+# The in-process experiment of the precompute path (docs/benchmarks.md, "Precompute"): tiny drops,
+# two rounds, a few hundred table rows; under the lock the scripts hold for builds and timed runs.
+bench_dll=benchmarks/ServerlessMl.Benchmarks/bin/Release/net10.0/ServerlessMl.Benchmarks.dll
+lock=${BENCH_LOCK:-/tmp/serverlessml-build.lock}
+if [[ $SKIP_BUILD != 1 ]]; then
+  flock -o "$lock" dotnet build -c Release benchmarks/ServerlessMl.Benchmarks -nologo -v quiet >"$log_dir/build.log" 2>&1 \
+    || { tail -n 40 "$log_dir/build.log" >&2; failed+=("batch-scoring build"); }
+fi
+run batch-scoring flock -o "$lock" dotnet "$bench_dll" batch-scoring 2000 500 2 300
+
 if ((${#failed[@]})); then
   echo "bench-smoke.sh: failed: ${failed[*]}" >&2
   exit 1
 fi
-echo "== benchmark smoke: training.sh, http.sh and cold.sh ran" >&2
+echo "== benchmark smoke: training.sh, http.sh, cold.sh and batch-scoring ran" >&2

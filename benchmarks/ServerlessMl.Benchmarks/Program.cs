@@ -13,6 +13,8 @@ namespace ServerlessMl.Benchmarks;
 /// times the prediction of given model.zip files (see <see cref="ModelCost"/>); <c>spam-experiments</c>
 /// compares the spam recipes on seeded splits (see <see cref="SpamExperiments"/>); <c>gate-backtest</c>
 /// replays the retrain gate's champion comparison over the bike history (see <see cref="GateBacktest"/>);
+/// <c>batch-scoring</c> measures the precompute path against ML.NET's own and the table upload (see
+/// <see cref="BatchScoring"/>; <c>batch-scoring-memory</c> is its one-drop child process);
 /// <c>serve</c> is serve with the cold-start benchmark's endpoints and start-up timeline (see <see cref="BenchServe"/>).
 /// </summary>
 public static class Program
@@ -28,6 +30,8 @@ public static class Program
             ["model-cost", .. var models] => ModelCost.Run(models),
             ["spam-experiments", .. var rest] => SpamExperiments.Run(rest),
             ["gate-backtest", .. var recipes] => GateBacktest.Run(recipes),
+            ["batch-scoring", .. var sizes] => await BatchScoring.RunAsync(sizes),
+            ["batch-scoring-memory", var model, var zip, var drop] => BatchScoringMemory.Child(model, zip, drop),
             ["serve", .. var serveArgs] => await BenchServe.RunAsync(serveArgs),
             _ => RunBenchmarks(args),
         };
