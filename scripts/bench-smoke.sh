@@ -49,7 +49,7 @@ if [[ $SKIP_BUILD != 1 ]]; then
   flock -o "$lock" dotnet build -c Release benchmarks/ServerlessMl.Benchmarks -nologo -v quiet >"$log_dir/build.log" 2>&1 \
     || { tail -n 40 "$log_dir/build.log" >&2; failed+=("batch-scoring build"); }
 fi
-run batch-scoring flock -o "$lock" dotnet "$bench_dll" batch-scoring 2000 500 2 300
+run batch-scoring flock -o "$lock" dotnet "$bench_dll" batch-scoring 2000 500 2 300 200
 
 if ((${#failed[@]})); then
   echo "bench-smoke.sh: failed: ${failed[*]}" >&2
