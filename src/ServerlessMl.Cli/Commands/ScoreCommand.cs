@@ -77,6 +77,11 @@ public sealed class ScoreCommand : AsyncCommand<ScoreCommand.Settings>
         var output = settings.Output is null ? null : Arguments.OutputPath.Require("--output", settings.Output, folder: false);
         var day = settings.Day is { } text && TryParseDay(text, out var given) ? given : DateOnly.FromDateTime(DateTime.UtcNow);
         var inputs = ScoreInputs.Find(settings.Input!, scorer.Format.Extension, day, output);
+        if (inputs.Any(i => string.Equals(i.Path, output, StringComparison.Ordinal)))
+        {
+            throw new CliException($"--output {output} is the file to score; write the scores elsewhere");
+        }
+
         var (model, version) = settings.Zip is { } zip
             ? LocalModelZip.Load(definition, zip)
             : await LoadChampionAsync(settings, definition, cancellationToken);

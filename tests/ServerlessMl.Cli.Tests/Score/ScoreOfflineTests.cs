@@ -141,6 +141,19 @@ public sealed class ScoreOfflineTests(LocalModels models) : IClassFixture<LocalM
         Assert.False(File.Exists(output));
     }
 
+    [Fact]
+    public async Task An_output_that_is_the_input_is_refused_and_the_input_kept()
+    {
+        var drop = Path.Combine(_work, "forecast.csv");
+        SyntheticBikeData.WriteForecast(drop, new DateTime(2011, 3, 1, 0, 0, 0), hours: 3);
+        var before = await File.ReadAllTextAsync(drop);
+
+        var result = await CliRunner.RunAsync(null, "score", "--model", "bike-demand", "--input", drop, "--zip", models.Bike, "--output", drop);
+
+        CliAssert.ShortError(result, 2, $"--output {drop} is the file to score");
+        Assert.Equal(before, await File.ReadAllTextAsync(drop));
+    }
+
     [Theory]
     [InlineData("score|--model|bike-demand", "give --input FILE|FOLDER to score files here, or --run")]
     [InlineData("score|--model|bike-demand|--input|x.csv|--run", "--input and --run are two ways to score; give one")]
