@@ -102,7 +102,10 @@ internal sealed partial class RetrainLease : IAsyncDisposable
         await _renewal;
         try
         {
-            await _lease.ReleaseAsync();
+            // Bounded: on hung storage, waiting out the SDK's retries would only delay the run's
+            // outcome, and the lease expires by itself anyway.
+            using var deadline = new CancellationTokenSource(_timing.RenewEvery);
+            await _lease.ReleaseAsync(cancellationToken: deadline.Token);
         }
         catch (Exception ex)
         {

@@ -80,19 +80,21 @@ public sealed partial class ScoringJob
         var clock = Stopwatch.StartNew();
         using var span = ServerlessMlTelemetry.Start("score", definition.Name);
         span?.SetTag(ServerlessMlTelemetry.Tags.Trigger, trigger);
-        var step = "lease";
+        var step = "champion";
         try
         {
-            await using var lease = await _store.TryAcquireLeaseAsync(definition.Name, $"{Environment.MachineName} ({trigger})", cancellationToken);
-            if (lease is null)
-            {
-                return End(run, ScoringStatus.Busy, "another scoring run of this model is in progress; it will score what is due", clock);
-            }
-
+            // The champion first: without one there is nothing to score, and no registry folder to lease in.
             step = "champion";
             if (await _registry.GetChampionAsync(definition.Name, cancellationToken) is not { } champion)
             {
                 return End(run, ScoringStatus.Failed, "the model has no champion yet: train one first", clock);
+            }
+
+            step = "lease";
+            await using var lease = await _store.TryAcquireLeaseAsync(definition.Name, $"{Environment.MachineName} ({trigger})", cancellationToken);
+            if (lease is null)
+            {
+                return End(run, ScoringStatus.Busy, "another scoring run of this model is in progress; it will score what is due", clock);
             }
 
             run.Version = champion.Alias.Version;
