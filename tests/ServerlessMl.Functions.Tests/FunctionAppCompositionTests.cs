@@ -55,7 +55,7 @@ public sealed class FunctionAppCompositionTests
             .Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null))
             .ToArray();
 
-        Assert.Equal(8, functions.Length);
+        Assert.Equal(12, functions.Length);
         foreach (var type in functions)
         {
             Assert.NotNull(ActivatorUtilities.CreateInstance(host.Services, type));
@@ -64,6 +64,10 @@ public sealed class FunctionAppCompositionTests
 
     [Theory]
     [InlineData("RetrainSchedule", "0 2 * * *", "RetrainSchedule")]
+    [InlineData("ScoreSchedule", "hourly", "ScoreSchedule")]
+    [InlineData("Scoring:RescoreDays", "-1", "Scoring__RescoreDays")]
+    [InlineData("Scoring:PredictionsTable", "no-dashes", "Scoring__PredictionsTable")]
+    [InlineData("Scoring:TableTransactionsInFlight", "0", "Scoring__TableTransactionsInFlight")]
     [InlineData("Training:HoldoutDays", "0", "Training__HoldoutDays")]
     [InlineData("Serving:MaxBatch", "0", "Serving__MaxBatch")]
     [InlineData("Serving:ModelRefreshSeconds", "-1", "Serving__ModelRefreshSeconds")]

@@ -12,13 +12,15 @@ public sealed class FunctionsMetadataTests
 {
     private static readonly JsonElement[] Functions = Load();
 
-    [Fact]
-    public void RetrainModel_is_a_timer_on_the_RetrainSchedule_setting()
+    [Theory]
+    [InlineData("RetrainModel", "%RetrainSchedule%")]
+    [InlineData("ScoreBatches", "%ScoreSchedule%")]
+    public void Each_timer_runs_on_its_schedule_setting(string function, string schedule)
     {
-        var binding = Trigger("RetrainModel");
+        var binding = Trigger(function);
 
         Assert.Equal("timerTrigger", binding.GetProperty("type").GetString());
-        Assert.Equal("%RetrainSchedule%", binding.GetProperty("schedule").GetString());
+        Assert.Equal(schedule, binding.GetProperty("schedule").GetString());
         Assert.False(binding.TryGetProperty("runOnStartup", out var run) && run.GetBoolean(), "RunOnStartup must stay off in production");
     }
 
@@ -50,10 +52,10 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void Every_http_function_is_in_the_route_table_and_the_timer_is_the_only_other()
+    public void Every_http_function_is_in_the_route_table_and_the_timers_are_the_only_others()
     {
         Assert.Equal(
-            [.. Routes.All.Select(r => r.Function).Append("RetrainModel").Order(StringComparer.Ordinal)],
+            [.. Routes.All.Select(r => r.Function).Append("RetrainModel").Append("ScoreBatches").Order(StringComparer.Ordinal)],
             Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
     }
 

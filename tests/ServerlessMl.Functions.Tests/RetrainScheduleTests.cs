@@ -9,20 +9,24 @@ namespace ServerlessMl.Functions.Tests;
 
 public sealed class RetrainScheduleTests
 {
-    [Fact]
-    public void The_sample_settings_schedule_is_a_valid_six_field_ncrontab_expression()
+    [Theory]
+    [InlineData("RetrainSchedule")]
+    [InlineData("ScoreSchedule")]
+    public void The_sample_settings_schedules_are_valid_six_field_ncrontab_expressions(string setting)
     {
         var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")));
-        var schedule = sample.RootElement.GetProperty("Values").GetProperty("RetrainSchedule").GetString();
+        var schedule = sample.RootElement.GetProperty("Values").GetProperty(setting).GetString();
 
         Assert.True(ScheduleOptions.IsValid(schedule), $"'{schedule}' is not a 6-field NCRONTAB expression");
     }
 
-    [Fact]
-    public void The_bicep_default_schedule_is_a_valid_six_field_ncrontab_expression()
+    [Theory]
+    [InlineData("retrainSchedule")]
+    [InlineData("scoreSchedule")]
+    public void The_bicep_default_schedules_are_valid_six_field_ncrontab_expressions(string parameter)
     {
         var bicep = File.ReadAllText(Path.Combine(RepoPaths.Root, "infra", "main.bicep"));
-        var line = bicep.Split('\n').Single(l => l.TrimStart().StartsWith("param retrainSchedule", StringComparison.Ordinal));
+        var line = bicep.Split('\n').Single(l => l.TrimStart().StartsWith("param " + parameter, StringComparison.Ordinal));
         var schedule = line[(line.IndexOf('\'', StringComparison.Ordinal) + 1)..line.LastIndexOf('\'')];
 
         Assert.True(ScheduleOptions.IsValid(schedule), $"'{schedule}' is not a 6-field NCRONTAB expression");
