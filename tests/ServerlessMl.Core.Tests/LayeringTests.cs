@@ -21,7 +21,8 @@ public sealed partial class LayeringTests
         ["Training"] = ["Definitions", "Registry", "Reporting", "Storage", "Telemetry"],
         ["Backtesting"] = ["Definitions", "Training"],
         ["Serving"] = ["Definitions", "Registry", "Storage", "Telemetry"],
-        ["Http"] = ["Definitions", "Registry", "Serving", "Storage", "Telemetry", "Training"],
+        ["Scoring"] = ["Definitions", "Registry", "Storage", "Telemetry"],
+        ["Http"] = ["Definitions", "Registry", "Scoring", "Serving", "Storage", "Telemetry", "Training"],
     };
 
     private static string Core => Path.Combine(RepoPaths.Root, "src", "ServerlessMl.Core");

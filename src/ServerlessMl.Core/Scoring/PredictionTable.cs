@@ -67,8 +67,15 @@ internal sealed class PredictionTable(TableClient table)
     /// <summary>The stored prediction of <paramref name="key"/> in the day's partition; null when there is none.</summary>
     public async Task<TableEntity?> GetAsync(string model, DateOnly day, string key, CancellationToken cancellationToken)
     {
-        var found = await table.GetEntityIfExistsAsync<TableEntity>(PartitionOf(model, day), RowKeyOf(key), cancellationToken: cancellationToken);
-        return found.HasValue ? found.Value : null;
+        try
+        {
+            var found = await table.GetEntityIfExistsAsync<TableEntity>(PartitionOf(model, day), RowKeyOf(key), cancellationToken: cancellationToken);
+            return found.HasValue ? found.Value : null;
+        }
+        catch (RequestFailedException ex) when (IsMissingTable(ex))
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -79,12 +86,19 @@ internal sealed class PredictionTable(TableClient table)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {model + ":"} and PartitionKey lt {model + ";"} and RowKey eq {RowKeyOf(key)}");
         TableEntity? newest = null;
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        try
         {
-            if (newest is null || ScoredAt(entity) > ScoredAt(newest))
+            await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
             {
-                newest = entity;
+                if (newest is null || ScoredAt(entity) > ScoredAt(newest))
+                {
+                    newest = entity;
+                }
             }
+        }
+        catch (RequestFailedException ex) when (IsMissingTable(ex))
+        {
+            return null;
         }
 
         return newest;
@@ -107,9 +121,16 @@ internal sealed class PredictionTable(TableClient table)
         {
             throw new FormatException("The continuation token is not one this route gave.", ex);
         }
+        catch (RequestFailedException ex) when (IsMissingTable(ex))
+        {
+            return ([], null);
+        }
 
         return ([], null);
     }
+
+    // Nothing has been precomputed yet (locally the first run creates the table; in Azure, the deployment).
+    private static bool IsMissingTable(RequestFailedException ex) => ex.Status == 404 && ex.ErrorCode == "TableNotFound";
 
     private static DateTimeOffset ScoredAt(TableEntity entity) => entity.GetDateTimeOffset(ScoredAtProperty) ?? DateTimeOffset.MinValue;
 }

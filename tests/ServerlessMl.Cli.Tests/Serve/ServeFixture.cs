@@ -33,6 +33,8 @@ public class ServeFixture : IAsyncLifetime
             ["ModelStorage"] = StorageConnectionString,
             ["ModelStorage__TrainingContainer"] = containerSuffix is null ? App.TrainingContainer : "training-" + containerSuffix,
             ["ModelStorage__ModelsContainer"] = containerSuffix is null ? App.ModelsContainer : "models-" + containerSuffix,
+            ["Scoring__InputContainer"] = containerSuffix is null ? App.ScoringContainer : "scoring-" + containerSuffix,
+            ["Scoring__PredictionsTable"] = containerSuffix is null ? App.PredictionsTable : "predictions" + containerSuffix.Replace("-", "", StringComparison.Ordinal),
             ["Serving__ModelRefreshSeconds"] = "2",
             ["Serving__RetryAfterSeconds"] = "7",
         };
