@@ -134,7 +134,7 @@ public sealed class ScoringEndpoint
                 {
                     var (entities, next) = await table.RangeAsync(definition.Name, range.From, range.To, range.PageSize, range.Continuation, token);
                     return Results.Json(
-                        new { model = definition.Name, from = range.From.Key, to = range.To.Key, predictions = entities.Select(e => Body(definition.Name, e)), continuation = next },
+                        new { model = definition.Name, from = request.Query["from"].ToString(), to = request.Query["to"].ToString(), predictions = entities.Select(e => Body(definition.Name, e)), continuation = next },
                         RegistryJson.Options);
                 }
                 catch (FormatException ex)

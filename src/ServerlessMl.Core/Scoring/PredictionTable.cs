@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
@@ -104,29 +105,57 @@ internal sealed class PredictionTable(TableClient table)
         return newest;
     }
 
-    /// <summary>One page of the predictions with keys from <paramref name="from"/> to <paramref name="to"/>, both days included.</summary>
+    /// <summary>
+    /// One page of the predictions with keys from <paramref name="from"/> to <paramref name="to"/>,
+    /// both days included. The continuation is the table's own, wrapped so that a token this
+    /// route did not give, or one of another model, is refused rather than passed on.
+    /// </summary>
+    /// <exception cref="FormatException">The continuation is not one this route gave for the model.</exception>
     public async Task<(IReadOnlyList<TableEntity> Entities, string? Next)> RangeAsync(
         string model, (DateOnly Day, string Key) from, (DateOnly Day, string Key) to, int pageSize, string? continuation, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey ge {PartitionOf(model, from.Day)} and PartitionKey le {PartitionOf(model, to.Day)} and RowKey ge {RowKeyOf(from.Key)} and RowKey le {RowKeyOf(to.Key)}");
+        var token = continuation is null ? null : Unwrap(model, continuation);
         try
         {
-            await foreach (var page in table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(continuation, pageSize))
+            await foreach (var page in table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(token, pageSize))
             {
-                return (page.Values, page.ContinuationToken);
+                return (page.Values, page.ContinuationToken is { } next ? Wrap(model, next) : null);
             }
-        }
-        catch (RequestFailedException ex) when (ex.Status == 400 && continuation is not null)
-        {
-            throw new FormatException("The continuation token is not one this route gave.", ex);
         }
         catch (RequestFailedException ex) when (IsMissingTable(ex))
         {
             return ([], null);
         }
+        catch (RequestFailedException ex) when (ex.Status == 400 && token is not null)
+        {
+            throw new FormatException(StaleContinuation, ex);
+        }
 
         return ([], null);
+    }
+
+    private const string StaleContinuation = "The continuation is not one this route gave for this model: pass back the 'continuation' of the previous page unchanged.";
+
+    // The table's token is opaque; the model's name in front of it ties it to the model it paged.
+    private static string Wrap(string model, string token) => Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(model + "\n" + token));
+
+    private static string Unwrap(string model, string continuation)
+    {
+        string token;
+        try
+        {
+            token = System.Text.Encoding.UTF8.GetString(Base64Url.DecodeFromChars(continuation));
+        }
+        catch (FormatException)
+        {
+            token = "";
+        }
+
+        return token.StartsWith(model + "\n", StringComparison.Ordinal) && token.Length > model.Length + 1
+            ? token[(model.Length + 1)..]
+            : throw new FormatException(StaleContinuation);
     }
 
     // Nothing has been precomputed yet (locally the first run creates the table; in Azure, the deployment).
