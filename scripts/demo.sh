@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, end to end on this machine: Azurite, data for both shipped models (synthetic bike
 # days; the SMS Spam Collection from ../shared when it is there), a trained and gated champion of
-# each in the blob registry, and the HTTP API serving them (stop with Ctrl-C). Azurite stops with it;
+# each in the blob registry, their predictions precomputed from synthetic scoring drops into the
+# predictions table, and the HTTP API serving them (stop with Ctrl-C). Azurite stops with it;
 # its data stays in .demo/azurite, so the README's follow-up commands keep working.
 #
 #   scripts/demo.sh [--days N] [--port P] [--no-serve]
@@ -23,7 +24,7 @@ done
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 STATE="$ROOT/.demo"
 
-echo "== 1/5 Azurite (npm package pinned in package-lock.json)"
+echo "== 1/6 Azurite (npm package pinned in package-lock.json)"
 if [[ ! -x node_modules/.bin/azurite ]]; then
   echo "-- installing Azurite and its dependencies with npm ci (first run only; about a minute, quiet meanwhile)"
   npm ci --no-audit --no-fund --loglevel=error
@@ -42,11 +43,11 @@ KEPT
 }
 trap halt_azurite EXIT
 
-echo "== 2/5 Build the CLI"
+echo "== 2/6 Build the CLI"
 dotnet build src/ServerlessMl.Cli -c Release --nologo -v quiet
 cli() { dotnet src/ServerlessMl.Cli/bin/Release/net10.0/serverless-ml.dll "$@"; }
 
-echo "== 3/5 Data: bike-demand, $DAYS synthetic days from 2011-01-01 (seeded; not real data)"
+echo "== 3/6 Data: bike-demand, $DAYS synthetic days from 2011-01-01 (seeded; not real data)"
 rm -rf "$STATE/data"
 cli data generate --output "$STATE/data" --days "$DAYS"
 cli data upload --model bike-demand --source "$STATE/data"
@@ -62,7 +63,7 @@ else
   echo "   serverless-ml data upload --model sms-spam --source SMSSpamCollection"
 fi
 
-echo "== 4/5 Retrain job per model: validate, train with rows held out, gate, publish, promote"
+echo "== 4/6 Retrain job per model: validate, train with rows held out, gate, publish, promote"
 MODELS=(bike-demand)
 if (( SPAM == 1 )); then MODELS+=(sms-spam); fi
 for model in "${MODELS[@]}"; do
@@ -72,12 +73,27 @@ for model in "${MODELS[@]}"; do
   cli models list --model "$model" > /dev/null
 done
 
+# The forecast starts the day after the last training day, as a real one would.
+FORECAST_DAY="$(date -u -d "2011-01-01 + $DAYS days" +%F 2>/dev/null || date -u -j -v+"${DAYS}"d -f %F 2011-01-01 +%F)"
+echo "== 5/6 Precompute: scoring drops in the scoring container, scored by the job into the predictions table"
+mkdir -p "$STATE/scoring"
+cli data generate --scoring --model bike-demand --from "${FORECAST_DAY}T00" --hours 48 --output "$STATE/scoring/bike-demand.csv"
+cli data upload --scoring --model bike-demand --source "$STATE/scoring/bike-demand.csv" --day "$FORECAST_DAY" --overwrite
+if (( SPAM == 1 )); then
+  cli data generate --scoring --model sms-spam --count 200 --output "$STATE/scoring/sms-spam.tsv"
+  cli data upload --scoring --model sms-spam --source "$STATE/scoring/sms-spam.tsv" --overwrite
+fi
+for model in "${MODELS[@]}"; do
+  cli score --model "$model" --run > "$STATE/$model.score.json"
+  echo "   (the run's record as JSON: .demo/$model.score.json)"
+done
+
 if (( SERVE == 0 )); then
   echo "Done (--no-serve)."
   exit 0
 fi
 
-echo "== 5/5 Serve the API on http://127.0.0.1:$PORT (Ctrl-C stops it and Azurite)"
+echo "== 6/6 Serve the API on http://127.0.0.1:$PORT (Ctrl-C stops it and Azurite)"
 cat <<CURL
 Try, from another terminal:
 
@@ -89,5 +105,12 @@ Try, from another terminal:
     -H 'Content-Type: application/json' \\
     -d '{"text":"URGENT! You have won a 1 week FREE membership. Call 09061701461 to claim"}'
 
+  Precomputed, read from the predictions table (step 5/6):
+  curl -s http://127.0.0.1:$PORT/api/models/bike-demand/predictions/${FORECAST_DAY}T08:00
+  curl -s 'http://127.0.0.1:$PORT/api/models/bike-demand/predictions?from=$FORECAST_DAY&to=$FORECAST_DAY'
 CURL
+if (( SPAM == 1 )); then
+  echo "  curl -s http://127.0.0.1:$PORT/api/models/sms-spam/predictions/msg-000001"
+fi
+echo
 cli serve --port "$PORT"

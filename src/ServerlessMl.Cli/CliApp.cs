@@ -29,14 +29,16 @@ public static class CliApp
             config.SetApplicationVersion(typeof(CliApp).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
             config.AddBranch("data", data =>
             {
-                data.SetDescription("Make and upload daily training files.");
+                data.SetDescription("Make and upload daily training files and scoring drops.");
                 Add<DataGenerateCommand>(data, paths, "data generate")
-                    .WithDescription("Write synthetic bike-demand daily files (UCI hour.csv layout) into a local folder.")
-                    .WithExample("data", "generate", "--output", "data/synthetic", "--days", "120");
+                    .WithDescription("Write synthetic bike-demand daily files (UCI hour.csv layout) into a local folder, or with --scoring one synthetic scoring drop.")
+                    .WithExample("data", "generate", "--output", "data/synthetic", "--days", "120")
+                    .WithExample("data", "generate", "--scoring", "--model", "bike-demand", "--from", "2011-05-02T00", "--hours", "48", "--output", "forecast.csv");
                 Add<DataUploadCommand>(data, paths, "data upload")
-                    .WithDescription("Upload a local folder of daily files, or one file (split by day when the model's data has days), as drops into the training container.")
+                    .WithDescription("Upload a local folder of daily files, or one file (split by day when the model's data has days), as drops into the training container; with --scoring one file as a scoring drop.")
                     .WithExample("data", "upload", "--model", "bike-demand", "--source", "data/synthetic")
-                    .WithExample("data", "upload", "--model", "sms-spam", "--source", "SMSSpamCollection", "--day", "2026-12-01");
+                    .WithExample("data", "upload", "--model", "sms-spam", "--source", "SMSSpamCollection", "--day", "2026-12-01")
+                    .WithExample("data", "upload", "--scoring", "--model", "bike-demand", "--source", "forecast.csv", "--day", "2011-05-02");
             });
             Add<TrainCommand>(config, paths, "train")
                 .WithDescription("Run the retrain job against blob storage, or with --data train offline into a model.zip.")
