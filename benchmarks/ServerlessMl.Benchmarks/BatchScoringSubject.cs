@@ -138,14 +138,7 @@ internal sealed class BatchScoringSubject
     {
         // The loader options the scorer's reader uses, so both parse the same text the same way.
         var format = precomputed.ScoringFormat;
-        var loader = ml.Data.CreateTextLoader<TInput>(new TextLoader.Options
-        {
-            Separators = [format.Separator],
-            HasHeader = format.Header is not null,
-            AllowQuoting = format.AllowQuoting,
-            TrimWhitespace = format.Separator != '\t',
-            MissingRealsAsNaNs = true,
-        });
+        var loader = ml.Data.CreateTextLoader<TInput>(format.LoaderOptions());
         var rows = ml.Data.CreateEnumerable<TInput>(loader.Load(path), reuseRowObject: true).Select(precomputed.FromInput);
         var scored = model.Transform(ml.Data.LoadFromEnumerable(rows));
         var column = scored.Schema["Score"];

@@ -18,14 +18,7 @@ internal static class ScoringDrop
         {
             File.WriteAllText(path, text);
             var ml = new MLContext();
-            var loader = ml.Data.CreateTextLoader<TInput>(new TextLoader.Options
-            {
-                Separators = [format.Separator],
-                HasHeader = format.Header is not null,
-                AllowQuoting = format.AllowQuoting,
-                TrimWhitespace = format.Separator != '\t',
-                MissingRealsAsNaNs = true,
-            });
+            var loader = ml.Data.CreateTextLoader<TInput>(format.LoaderOptions());
             return [.. ml.Data.CreateEnumerable<TInput>(loader.Load(path), reuseRowObject: false)];
         }
         finally

@@ -12,4 +12,16 @@ public sealed record DataFormat(string Extension, char Separator, IReadOnlyList<
 
     /// <summary>Tab-separated, no header: e.g. <c>label&lt;TAB&gt;text</c>.</summary>
     public static DataFormat Tsv() => new("tsv", '\t', null);
+
+    /// <summary>How ML.NET's text loader reads files in this format: the one place every reader takes it from.</summary>
+    internal Microsoft.ML.Data.TextLoader.Options LoaderOptions() => new()
+    {
+        Separators = [Separator],
+        HasHeader = Header is not null,
+        AllowQuoting = AllowQuoting,
+        TrimWhitespace = Separator != '\t',
+
+        // Empty numeric fields load as NaN (not ML.NET's default of 0) so validation can refuse them.
+        MissingRealsAsNaNs = true,
+    };
 }

@@ -85,16 +85,7 @@ internal sealed class RowReader<TRow>(DataFormat format, ModelDefinitionRules<TR
     private IDataView Load(MLContext ml, string localPath) => Load(ml, new MultiFileSource(localPath));
 
     private IDataView Load(MLContext ml, IMultiStreamSource source) =>
-        ml.Data.CreateTextLoader<TRow>(new TextLoader.Options
-        {
-            Separators = [format.Separator],
-            HasHeader = format.Header is not null,
-            AllowQuoting = format.AllowQuoting,
-            TrimWhitespace = format.Separator != '\t',
-
-            // Empty numeric fields load as NaN (not ML.NET's default of 0) so validation can refuse them.
-            MissingRealsAsNaNs = true,
-        }).Load(source);
+        ml.Data.CreateTextLoader<TRow>(format.LoaderOptions()).Load(source);
 
     private void CheckHeader(string localPath, string blobName)
     {

@@ -79,7 +79,9 @@ public sealed class ScoringEndpoint
             return Problems.BadRequest($"Key: {problem}.");
         }
 
-        DateOnly? day = PredictionTable.DayIn(key);
+        // The partition is known when the caller names it, or when the model stores rows under
+        // their own day and the key starts with it; otherwise the key may be in any of the model's.
+        DateOnly? day = null;
         if (request.Query.TryGetValue("day", out var dayText))
         {
             if (!DateOnly.TryParseExact(dayText.ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var given))
@@ -89,16 +91,17 @@ public sealed class ScoringEndpoint
 
             day = given;
         }
+        else if (job.ScorerOf(definition.Name).RowsHaveDays)
+        {
+            day = PredictionTable.DayIn(key);
+        }
 
-        var rowsHaveDays = job.ScorerOf(definition.Name).RowsHaveDays;
         return await WithinDeadlineAsync(
             async token =>
             {
-                var entity = day is { } d ? await table.GetAsync(definition.Name, d, key, token) : null;
-                if (entity is null && !dayText.Any() && !(rowsHaveDays && day is not null))
-                {
-                    entity = await table.FindAsync(definition.Name, key, token);
-                }
+                var entity = day is { } d
+                    ? await table.GetAsync(definition.Name, d, key, token)
+                    : await table.FindAsync(definition.Name, key, token);
 
                 return entity is null
                     ? Problems.NotFound($"No stored prediction of {definition.Name} for key '{key}'.")

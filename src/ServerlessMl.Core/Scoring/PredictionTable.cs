@@ -23,8 +23,6 @@ internal sealed class PredictionTable(TableClient table)
     public const string DropProperty = "Drop";
     public const string RowProperty = "Row";
 
-    public string Name => table.Name;
-
     public static string PartitionOf(string model, DateOnly day) =>
         string.Create(CultureInfo.InvariantCulture, $"{model}:{day:yyyy-MM-dd}");
 

@@ -16,8 +16,6 @@ internal sealed partial class ScoringStore(BlobContainerClient input, BlobContai
 {
     private readonly ILogger _logger = logger;
 
-    public string InputContainer => input.Name;
-
     public static string LedgerBlobName(string model) => $"{model}/scoring/ledger.json";
 
     public static string RunBlobName(string model, string runId) => $"{model}/scoring/runs/{runId}.json";

@@ -56,13 +56,7 @@ public sealed class BatchScorerTests : IDisposable
         IPrecomputed<BikeForecastRow, BikeFeatures> precomputed = definition;
         IServedModel<BikeDemandRequest, BikeFeatures, RegressionScore, double> served = definition;
         var format = precomputed.ScoringFormat;
-        var loader = ml.Data.CreateTextLoader<BikeForecastRow>(new TextLoader.Options
-        {
-            Separators = [format.Separator],
-            HasHeader = true,
-            TrimWhitespace = true,
-            MissingRealsAsNaNs = true,
-        });
+        var loader = ml.Data.CreateTextLoader<BikeForecastRow>(format.LoaderOptions());
         using var engine = ml.Model.CreatePredictionEngine<BikeFeatures, RegressionScore>(model);
         return [.. ml.Data.CreateEnumerable<BikeForecastRow>(loader.Load(drop), reuseRowObject: false).Select(row =>
             precomputed.CheckInput(row) is null

@@ -236,6 +236,23 @@ public sealed class ScoringJobTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task A_damaged_ledger_costs_a_rescore_and_is_written_anew()
+    {
+        var setup = await NewSetupAsync();
+        await setup.DropForecastAsync(ScoringSetup.Today);
+        await setup.Job.RunAsync(Model, "test", default);
+        var ledger = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(setup.App.ModelsContainer).GetBlobClient(ScoringStore.LedgerBlobName(Model));
+        await ledger.UploadAsync(BinaryData.FromString("{\"drops\": [not json"), overwrite: true);
+
+        var run = await setup.Job.RunAsync(Model, "test", default);
+
+        Assert.Equal(ScoringStatus.Completed, run.Status);
+        Assert.Equal(48, run.RowsScored);
+        Assert.Equal(48, setup.StoredRows().Count);
+        Assert.Equal(ScoringStatus.UpToDate, (await setup.Job.RunAsync(Model, "test", default)).Status);
+    }
+
+    [Fact]
     public async Task A_second_run_while_one_holds_the_lease_is_busy_and_changes_nothing()
     {
         var setup = await NewSetupAsync();
