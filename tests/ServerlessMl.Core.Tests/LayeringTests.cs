@@ -22,7 +22,8 @@ public sealed partial class LayeringTests
         ["Backtesting"] = ["Definitions", "Training"],
         ["Serving"] = ["Definitions", "Registry", "Storage", "Telemetry"],
         ["Scoring"] = ["Definitions", "Registry", "Storage", "Telemetry"],
-        ["Http"] = ["Definitions", "Registry", "Scoring", "Serving", "Storage", "Telemetry", "Training"],
+        ["Monitoring"] = ["Definitions", "Registry", "Serving", "Storage", "Telemetry"],
+        ["Http"] = ["Definitions", "Monitoring", "Registry", "Scoring", "Serving", "Storage", "Telemetry", "Training"],
     };
 
     private static string Core => Path.Combine(RepoPaths.Root, "src", "ServerlessMl.Core");

@@ -61,6 +61,28 @@ public abstract class BinaryClassificationModel<TRow, TRequest, TFeatures> : Mod
     IReadOnlyList<string> IServedModel<TRequest, TFeatures, BinaryScore, BinaryAnswer>.FieldNames { get; } = ["label", "probability"];
 
     object[] IServedModel<TRequest, TFeatures, BinaryScore, BinaryAnswer>.Fields(BinaryAnswer item) => [item.Label, item.Probability];
+
+    double IServedModel<TRequest, TFeatures, BinaryScore, BinaryAnswer>.ScoreOf(BinaryAnswer item) => item.Probability;
+
+    string? IServedModel<TRequest, TFeatures, BinaryScore, BinaryAnswer>.TruthKeyOf(TRequest request) => TruthKeyOf(request);
+
+    private protected override double? ParseTruth(System.Text.Json.JsonElement value, out string? problem)
+    {
+        var label = value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+        problem = null;
+        if (string.Equals(label, PositiveLabel, StringComparison.Ordinal))
+        {
+            return 1;
+        }
+
+        if (string.Equals(label, NegativeLabel, StringComparison.Ordinal))
+        {
+            return 0;
+        }
+
+        problem = $"must be \"{PositiveLabel}\" or \"{NegativeLabel}\"";
+        return null;
+    }
 }
 
 /// <summary>What a binary classification pipeline writes: its <c>Score</c> and calibrated <c>Probability</c> columns.</summary>

@@ -63,6 +63,12 @@ internal interface IModelDefinition
     /// <summary>A prediction engine for a loaded model, of the definition's own types.</summary>
     object CreateEngine(MLContext ml, ITransformer model);
 
+    /// <summary>
+    /// A true outcome as a caller writes it (a number for a regression, a label for a classifier)
+    /// as the number live metrics use; null, with <paramref name="problem"/> saying why, when it is not one.
+    /// </summary>
+    double? ParseTruth(System.Text.Json.JsonElement value, out string? problem);
+
     /// <summary>Hands the definition, with its request, feature, prediction and answer types, to <paramref name="visitor"/>.</summary>
     TResult Accept<TResult>(IServingVisitor<TResult> visitor);
 }
@@ -97,6 +103,12 @@ internal interface IServedModel<in TRequest, out TFeatures, in TPrediction, TIte
 
     /// <summary>An answer item's field values, in the order of <see cref="FieldNames"/>.</summary>
     object[] Fields(TItem item);
+
+    /// <summary>The answer as one number, as live metrics compare it with the truth: a regression's prediction, a classifier's probability.</summary>
+    double ScoreOf(TItem item);
+
+    /// <summary>Where a later data row holds the request's truth (<see cref="ILiveTruth{TRow, TRequest}"/>); null when none can.</summary>
+    string? TruthKeyOf(TRequest request);
 }
 
 /// <summary>The tasks ServerlessMl can train, judge and serve.</summary>

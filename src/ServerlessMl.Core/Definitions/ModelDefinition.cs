@@ -146,6 +146,13 @@ public abstract class ModelDefinition<TRow, TRequest, TFeatures, TPrediction> : 
 
     TResult IModelDefinition.Accept<TResult>(IServingVisitor<TResult> visitor) => Accept(visitor);
 
+    double? IModelDefinition.ParseTruth(System.Text.Json.JsonElement value, out string? problem) => ParseTruth(value, out problem);
+
+    private protected abstract double? ParseTruth(System.Text.Json.JsonElement value, out string? problem);
+
+    /// <summary>The request's truth key when the model opts in to <see cref="ILiveTruth{TRow, TRequest}"/>.</summary>
+    private protected string? TruthKeyOf(TRequest request) => (this as ILiveTruth<TRow, TRequest>)?.TruthKeyOf(request);
+
     private protected abstract TResult Accept<TResult>(IServingVisitor<TResult> visitor);
 
     private protected abstract QualityMetrics Metrics(IEnumerable<ScoredRow> rows);

@@ -50,6 +50,22 @@ public abstract class RegressionModel<TRow, TRequest, TFeatures> : ModelDefiniti
     IReadOnlyList<string> IServedModel<TRequest, TFeatures, RegressionScore, double>.FieldNames { get; } = ["prediction"];
 
     object[] IServedModel<TRequest, TFeatures, RegressionScore, double>.Fields(double item) => [item];
+
+    double IServedModel<TRequest, TFeatures, RegressionScore, double>.ScoreOf(double item) => item;
+
+    string? IServedModel<TRequest, TFeatures, RegressionScore, double>.TruthKeyOf(TRequest request) => TruthKeyOf(request);
+
+    private protected override double? ParseTruth(System.Text.Json.JsonElement value, out string? problem)
+    {
+        if (value.ValueKind == System.Text.Json.JsonValueKind.Number && value.TryGetDouble(out var actual) && double.IsFinite(actual))
+        {
+            problem = null;
+            return actual;
+        }
+
+        problem = "must be a finite number in the label's units";
+        return null;
+    }
 }
 
 /// <summary>

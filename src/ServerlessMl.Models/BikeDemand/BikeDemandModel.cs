@@ -9,7 +9,7 @@ namespace ServerlessMl.Models.BikeDemand;
 /// calendar and the weather.
 /// </summary>
 public sealed class BikeDemandModel : RegressionModel<BikeHourRow, BikeDemandRequest, BikeFeatures>, IReportGroups<BikeFeatures>, Backtesting.IBacktested,
-    IPrecomputed<BikeForecastRow, BikeFeatures>
+    IPrecomputed<BikeForecastRow, BikeFeatures>, ILiveTruth<BikeHourRow, BikeDemandRequest>
 {
     public const string ModelName = "bike-demand";
 
@@ -78,8 +78,16 @@ public sealed class BikeDemandModel : RegressionModel<BikeHourRow, BikeDemandReq
     }
 
     /// <summary>The local hour, <c>yyyy-MM-ddTHH:00</c>: keys sort in time order.</summary>
-    public string KeyOf(BikeForecastRow input) =>
-        BikeFeaturizer.FromFields(input).LocalHour.ToString("yyyy-MM-dd'T'HH':00'", CultureInfo.InvariantCulture);
+    public string KeyOf(BikeForecastRow input) => HourKey(BikeFeaturizer.FromFields(input));
+
+    /// <summary>The hour asked about: the daily drop of that day holds its count.</summary>
+    public string? TruthKeyOf(BikeDemandRequest request) => HourKey(BikeFeaturizer.FromRequest(request));
+
+    /// <summary>The hour the row counts, in the form of <see cref="TruthKeyOf(BikeDemandRequest)"/>.</summary>
+    public string? TruthKeyOf(BikeHourRow row) => HourKey(BikeFeaturizer.FromRow(row));
+
+    private static string HourKey(BikeObservation observation) =>
+        observation.LocalHour.ToString("yyyy-MM-dd'T'HH':00'", CultureInfo.InvariantCulture);
 
     /// <summary>The hour's own day, so a newer forecast of the hour replaces the older one.</summary>
     public DateOnly? DayOf(BikeForecastRow input)

@@ -11,7 +11,7 @@ namespace ServerlessMl.Models.SmsSpam;
 /// no time order, so a seeded fifth of the messages (by a hash of their text) is held out.
 /// </summary>
 public sealed class SmsSpamModel(SmsSpamRecipe recipe) : BinaryClassificationModel<SmsRow, SmsSpamRequest, SmsFeatures>,
-    IPrecomputed<SmsScoringRow, SmsFeatures>
+    IPrecomputed<SmsScoringRow, SmsFeatures>, ILiveTruth<SmsRow, SmsSpamRequest>
 {
     public const string ModelName = "sms-spam";
 
@@ -74,8 +74,23 @@ public sealed class SmsSpamModel(SmsSpamRecipe recipe) : BinaryClassificationMod
     {
         ArgumentNullException.ThrowIfNull(input);
         var id = input.Id.Trim();
-        return id.Length > 0 ? id : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(input.Text)), 0, 16);
+        return id.Length > 0 ? id : TextKey(input.Text);
     }
+
+    /// <summary>The message's text hash: a labelled drop holding the same message gives its truth.</summary>
+    public string? TruthKeyOf(SmsSpamRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return TextKey(request.Text!);
+    }
+
+    public string? TruthKeyOf(SmsRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return TextKey(row.Text);
+    }
+
+    private static string TextKey(string text) => "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 16);
 
     public SmsFeatures FromInput(SmsScoringRow input)
     {
