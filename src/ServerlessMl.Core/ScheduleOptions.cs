@@ -3,8 +3,8 @@ using NCrontab;
 namespace ServerlessMl;
 
 /// <summary>
-/// The app settings the Functions app's timers read as <c>%RetrainSchedule%</c> and
-/// <c>%ScoreSchedule%</c>; checked at start-up so a typo stops the app with a clear message.
+/// The app settings the Functions app's timers read as <c>%RetrainSchedule%</c>,
+/// <c>%ScoreSchedule%</c> and <c>%LiveSchedule%</c>; checked at start-up so a typo stops the app with a clear message.
 /// </summary>
 internal sealed class ScheduleOptions
 {
@@ -12,9 +12,13 @@ internal sealed class ScheduleOptions
 
     public const string ScoreSetting = "ScoreSchedule";
 
+    public const string LiveSetting = "LiveSchedule";
+
     public string? RetrainSchedule { get; set; }
 
     public string? ScoreSchedule { get; set; }
+
+    public string? LiveSchedule { get; set; }
 
     /// <summary>True for an NCRONTAB expression with six fields (second minute hour day month day-of-week).</summary>
     public static bool IsValid(string? expression) =>

@@ -92,10 +92,19 @@ public static class ServiceCollectionExtensions
         });
         services.AddWithInternalConstructor<Scoring.ScoringJob>();
         services.AddWithInternalConstructor<Http.ScoringEndpoint>();
+        return services.AddServerlessMlMonitoring(configuration);
+    }
+
+    /// <summary>The live loop: the prediction and feedback logs, the live quality job, drift and the challenger.</summary>
+    private static IServiceCollection AddServerlessMlMonitoring(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedSettings<Monitoring.MonitoringOptions>(configuration, Monitoring.MonitoringOptions.SectionName);
+        services.AddSingleton(sp => new Monitoring.LiveStore(
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(sp.GetRequiredService<StorageOptions>().ModelsContainer)));
         return services;
     }
 
-    /// <summary>Checks the timers' schedules (<c>RetrainSchedule</c>, <c>ScoreSchedule</c>) when the host starts.</summary>
+    /// <summary>Checks the timers' schedules (<c>RetrainSchedule</c>, <c>ScoreSchedule</c>, <c>LiveSchedule</c>) when the host starts.</summary>
     /// <param name="required">False for a host without the timers (serve): there an unset schedule is
     /// fine, but a set one is still checked, since the same settings are often shared with the Functions app.</param>
     public static IServiceCollection AddSchedules(this IServiceCollection services, IConfiguration configuration, bool required = true)
@@ -105,6 +114,7 @@ public static class ServiceCollectionExtensions
             {
                 o.RetrainSchedule = configuration[ScheduleOptions.RetrainSetting];
                 o.ScoreSchedule = configuration[ScheduleOptions.ScoreSetting];
+                o.LiveSchedule = configuration[ScheduleOptions.LiveSetting];
             })
             .Validate(
                 o => (!required && o.RetrainSchedule is null) || ScheduleOptions.IsValid(o.RetrainSchedule),
@@ -112,6 +122,9 @@ public static class ServiceCollectionExtensions
             .Validate(
                 o => (!required && o.ScoreSchedule is null) || ScheduleOptions.IsValid(o.ScoreSchedule),
                 ScheduleOptions.Rule(ScheduleOptions.ScoreSetting, "0 30 * * * *", "every hour at half past"))
+            .Validate(
+                o => (!required && o.LiveSchedule is null) || ScheduleOptions.IsValid(o.LiveSchedule),
+                ScheduleOptions.Rule(ScheduleOptions.LiveSetting, "0 15 3 * * *", "03:15 UTC daily"))
             .ValidateOnStart();
         return services;
     }

@@ -22,6 +22,7 @@ public sealed class FunctionAppCompositionTests
     {
         ["RetrainSchedule"] = "0 0 2 * * *",
         ["ScoreSchedule"] = "0 30 * * * *",
+        ["LiveSchedule"] = "0 15 3 * * *",
         ["ModelStorage"] = "UseDevelopmentStorage=true",
     };
 
@@ -65,6 +66,7 @@ public sealed class FunctionAppCompositionTests
     [Theory]
     [InlineData("RetrainSchedule", "0 2 * * *", "RetrainSchedule")]
     [InlineData("ScoreSchedule", "hourly", "ScoreSchedule")]
+    [InlineData("LiveSchedule", "daily", "LiveSchedule")]
     [InlineData("Scoring:RescoreDays", "-1", "Scoring__RescoreDays")]
     [InlineData("Scoring:PredictionsTable", "no-dashes", "Scoring__PredictionsTable")]
     [InlineData("Scoring:TableTransactionsInFlight", "0", "Scoring__TableTransactionsInFlight")]

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using ServerlessMl.Registry;
+
+namespace ServerlessMl.Monitoring;
+
+/// <summary>
+/// The live results under each model's registry folder (<c>models/&lt;model&gt;/live/YYYY-MM-DD.json</c>):
+/// the live job writes a day, health, metrics, the CLI and the report read them.
+/// </summary>
+internal sealed class LiveStore(BlobContainerClient models)
+{
+    public async Task WriteAsync(string model, LiveDay day, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(day);
+        var json = BinaryData.FromObjectAsJson(day, RegistryJson.Options);
+        await models.GetBlobClient(LogBlobNames.LiveDay(model, day.Day)).UploadAsync(json, overwrite: true, cancellationToken);
+    }
+
+    /// <summary>One day's results; null when the job has not recorded that day.</summary>
+    public async Task<LiveDay?> ReadAsync(string model, DateOnly day, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await models.GetBlobClient(LogBlobNames.LiveDay(model, day)).DownloadContentAsync(cancellationToken);
+            return Parse(content.Value.Content);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The newest <paramref name="days"/> recorded days, oldest first; a damaged file is left out.</summary>
+    public async Task<IReadOnlyList<LiveDay>> ReadRecentAsync(string model, int days, CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        try
+        {
+            await foreach (var blob in models.GetBlobsAsync(BlobTraits.None, BlobStates.None, LogBlobNames.LivePrefix(model), cancellationToken))
+            {
+                if (IsDayFile(model, blob.Name))
+                {
+                    names.Add(blob.Name);
+                }
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return [];
+        }
+
+        var recent = new List<LiveDay>();
+        foreach (var name in names.Order(StringComparer.Ordinal).TakeLast(days))
+        {
+            try
+            {
+                var content = await models.GetBlobClient(name).DownloadContentAsync(cancellationToken);
+                if (Parse(content.Value.Content) is { } day)
+                {
+                    recent.Add(day);
+                }
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Deleted between the listing and the read.
+            }
+        }
+
+        return recent;
+    }
+
+    private static bool IsDayFile(string model, string name) =>
+        name.Length == LogBlobNames.LivePrefix(model).Length + "yyyy-MM-dd.json".Length
+        && DateOnly.TryParseExact(name.AsSpan(LogBlobNames.LivePrefix(model).Length, 10), "yyyy-MM-dd", out _);
+
+    private static LiveDay? Parse(BinaryData content)
+    {
+        try
+        {
+            return content.ToObjectFromJson<LiveDay>(RegistryJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
