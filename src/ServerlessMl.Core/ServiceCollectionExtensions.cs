@@ -4,6 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using ServerlessMl.Definitions;
 using ServerlessMl.Registry;
 using ServerlessMl.Storage;
@@ -141,6 +144,50 @@ public static class ServiceCollectionExtensions
         services.GetRequiredService<Serving.ModelPreloader>().Start();
         return services;
     }
+
+    /// <summary>The OpenTelemetry setting that names a collector (e.g. http://localhost:4317).</summary>
+    public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>Whether an OTLP collector is configured.</summary>
+    public static bool OtlpConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration?[OtlpEndpointSetting]);
+
+    /// <summary>
+    /// Subscribes OpenTelemetry to <c>ServerlessMl</c> (spans and metrics) and, when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, exports to that collector (the other
+    /// <c>OTEL_EXPORTER_OTLP_*</c> settings apply as OpenTelemetry documents them). Call it only
+    /// when something will export: a subscribed SDK records every span and measurement, which
+    /// costs each request time even if nothing is sent.
+    /// </summary>
+    public static IOpenTelemetryBuilder AddServerlessMlTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var otlp = OtlpConfigured(configuration);
+        return services.AddOpenTelemetry()
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(Telemetry.ServerlessMlTelemetry.Name);
+                if (otlp)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Telemetry.ServerlessMlTelemetry.Name);
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+    }
+
+    /// <summary>
+    /// Turns off <c>Serving__PreloadOnStart</c> whatever the settings say: for an instance that serves
+    /// no requests (a timer-only instance), where loading the champions would only cost time and memory.
+    /// </summary>
+    public static IServiceCollection SkipModelPreload(this IServiceCollection services) =>
+        services.PostConfigure<Serving.ServingOptions>(options => options.PreloadOnStart = false);
 
     /// <summary>
     /// A public type whose constructor is internal (it takes the library's internal services): the

@@ -4,7 +4,6 @@ using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using ServerlessMl.Telemetry;
 
 namespace ServerlessMl.Functions;
 
@@ -26,7 +25,7 @@ public static class AzureMonitorTelemetry
         ArgumentNullException.ThrowIfNull(configuration);
         var connectionString = configuration[ConnectionStringSetting];
         var applicationInsights = !string.IsNullOrWhiteSpace(connectionString);
-        if (!applicationInsights && !TelemetryExport.OtlpConfigured(configuration))
+        if (!applicationInsights && !ServiceCollectionExtensions.OtlpConfigured(configuration))
         {
             return services;
         }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using ServerlessMl.Serving;
 
 namespace ServerlessMl.Functions;
 
@@ -14,13 +13,7 @@ internal static class FunctionGroupPreload
     public const string TargetGroupSetting = "FUNCTIONS_TARGET_GROUP";
 
     public static IServiceCollection SkipPreloadOutsideTheHttpGroup(this IServiceCollection services, IConfiguration configuration) =>
-        services.PostConfigure<ServingOptions>(options =>
-        {
-            if (!ServesHttp(configuration[TargetGroupSetting]))
-            {
-                options.PreloadOnStart = false;
-            }
-        });
+        ServesHttp(configuration[TargetGroupSetting]) ? services : services.SkipModelPreload();
 
     // No group (not Flex, or Flex without per-function scaling) means the instance serves everything.
     private static bool ServesHttp(string? group) =>

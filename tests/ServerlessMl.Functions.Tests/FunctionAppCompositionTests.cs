@@ -126,7 +126,7 @@ public sealed class FunctionAppCompositionTests
             ["ModelStorage:TimeoutSeconds"] = "1",
 
             // An exporter is configured (nothing listens there either): without one, nothing subscribes.
-            [ServerlessMl.Telemetry.TelemetryExport.OtlpEndpointSetting] = "http://127.0.0.1:9",
+            [ServerlessMl.ServiceCollectionExtensions.OtlpEndpointSetting] = "http://127.0.0.1:9",
         });
         builder.Services.AddFunctionApp(builder.Configuration);
         builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans));

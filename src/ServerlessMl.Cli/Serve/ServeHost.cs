@@ -8,7 +8,6 @@ using ServerlessMl.Cli.Commands;
 using ServerlessMl.Definitions;
 using ServerlessMl.Models;
 using ServerlessMl.Serving;
-using ServerlessMl.Telemetry;
 
 namespace ServerlessMl.Cli.Serve;
 
@@ -50,7 +49,7 @@ public static class ServeHost
         builder.Services.AddProblemDetails();
         builder.Services.AddServerlessMl(builder.Configuration).AddShippedModels();
         builder.Services.AddSchedules(builder.Configuration, required: false);
-        if (TelemetryExport.OtlpConfigured(builder.Configuration))
+        if (ServiceCollectionExtensions.OtlpConfigured(builder.Configuration))
         {
             builder.Services.AddServerlessMlTelemetry(builder.Configuration);
         }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ServerlessMl.Serving;
 
-public sealed class ServingOptions
+internal sealed class ServingOptions
 {
     public const string SectionName = "Serving";
 
