@@ -2,10 +2,11 @@
 # The main job, end to end on this machine: Azurite, data for both shipped models (synthetic bike
 # days; the SMS Spam Collection from ../shared when it is there), a trained and gated champion of
 # each in the blob registry, their predictions precomputed from synthetic scoring drops into the
-# predictions table, and the HTTP API serving them (stop with Ctrl-C). Azurite stops with it;
+# predictions table, live traffic logged and judged when its truth arrives (live metrics, drift,
+# the report), and the HTTP API serving them (stop with Ctrl-C). Azurite stops with it;
 # its data stays in .demo/azurite, so the README's follow-up commands keep working.
 #
-#   scripts/demo.sh [--days N] [--port P] [--no-serve]
+#   scripts/demo.sh [--days N] [--port P] [--no-serve]   (--no-serve stops after the live step)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,7 +25,7 @@ done
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 STATE="$ROOT/.demo"
 
-echo "== 1/6 Azurite (npm package pinned in package-lock.json)"
+echo "== 1/7 Azurite (npm package pinned in package-lock.json)"
 if [[ ! -x node_modules/.bin/azurite ]]; then
   echo "-- installing Azurite and its dependencies with npm ci (first run only; about a minute, quiet meanwhile)"
   npm ci --no-audit --no-fund --loglevel=error
@@ -43,19 +44,28 @@ KEPT
 }
 trap halt_azurite EXIT
 
-echo "== 2/6 Build the CLI"
+echo "== 2/7 Build the CLI"
 dotnet build src/ServerlessMl.Cli -c Release --nologo -v quiet
 cli() { dotnet src/ServerlessMl.Cli/bin/Release/net10.0/serverless-ml.dll "$@"; }
 
-echo "== 3/6 Data: bike-demand, $DAYS synthetic days from 2011-01-01 (seeded; not real data)"
+echo "== 3/7 Data: bike-demand, $DAYS synthetic days from 2011-01-01 (seeded; not real data)"
 rm -rf "$STATE/data"
 cli data generate --output "$STATE/data" --days "$DAYS"
 cli data upload --model bike-demand --source "$STATE/data"
+# The day after the training days is held back: its hours are asked for live in step 6, and its
+# drop, uploaded afterwards, brings their truth.
+NEXT_DAY="$(date -u -d "2011-01-01 + $DAYS days" +%F 2>/dev/null || date -u -j -v+"${DAYS}"d -f %F 2011-01-01 +%F)"
+rm -rf "$STATE/next-day"
+cli data generate --output "$STATE/next-day" --start "$NEXT_DAY" --days 1 > /dev/null
 SPAM_DATA="$ROOT/../shared/datasets/sms-spam-collection/SMSSpamCollection.train"
 SPAM=0
 if [[ -f "$SPAM_DATA" ]]; then
-  echo "-- sms-spam: $SPAM_DATA as one drop (SMS Spam Collection, Almeida et al., UCI, CC BY 4.0)"
-  cli data upload --model sms-spam --source "$SPAM_DATA"
+  # The last 300 messages are kept back as live traffic whose labels come back as feedback.
+  LINES=$(wc -l < "$SPAM_DATA")
+  head -n $((LINES - 300)) "$SPAM_DATA" > "$STATE/sms-spam.train.tsv"
+  tail -n 300 "$SPAM_DATA" > "$STATE/sms-spam.live.tsv"
+  echo "-- sms-spam: $SPAM_DATA but its last 300 messages as one drop (SMS Spam Collection, Almeida et al., UCI, CC BY 4.0)"
+  cli data upload --model sms-spam --source "$STATE/sms-spam.train.tsv"
   SPAM=1
 else
   echo "-- sms-spam: no data at $SPAM_DATA; going on with bike-demand only."
@@ -63,7 +73,7 @@ else
   echo "   serverless-ml data upload --model sms-spam --source SMSSpamCollection"
 fi
 
-echo "== 4/6 Retrain job per model: validate, train with rows held out, gate, publish, promote"
+echo "== 4/7 Retrain job per model: validate, train with rows held out, gate, publish, promote"
 MODELS=(bike-demand)
 if (( SPAM == 1 )); then MODELS+=(sms-spam); fi
 for model in "${MODELS[@]}"; do
@@ -74,8 +84,8 @@ for model in "${MODELS[@]}"; do
 done
 
 # The forecast starts the day after the last training day, as a real one would.
-FORECAST_DAY="$(date -u -d "2011-01-01 + $DAYS days" +%F 2>/dev/null || date -u -j -v+"${DAYS}"d -f %F 2011-01-01 +%F)"
-echo "== 5/6 Precompute: scoring drops in the scoring container, scored by the job into the predictions table"
+FORECAST_DAY="$NEXT_DAY"
+echo "== 5/7 Precompute: scoring drops in the scoring container, scored by the job into the predictions table"
 mkdir -p "$STATE/scoring"
 cli data generate --scoring --model bike-demand --from "${FORECAST_DAY}T00" --hours 48 --output "$STATE/scoring/bike-demand.csv"
 cli data upload --scoring --model bike-demand --source "$STATE/scoring/bike-demand.csv" --day "$FORECAST_DAY" --overwrite
@@ -88,12 +98,38 @@ for model in "${MODELS[@]}"; do
   echo "   (the run's record as JSON: .demo/$model.score.json)"
 done
 
+echo "== 6/7 Live: traffic logged, its truth arriving, live metrics and drift, the report"
+# Every answer is logged here (the default samples a tenth), flushed each second, and the spam
+# texts are kept so their unseen words can be measured; see docs/prediction-log.md before doing
+# the same with personal data.
+export Monitoring__SampleRate=1 Monitoring__FlushSeconds=1 Models__sms_spam__Log__Input=Text
+cli serve --port "$PORT" > "$STATE/serve.log" 2>&1 &
+SERVE_PID=$!
+trap 'kill "$SERVE_PID" 2>/dev/null || true; halt_azurite' EXIT
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$PORT/api/health" > /dev/null && break
+  kill -0 "$SERVE_PID" 2>/dev/null || { cat "$STATE/serve.log" >&2; exit 1; }
+  sleep 0.5
+done
+node scripts/replay.mjs --model bike-demand --source "$(find "$STATE/next-day" -name '*.csv' | head -n 1)" --url "http://127.0.0.1:$PORT"
+if (( SPAM == 1 )); then
+  node scripts/replay.mjs --model sms-spam --source "$STATE/sms-spam.live.tsv" --url "http://127.0.0.1:$PORT" --feedback
+fi
+sleep 3 # one flush of the prediction log
+echo "-- bike-demand's truth arrives: the held-back day's drop ($NEXT_DAY)"
+cli data upload --model bike-demand --source "$STATE/next-day"
+for model in "${MODELS[@]}"; do
+  cli models live --model "$model"
+  cli models report --model "$model" --output "$STATE/report-$model" > /dev/null
+  echo "   (the report, with its live section: .demo/report-$model/index.html)"
+done
+
 if (( SERVE == 0 )); then
   echo "Done (--no-serve)."
   exit 0
 fi
 
-echo "== 6/6 Serve the API on http://127.0.0.1:$PORT (Ctrl-C stops it and Azurite)"
+echo "== 7/7 Serve the API on http://127.0.0.1:$PORT (Ctrl-C stops it and Azurite)"
 cat <<CURL
 Try, from another terminal:
 
@@ -105,12 +141,14 @@ Try, from another terminal:
     -H 'Content-Type: application/json' \\
     -d '{"text":"URGENT! You have won a 1 week FREE membership. Call 09061701461 to claim"}'
 
-  Precomputed, read from the predictions table (step 5/6):
+  Precomputed, read from the predictions table (step 5/7):
   curl -s http://127.0.0.1:$PORT/api/models/bike-demand/predictions/${FORECAST_DAY}T08:00
   curl -s 'http://127.0.0.1:$PORT/api/models/bike-demand/predictions?from=$FORECAST_DAY&to=$FORECAST_DAY'
 CURL
 if (( SPAM == 1 )); then
   echo "  curl -s http://127.0.0.1:$PORT/api/models/sms-spam/predictions/msg-000001"
 fi
+echo "  Feedback for a served spam request (its id is the answer's x-request-id header):"
+echo "  curl -s -X POST http://127.0.0.1:$PORT/api/models/sms-spam/feedback -H 'Content-Type: application/json' -d '{\"requestId\":\"<id>\",\"label\":\"ham\"}'"
 echo
-cli serve --port "$PORT"
+wait "$SERVE_PID"
