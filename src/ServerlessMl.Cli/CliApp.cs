@@ -66,6 +66,9 @@ public static class CliApp
                     .WithExample("models", "promote", "--model", "bike-demand", "--version", "0002");
                 Add<ModelsReportCommand>(models, paths, "models report").WithDescription("Write an HTML report of a version: gate, metrics against the other versions, data, plots.")
                     .WithExample("models", "report", "--model", "bike-demand", "--output", "report");
+                Add<ModelsLiveCommand>(models, paths, "models live").WithDescription("Run the live quality job for a model now: per day, live metrics per version against the gate's floor, champion against challenger, drift against the training data.")
+                    .WithExample("models", "live", "--model", "bike-demand")
+                    .WithExample("models", "live", "--model", "sms-spam", "--days", "3", "--json");
             });
             Add<ServeCommand>(config, paths, Serve.ServeArguments.Command)
                 .WithDescription("Serve the HTTP API (the Functions app's routes) on Kestrel, for machines without Core Tools.")

@@ -104,6 +104,7 @@ public static class ServiceCollectionExtensions
         services.AddValidatedSettings<Monitoring.MonitoringOptions>(configuration, Monitoring.MonitoringOptions.SectionName);
         services.AddSingleton(sp => new Monitoring.LiveStore(
             sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(sp.GetRequiredService<StorageOptions>().ModelsContainer)));
+        services.AddWithInternalConstructor<Monitoring.LiveQualityJob>();
         return services;
     }
 

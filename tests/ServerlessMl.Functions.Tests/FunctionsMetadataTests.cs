@@ -15,6 +15,7 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("RetrainModel", "%RetrainSchedule%")]
     [InlineData("ScoreBatches", "%ScoreSchedule%")]
+    [InlineData("CheckLiveQuality", "%LiveSchedule%")]
     public void Each_timer_runs_on_its_schedule_setting(string function, string schedule)
     {
         var binding = Trigger(function);
@@ -55,7 +56,7 @@ public sealed class FunctionsMetadataTests
     public void Every_http_function_is_in_the_route_table_and_the_timers_are_the_only_others()
     {
         Assert.Equal(
-            [.. Routes.All.Select(r => r.Function).Append("RetrainModel").Append("ScoreBatches").Order(StringComparer.Ordinal)],
+            [.. Routes.All.Select(r => r.Function).Append("RetrainModel").Append("ScoreBatches").Append("CheckLiveQuality").Order(StringComparer.Ordinal)],
             Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
     }
 

@@ -44,6 +44,8 @@ public abstract class BinaryClassificationModel<TRow, TRequest, TFeatures> : Mod
     private protected override ScoredRows ScoreColumns(MLContext ml, ITransformer model, IDataView features, bool withGroups) =>
         ScoreColumns<bool>(ml, model, features, withGroups, "Probability", l => l ? 1 : 0, p => p);
 
+    private protected override double ActualOf(TFeatures features) => LabelOf<TFeatures, bool>.Get(features) ? 1 : 0;
+
     private protected override FeatureImportances Importance(MLContext ml, ITransformer model, IDataView features) =>
         FeatureImportanceCalculator.Compute(ml, model, features, binary: true);
 

@@ -69,6 +69,12 @@ internal interface IModelDefinition
     /// </summary>
     double? ParseTruth(System.Text.Json.JsonElement value, out string? problem);
 
+    /// <summary>
+    /// Each kept row's truth key (<see cref="ILiveTruth{TRow, TRequest}"/>) and its label in the
+    /// label's units (a classifier's as 1 or 0); none when the model does not opt in.
+    /// </summary>
+    IEnumerable<(string Key, double Actual)> Truths(MLContext ml, IReadOnlyList<string> localPaths);
+
     /// <summary>Hands the definition, with its request, feature, prediction and answer types, to <paramref name="visitor"/>.</summary>
     TResult Accept<TResult>(IServingVisitor<TResult> visitor);
 }

@@ -150,6 +150,23 @@ public abstract class ModelDefinition<TRow, TRequest, TFeatures, TPrediction> : 
 
     private protected abstract double? ParseTruth(System.Text.Json.JsonElement value, out string? problem);
 
+    IEnumerable<(string Key, double Actual)> IModelDefinition.Truths(MLContext ml, IReadOnlyList<string> localPaths)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        if (this is not ILiveTruth<TRow, TRequest> truth)
+        {
+            return [];
+        }
+
+        return Reader.KeptRows(ml, localPaths)
+            .Select(row => (Key: truth.TruthKeyOf(row), Actual: ActualOf(FromRow(row))))
+            .Where(t => t.Key is not null)
+            .Select(t => (t.Key!, t.Actual));
+    }
+
+    /// <summary>A featurized row's label as the number live metrics compare a score with.</summary>
+    private protected abstract double ActualOf(TFeatures features);
+
     /// <summary>The request's truth key when the model opts in to <see cref="ILiveTruth{TRow, TRequest}"/>.</summary>
     private protected string? TruthKeyOf(TRequest request) => (this as ILiveTruth<TRow, TRequest>)?.TruthKeyOf(request);
 

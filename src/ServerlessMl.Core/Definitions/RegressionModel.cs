@@ -31,6 +31,8 @@ public abstract class RegressionModel<TRow, TRequest, TFeatures> : ModelDefiniti
     private protected override ScoredRows ScoreColumns(MLContext ml, ITransformer model, IDataView features, bool withGroups) =>
         ScoreColumns<float>(ml, model, features, withGroups, "Score", l => ToLabelUnits(l), ToLabelUnits);
 
+    private protected override double ActualOf(TFeatures features) => ToLabelUnits(LabelOf<TFeatures, float>.Get(features));
+
     private protected override FeatureImportances Importance(MLContext ml, ITransformer model, IDataView features) =>
         FeatureImportanceCalculator.EndsInPredictor(model)
             ? FeatureImportanceCalculator.Compute(ml, model, features, binary: false)

@@ -12,6 +12,7 @@ namespace ServerlessMl.Monitoring;
 /// <param name="Comparison">Champion against challenger on the same items, when a challenger shadowed.</param>
 /// <param name="Drift">Each feature of the day's logged items against the serving champion's training data.</param>
 /// <param name="Feedback">What the feedback of the day's requests held.</param>
+/// <param name="DamagedLines">Lines of the day's prediction log that were not a record: skipped.</param>
 internal sealed record LiveDay(
     DateOnly Day,
     DateTimeOffset ComputedUtc,
@@ -19,7 +20,8 @@ internal sealed record LiveDay(
     IReadOnlyList<LiveVersion> Versions,
     LiveComparison? Comparison,
     LiveDrift? Drift,
-    FeedbackCounts Feedback);
+    FeedbackCounts Feedback,
+    long DamagedLines = 0);
 
 /// <summary>One version's live metrics for a day.</summary>
 /// <param name="Role">"champion" (it answered callers) or "challenger" (it shadowed).</param>
