@@ -43,6 +43,10 @@ param retrainSchedule string = '0 0 2 * * *'
 @minLength(11)
 param scoreSchedule string = '0 30 * * * *'
 
+@description('NCRONTAB with 6 fields (second minute hour day month day-of-week), UTC: when the live quality timer judges the logged predictions against the truth.')
+@minLength(11)
+param liveSchedule string = '0 15 3 * * *'
+
 @description('Seconds between checks of the champion model by a serving instance.')
 @minValue(1)
 @maxValue(86400)
@@ -150,6 +154,7 @@ module functionApp 'modules/functionapp.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     retrainSchedule: retrainSchedule
     scoreSchedule: scoreSchedule
+    liveSchedule: liveSchedule
     modelRefreshSeconds: modelRefreshSeconds
     maxBatch: maxBatch
     alwaysReadyHttpInstances: alwaysReadyHttpInstances

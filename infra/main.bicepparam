@@ -16,6 +16,7 @@ param alwaysReadyHttpInstances = 0
 // App settings read by ServerlessMl.
 param retrainSchedule = '0 0 2 * * *'
 param scoreSchedule = '0 30 * * * *'
+param liveSchedule = '0 15 3 * * *'
 param modelRefreshSeconds = 30
 param maxBatch = 100
 

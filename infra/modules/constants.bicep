@@ -2,11 +2,13 @@
 // carries these values as plain template variables.
 
 @export()
-@description('Blob containers. training-data, models and scoring-input are the app\'s contract (see docs/DESIGN); deployments holds the Flex Consumption package.')
+@description('Blob containers. training-data, models, scoring-input, prediction-log and feedback are the app\'s contract (see docs/DESIGN); deployments holds the Flex Consumption package.')
 var containerNames = {
   trainingData: 'training-data'
   models: 'models'
   scoringInput: 'scoring-input'
+  predictionLog: 'prediction-log'
+  feedback: 'feedback'
   deployments: 'deployments'
 }
 

@@ -48,6 +48,9 @@ param retrainSchedule string
 @description('NCRONTAB (6 fields, UTC) of the scoring timer trigger.')
 param scoreSchedule string
 
+@description('NCRONTAB (6 fields, UTC) of the live quality timer trigger.')
+param liveSchedule string
+
 @description('Seconds between champion checks of a serving instance.')
 param modelRefreshSeconds int
 
@@ -123,6 +126,18 @@ var appSettings = [
   {
     name: 'Scoring__PredictionsTable'
     value: tableNames.predictions
+  }
+  {
+    name: 'LiveSchedule'
+    value: liveSchedule
+  }
+  {
+    name: 'Monitoring__LogContainer'
+    value: containerNames.predictionLog
+  }
+  {
+    name: 'Monitoring__FeedbackContainer'
+    value: containerNames.feedback
   }
   // Flex scales each function group on instances of its own: an instance of the http group starts
   // neither the timer's listener nor its singleton lease, so preloading costs the timer nothing,

@@ -29,6 +29,14 @@ resource account 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
     resource scoringInput 'containers' existing = {
       name: containerNames.scoringInput
     }
+
+    resource predictionLog 'containers' existing = {
+      name: containerNames.predictionLog
+    }
+
+    resource feedback 'containers' existing = {
+      name: containerNames.feedback
+    }
   }
 
   resource tableService 'tableServices' existing = {
@@ -102,6 +110,30 @@ resource scoringInputReader 'Microsoft.Authorization/roleAssignments@2022-04-01'
     principalId: principalId
     principalType: 'ServicePrincipal'
     description: 'ServerlessMl: read scoring drops.'
+  }
+}
+
+// The live loop writes both logs (appends) and its job reads them back: Contributor, each on its
+// own container only.
+resource predictionLogContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(account::blobService::predictionLog.id, identityId, roleDefinitionIds.storageBlobDataContributor)
+  scope: account::blobService::predictionLog
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionIds.storageBlobDataContributor)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    description: 'ServerlessMl: write and read the prediction log.'
+  }
+}
+
+resource feedbackContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(account::blobService::feedback.id, identityId, roleDefinitionIds.storageBlobDataContributor)
+  scope: account::blobService::feedback
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionIds.storageBlobDataContributor)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    description: 'ServerlessMl: write and read the feedback log.'
   }
 }
 

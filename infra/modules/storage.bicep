@@ -92,6 +92,23 @@ resource scoringInputContainer 'Microsoft.Storage/storageAccounts/blobServices/c
   }
 }
 
+// The live loop's logs: what predict answered (sampled) and what callers said the truth was.
+resource predictionLogContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobService
+  name: containerNames.predictionLog
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource feedbackContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobService
+  name: containerNames.feedback
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 resource deploymentsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
   parent: blobService
   name: containerNames.deployments

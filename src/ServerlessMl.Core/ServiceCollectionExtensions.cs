@@ -102,9 +102,16 @@ public static class ServiceCollectionExtensions
     private static IServiceCollection AddServerlessMlMonitoring(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedSettings<Monitoring.MonitoringOptions>(configuration, Monitoring.MonitoringOptions.SectionName);
+        services.AddSingleton<Monitoring.LiveGauges>();
         services.AddSingleton(sp => new Monitoring.LiveStore(
-            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(sp.GetRequiredService<StorageOptions>().ModelsContainer)));
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(sp.GetRequiredService<StorageOptions>().ModelsContainer),
+            sp.GetRequiredService<Monitoring.LiveGauges>()));
         services.AddWithInternalConstructor<Monitoring.LiveQualityJob>();
+        services.AddSingleton<Monitoring.LiveHealth>();
+        services.AddSingleton(sp => new Monitoring.FeedbackLog(
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(sp.GetRequiredService<IOptions<Monitoring.MonitoringOptions>>().Value.FeedbackContainer),
+            Monitoring.LogBlobNames.Instance(Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID"))));
+        services.AddWithInternalConstructor<Http.FeedbackEndpoint>();
         return services;
     }
 

@@ -22,6 +22,7 @@ public sealed class ModelReportTests(AzuriteFixture azurite) : IDisposable
         await Run(env, "data", "upload", "--model", "bike-demand", "--source", data);
         await Run(env, "train", "--model", "bike-demand");
         var output = Path.Combine(_work, "report");
+        await WriteLiveDaysAsync(env);
 
         var report = await Run(env, "models", "report", "--model", "bike-demand", "--version", "0002", "--output", output);
 
@@ -34,7 +35,11 @@ public sealed class ModelReportTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains("champion 0001 was built by this recipe: compared on the days after the first it never saw", html, StringComparison.Ordinal);
         Assert.Contains("27 drop(s)", html, StringComparison.Ordinal);
         Assert.Contains("<td>0001</td>", html, StringComparison.Ordinal);
-        foreach (var picture in new[] { "predicted-vs-actual.png", "residuals-by-hour-of-day.png", "residuals-by-day-type.png", "importance.png", "history.png" })
+        Assert.Contains("<h2>Live quality</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("3 day(s) recorded, 2024-03-01 to 2024-03-03", html, StringComparison.Ordinal);
+        Assert.Contains("Input drift against the champion's training data on 2 of the 3 day(s)", html, StringComparison.Ordinal);
+        Assert.Contains("7 for request ids never logged", html, StringComparison.Ordinal);
+        foreach (var picture in new[] { "predicted-vs-actual.png", "residuals-by-hour-of-day.png", "residuals-by-day-type.png", "importance.png", "history.png", "live-metric-by-day.png", "live-drift.png", "live-champion-vs-challenger.png" })
         {
             Assert.Contains($"src=\"{picture}\"", html, StringComparison.Ordinal);
             AssertPng(Path.Combine(output, picture));
@@ -63,6 +68,20 @@ public sealed class ModelReportTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Without_live_days_the_live_section_says_none_is_recorded()
+    {
+        var env = Environment();
+        await TrainBikeAsync(env);
+        var output = Path.Combine(_work, "no-live");
+
+        await Run(env, "models", "report", "--model", "bike-demand", "--output", output);
+
+        var html = File.ReadAllText(Path.Combine(output, "index.html"));
+        Assert.Contains("No live days are recorded for this model", html, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(output, "live-metric-by-day.png")));
+    }
+
+    [Fact]
     public async Task A_drop_changed_since_training_is_named_and_nothing_is_written()
     {
         var env = Environment();
@@ -86,6 +105,28 @@ public sealed class ModelReportTests(AzuriteFixture azurite) : IDisposable
         await Run(env, "data", "upload", "--model", "bike-demand", "--source", data);
         await Run(env, "train", "--model", "bike-demand");
         return data;
+    }
+
+    /// <summary>Three live days as the live job writes them: 0001 champion, 0002 shadowing it, drift on the last two.</summary>
+    private async Task WriteLiveDaysAsync(Dictionary<string, string> env)
+    {
+        var store = new Monitoring.LiveStore(azurite.CreateClient().GetBlobContainerClient(env["ModelStorage__ModelsContainer"]));
+        for (var i = 0; i < 3; i++)
+        {
+            var day = new DateOnly(2024, 3, 1).AddDays(i);
+            var champion = 40.0 + (5 * i);
+            await store.WriteAsync("bike-demand", new Monitoring.LiveDay(
+                day,
+                DateTimeOffset.UtcNow,
+                200,
+                [
+                    new("0001", "champion", 200, 150, new Dictionary<string, double> { ["rmse"] = champion }, "rmse", 80, false),
+                    new("0002", "challenger", 200, 150, new Dictionary<string, double> { ["rmse"] = 38.0 }, "rmse", 80, false),
+                ],
+                new Monitoring.LiveComparison("0001", "0002", 150, "rmse", champion, 38.0),
+                new Monitoring.LiveDrift("0001", 200, [new("temperatureC", "psi", i == 0 ? 0.05 : 0.4, 0.25), new("humidity", "psi", 0.1, 0.25)]),
+                new Monitoring.FeedbackCounts(10, 3, 7, 0)), default);
+        }
     }
 
     private Dictionary<string, string> Environment() => new()

@@ -56,7 +56,7 @@ public sealed class FunctionAppCompositionTests
             .Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null))
             .ToArray();
 
-        Assert.Equal(13, functions.Length);
+        Assert.Equal(14, functions.Length);
         foreach (var type in functions)
         {
             Assert.NotNull(ActivatorUtilities.CreateInstance(host.Services, type));

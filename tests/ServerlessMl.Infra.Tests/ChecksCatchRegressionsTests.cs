@@ -36,6 +36,18 @@ public sealed class ChecksCatchRegressionsTests
         ["scoring-input container missing"] = (
             t => RemoveResource(t, InfraChecks.ContainerType, r => r.Resolve("name").EndsWith("'scoring-input')", StringComparison.Ordinal)),
             InfraChecks.ContainersExistAndArePrivate),
+        ["feedback container missing"] = (
+            t => RemoveResource(t, InfraChecks.ContainerType, r => r.Resolve("name").EndsWith("'feedback')", StringComparison.Ordinal)),
+            InfraChecks.ContainersExistAndArePrivate),
+        ["prediction-log container public"] = (
+            t => Properties(t, InfraChecks.ContainerType, r => r.Resolve("name").EndsWith("'prediction-log')", StringComparison.Ordinal))["publicAccess"] = "Container",
+            InfraChecks.ContainersExistAndArePrivate),
+        ["log container setting names another container"] = (
+            t => SetSetting(t, "Monitoring__LogContainer", "logs"),
+            InfraChecks.TheAppNamesTheLogContainers),
+        ["feedback container setting missing"] = (
+            t => RemoveSetting(t, "Monitoring__FeedbackContainer"),
+            InfraChecks.TheAppNamesTheLogContainers),
         ["predictions table missing"] = (
             t => RemoveResource(t, InfraChecks.TableType, r => r.Resolve("name").EndsWith("'predictions')", StringComparison.Ordinal)),
             InfraChecks.PredictionsTableExistsAndTheAppNamesIt),
@@ -77,6 +89,12 @@ public sealed class ChecksCatchRegressionsTests
             InfraChecks.ScheduleAndServingSettingsHaveTheirDefaults),
         ["score schedule missing"] = (
             t => RemoveSetting(t, "ScoreSchedule"),
+            InfraChecks.ScheduleAndServingSettingsHaveTheirDefaults),
+        ["live schedule missing"] = (
+            t => RemoveSetting(t, "LiveSchedule"),
+            InfraChecks.ScheduleAndServingSettingsHaveTheirDefaults),
+        ["live schedule with 5 fields"] = (
+            t => SetSetting(t, "LiveSchedule", "15 3 * * *"),
             InfraChecks.ScheduleAndServingSettingsHaveTheirDefaults),
         ["max batch setting missing"] = (
             t => RemoveSetting(t, "Serving__MaxBatch"),
@@ -124,6 +142,12 @@ public sealed class ChecksCatchRegressionsTests
             InfraChecks.RoleAssignmentsAreTheLeastPrivilegeSet),
         ["predictions contributor missing"] = (
             t => RemoveResource(t, InfraChecks.RoleAssignmentType, r => r.Resolve("scope").EndsWith("'predictions')", StringComparison.Ordinal)),
+            InfraChecks.RoleAssignmentsAreTheLeastPrivilegeSet),
+        ["feedback contributor widened to the account"] = (
+            t => RoleScopedTo(t, "'feedback')")["scope"] = "[resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))]",
+            InfraChecks.RoleAssignmentsAreTheLeastPrivilegeSet),
+        ["prediction-log contributor missing"] = (
+            t => RemoveResource(t, InfraChecks.RoleAssignmentType, r => r.Resolve("scope").EndsWith("'prediction-log')", StringComparison.Ordinal)),
             InfraChecks.RoleAssignmentsAreTheLeastPrivilegeSet),
         ["scoring-input granted Contributor instead of Reader"] = (
             t => RoleScopedTo(t, "'scoring-input')")["properties"]!["roleDefinitionId"] = $"[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '{InfraChecks.StorageBlobDataContributor}')]",

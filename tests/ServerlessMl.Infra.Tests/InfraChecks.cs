@@ -54,7 +54,7 @@ public static partial class InfraChecks
     public static void ContainersExistAndArePrivate(CompiledTemplate template)
     {
         var containers = template.Deployed(ContainerType);
-        foreach (var expected in new[] { "training-data", "models", "scoring-input", "deployments" })
+        foreach (var expected in new[] { "training-data", "models", "scoring-input", "prediction-log", "feedback", "deployments" })
         {
             var matches = containers.Where(container => container.Resolve("name").EndsWith($"'{expected}')", StringComparison.Ordinal)).ToList();
             Assert.True(matches.Count == 1, $"Expected one blob container '{expected}', found {matches.Count}: {string.Join(" | ", containers.Select(c => c.Resolve("name")))}");
@@ -75,6 +75,19 @@ public static partial class InfraChecks
         {
             var named = Setting(settings, "Scoring__PredictionsTable");
             Assert.True(named.Trim('\'') == "predictions", $"Scoring__PredictionsTable must name the predictions table, is: {named}");
+        }
+    }
+
+    /// <summary>The app is told the live loop's two log containers by name, and they are the ones deployed.</summary>
+    public static void TheAppNamesTheLogContainers(CompiledTemplate template)
+    {
+        foreach (var settings in EveryAppsSettings(template))
+        {
+            foreach (var (setting, container) in new[] { ("Monitoring__LogContainer", "prediction-log"), ("Monitoring__FeedbackContainer", "feedback") })
+            {
+                var named = Setting(settings, setting);
+                Assert.True(named.Trim('\'') == container, $"{setting} must name the {container} container, is: {named}");
+            }
         }
     }
 
@@ -131,6 +144,7 @@ public static partial class InfraChecks
     {
         AssertScheduleDefault(settings, "RetrainSchedule", "0 0 2 * * *");
         AssertScheduleDefault(settings, "ScoreSchedule", "0 30 * * * *");
+        AssertScheduleDefault(settings, "LiveSchedule", "0 15 3 * * *");
         Assert.Equal("30", SingleNumber(Setting(settings, "Serving__ModelRefreshSeconds")));
         Assert.Equal("100", SingleNumber(Setting(settings, "Serving__MaxBatch")));
     }
@@ -212,6 +226,10 @@ public static partial class InfraChecks
                 scope => scope.StartsWith($"resourceId('{ContainerType}',", StringComparison.Ordinal) && scope.EndsWith("'training-data')", StringComparison.Ordinal)),
             (StorageBlobDataContributor, "Storage Blob Data Contributor on the models container",
                 scope => scope.StartsWith($"resourceId('{ContainerType}',", StringComparison.Ordinal) && scope.EndsWith("'models')", StringComparison.Ordinal)),
+            (StorageBlobDataContributor, "Storage Blob Data Contributor on the prediction-log container",
+                scope => scope.StartsWith($"resourceId('{ContainerType}',", StringComparison.Ordinal) && scope.EndsWith("'prediction-log')", StringComparison.Ordinal)),
+            (StorageBlobDataContributor, "Storage Blob Data Contributor on the feedback container",
+                scope => scope.StartsWith($"resourceId('{ContainerType}',", StringComparison.Ordinal) && scope.EndsWith("'feedback')", StringComparison.Ordinal)),
             (StorageBlobDataReader, "Storage Blob Data Reader on the scoring-input container",
                 scope => scope.StartsWith($"resourceId('{ContainerType}',", StringComparison.Ordinal) && scope.EndsWith("'scoring-input')", StringComparison.Ordinal)),
             (StorageTableDataContributor, "Storage Table Data Contributor on the predictions table (not the account)",

@@ -15,12 +15,16 @@ public sealed class InfraTemplateTests
         InfraChecks.StorageAccountIsLockedDown(_template);
 
     [Fact]
-    public void Training_data_models_scoring_input_and_deployment_containers_exist_and_are_private() =>
+    public void Training_data_models_scoring_input_log_and_deployment_containers_exist_and_are_private() =>
         InfraChecks.ContainersExistAndArePrivate(_template);
 
     [Fact]
     public void Predictions_table_exists_and_the_app_setting_names_it() =>
         InfraChecks.PredictionsTableExistsAndTheAppNamesIt(_template);
+
+    [Fact]
+    public void The_app_settings_name_the_prediction_log_and_feedback_containers() =>
+        InfraChecks.TheAppNamesTheLogContainers(_template);
 
     [Fact]
     public void Functions_host_storage_is_identity_based_with_the_user_assigned_client_id() =>

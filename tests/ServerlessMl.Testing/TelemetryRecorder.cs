@@ -51,6 +51,9 @@ public sealed class TelemetryRecorder : IDisposable
     public IReadOnlyList<Measurement> Of(string instrument, params (string Tag, object? Value)[] tags) =>
         [.. Measurements.Where(m => m.Instrument == instrument && tags.All(t => m.Tags.TryGetValue(t.Tag, out var v) && Equals(v, t.Value)))];
 
+    /// <summary>Takes one reading of every observable instrument (the gauges), as an exporter does on each collection.</summary>
+    public void RecordObservableInstruments() => _meters.RecordObservableInstruments();
+
     /// <summary>The finished spans of one name.</summary>
     public IReadOnlyList<Activity> SpansNamed(string name) => [.. Spans.Where(s => s.OperationName == name)];
 

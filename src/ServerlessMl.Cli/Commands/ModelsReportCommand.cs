@@ -12,7 +12,8 @@ namespace ServerlessMl.Cli.Commands;
 /// <summary>
 /// Writes a self-contained HTML report of one version: the gate's decision and what it rested on,
 /// its metrics next to the other versions', the data snapshot, and plots of the held-out rows as
-/// scored by the model the gate judged (retrained here without them from the same drops).
+/// scored by the model the gate judged (retrained here without them from the same drops), and
+/// the model's live quality when the live job has recorded days.
 /// </summary>
 public sealed class ModelsReportCommand : AsyncCommand<ModelsReportCommand.Settings>
 {
@@ -32,6 +33,9 @@ public sealed class ModelsReportCommand : AsyncCommand<ModelsReportCommand.Setti
             : Version is not null && !ModelRegistry.IsVersion(Version) ? ValidationResult.Error("--version must be a version number such as 0003")
             : ValidationResult.Success();
     }
+
+    // Enough days to show a trend, few enough to read each time a report is written.
+    private const int LiveDaysShown = 90;
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -74,7 +78,8 @@ public sealed class ModelsReportCommand : AsyncCommand<ModelsReportCommand.Setti
         var scores = Ui.WithProgress("Scoring the held-out rows", 1, _ => trainer.ScoreHoldout(holdout, files));
         var importance = Ui.WithProgress("Feature importance", 1, _ => trainer.ImportanceOnHoldout(holdout, files));
 
-        var report = new ModelReport(definition, manifest, history, champion, holdout.Metrics, scores, importance);
+        var live = await new Monitoring.LiveStore(registry.Container).ReadRecentAsync(settings.Model, LiveDaysShown, cancellationToken);
+        var report = new ModelReport(definition, manifest, history, champion, holdout.Metrics, scores, importance, live);
         var page = ReportPage.Write(report, output);
         Ui.Err.MarkupLineInterpolated($"[green]Wrote[/] {page}");
         Ui.WriteJson(new { model = settings.Model, version, report = page });

@@ -7,7 +7,7 @@ namespace ServerlessMl.Cli.Report;
 /// <summary>
 /// What a report shows for one version: its manifest, the model's other versions, and the held-out
 /// rows scored again by the model trained without them (the one the gate judged), with the
-/// metrics that re-scoring gave and the features it relied on.
+/// metrics that re-scoring gave and the features it relied on; and the model's recorded live days, oldest first.
 /// </summary>
 internal sealed record ModelReport(
     IModelDefinition Definition,
@@ -16,7 +16,8 @@ internal sealed record ModelReport(
     string? Champion,
     QualityMetrics Rescored,
     ScoredRows Scores,
-    FeatureImportances Importance)
+    FeatureImportances Importance,
+    IReadOnlyList<Monitoring.LiveDay> Live)
 {
     public bool IsClassifier => Definition is IBinaryClassifier;
 

@@ -35,6 +35,7 @@ internal static class ReportPage
         Metrics(html, report);
         Data(html, report);
         Plots(html, report, folder);
+        LiveSection.Write(html, report.Live, folder);
         html.Append("</body></html>\n");
         var path = Path.Combine(folder, "index.html");
         File.WriteAllText(path, html.ToString());
@@ -156,7 +157,7 @@ internal static class ReportPage
         }
     }
 
-    private static void Image(StringBuilder html, string file, string alt) =>
+    internal static void Image(StringBuilder html, string file, string alt) =>
         html.Append(CultureInfo.InvariantCulture, $"<img src=\"{E(file)}\" alt=\"{E(alt)}\">\n");
 
     private static string E(string text) => WebUtility.HtmlEncode(text);

@@ -34,6 +34,7 @@ public static class ApiRoutes
         admin.MapPost(Routes.Score, (string model, CancellationToken ct) => services.GetRequiredService<ScoringEndpoint>().ScoreAsync(model, ct));
         function.MapMethods(Routes.Prediction, GetAndHead, (HttpRequest request, string model, string key, CancellationToken ct) => services.GetRequiredService<ScoringEndpoint>().GetAsync(request, model, key, ct));
         function.MapMethods(Routes.Predictions, GetAndHead, (HttpRequest request, string model, CancellationToken ct) => services.GetRequiredService<ScoringEndpoint>().ListAsync(request, model, ct));
+        function.MapPost(Routes.Feedback, (HttpRequest request, string model, CancellationToken ct) => services.GetRequiredService<FeedbackEndpoint>().HandleAsync(request, model, ct));
         api.MapMethods(Routes.Health, GetAndHead, (CancellationToken ct) => services.GetRequiredService<HealthEndpoint>().HandleAsync(ct));
         api.MapMethods(Routes.OpenApi, GetAndHead, () => services.GetRequiredService<OpenApiEndpoint>().Handle());
 

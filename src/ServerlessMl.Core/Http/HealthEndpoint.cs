@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServerlessMl.Definitions;
+using ServerlessMl.Monitoring;
 using ServerlessMl.Registry;
 using ServerlessMl.Serving;
 using ServerlessMl.Storage;
@@ -13,7 +14,8 @@ namespace ServerlessMl.Http;
 /// every model serves and nothing is off; 200 "degraded" when something is (storage failing while
 /// models serve from memory, a champion refused while the previous version serves, a model with
 /// no champion set, e.g. one not trained yet); 503 "unhealthy" with Retry-After when a model that
-/// has a champion cannot be served here. A model without a champion is no fault of the instance,
+/// has a champion cannot be served here. Live quality (<see cref="LiveHealth"/>) can make a model
+/// degraded, never unhealthy: a drifting model still serves. A model without a champion is no fault of the instance,
 /// so it never takes the instance out of rotation. The body carries stable words only: the
 /// details are in the log, not for anonymous eyes.
 /// </summary>
@@ -25,9 +27,11 @@ public sealed partial class HealthEndpoint
     private readonly StorageOptions storage;
     private readonly IOptions<ServingOptions> options;
     private readonly ILogger<HealthEndpoint> logger;
+    private readonly LiveHealth live;
 
-    internal HealthEndpoint(ModelCatalog catalog, ModelRegistry registry, ModelPool pool, StorageOptions storage, IOptions<ServingOptions> options, ILogger<HealthEndpoint> logger)
+    internal HealthEndpoint(ModelCatalog catalog, ModelRegistry registry, ModelPool pool, StorageOptions storage, IOptions<ServingOptions> options, ILogger<HealthEndpoint> logger, LiveHealth live)
     {
+        this.live = live;
         this.logger = logger;
         this.catalog = catalog;
         this.registry = registry;
@@ -67,7 +71,9 @@ public sealed partial class HealthEndpoint
             }
 
             var withoutChampion = check is null ? _lastSeenWithoutChampion.GetValueOrDefault(definition.Name) : check.Result == ChampionCheckResult.None;
-            models.Add(Judge(pool.GetLoadedModel(definition.Name), check, withoutChampion));
+            var health = Judge(pool.GetLoadedModel(definition.Name), check, withoutChampion);
+            var liveReason = check?.Alias is null ? live.Known(definition.Name) : await live.ReasonAsync(definition.Name, deadline.Token);
+            models.Add(liveReason is null ? health : health with { Problem = health.Problem is null ? liveReason : $"{health.Problem}; {liveReason}" });
         }
 
         var status = models.Any(m => !m.CanServe && !m.NoChampion) ? "unhealthy"

@@ -158,6 +158,16 @@ internal sealed class OpenApiDocumentWriter
             responses["404"] = ProblemResponse("Unknown model, a model that is not precomputed, or no stored prediction for the key.");
         }
 
+        if (route.Template == Routes.Feedback)
+        {
+            operation.RequestBody = OpenApiFeedback.RequestBody(_catalog);
+            responses.Remove("200");
+            responses["202"] = JsonResponse("Recorded: the model, when it was received, and each item as stored.", new OpenApiSchema { Type = JsonSchemaType.Object });
+            responses["400"] = ProblemResponse("Bad JSON or invalid fields (per-field messages under errors).", ValidationProblem);
+            responses["413"] = ProblemResponse("Body over the size limit, or more items than the batch limit.");
+            responses["415"] = ProblemResponse("Not application/json, or a charset other than UTF-8.");
+        }
+
         if (route.Template == Routes.Score)
         {
             responses["409"] = ProblemResponse("Another scoring run of the model is in progress, or it has no champion that can serve.");

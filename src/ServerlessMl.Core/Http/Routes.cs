@@ -18,6 +18,7 @@ public static class Routes
     public const string Score = "models/{model}/score";
     public const string Prediction = "models/{model}/predictions/{key}";
     public const string Predictions = "models/{model}/predictions";
+    public const string Feedback = "models/{model}/feedback";
     public const string Health = "health";
     public const string OpenApi = "openapi.json";
 
@@ -31,6 +32,7 @@ public static class Routes
         new("ScoreModelNow", "POST", Score, RouteAccess.Admin, "Run the precompute job for the model now: score its new scoring drops into the predictions table."),
         new("GetPrediction", "GET", Prediction, RouteAccess.Function, "A precomputed prediction by its key, with the version that made it and when."),
         new("ListPredictions", "GET", Predictions, RouteAccess.Function, "Precomputed predictions with keys from 'from' to 'to' (models whose keys are timestamps), a page at a time."),
+        new("SendFeedback", "POST", Feedback, RouteAccess.Function, "Record the true outcome of answered predictions, by the x-request-id of the predict answer, for live quality."),
         new("Health", "GET", Health, RouteAccess.Anonymous, "Whether each model can serve: healthy, degraded or unhealthy."),
         new("OpenApi", "GET", OpenApi, RouteAccess.Anonymous, "This API described in OpenAPI 3.0: every route, each model's request and answer, the keys."),
     ];

@@ -10,13 +10,15 @@ namespace ServerlessMl.Monitoring;
 /// The live results under each model's registry folder (<c>models/&lt;model&gt;/live/YYYY-MM-DD.json</c>):
 /// the live job writes a day, health, metrics, the CLI and the report read them.
 /// </summary>
-internal sealed class LiveStore(BlobContainerClient models)
+/// <param name="gauges">Told of each day written, so the live gauges show it without a read; none for a reader such as the report.</param>
+internal sealed class LiveStore(BlobContainerClient models, LiveGauges? gauges = null)
 {
     public async Task WriteAsync(string model, LiveDay day, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(day);
         var json = BinaryData.FromObjectAsJson(day, RegistryJson.Options);
         await models.GetBlobClient(LogBlobNames.LiveDay(model, day.Day)).UploadAsync(json, overwrite: true, cancellationToken);
+        gauges?.Update(model, day);
     }
 
     /// <summary>One day's results; null when the job has not recorded that day.</summary>

@@ -33,6 +33,8 @@ internal static class ServerlessMlTelemetry
         public const string Step = "serverlessml.step";
         public const string Trigger = "serverlessml.trigger";
         public const string StatusCode = "http.response.status_code";
+        public const string Role = "serverlessml.role";
+        public const string Metric = "serverlessml.metric";
     }
 }
 
@@ -69,7 +71,13 @@ internal sealed class ServerlessMlMetrics
             "Wall time of a retrain run.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800] });
         RetrainRows = meter.CreateHistogram<long>("serverlessml.retrain.rows", "{row}", "Rows a retrain run trained on (held-out rows included).");
+        meter.CreateObservableGauge("serverlessml.live.metric", () => _live?.PrimaryMetrics() ?? [], unit: null, "The primary metric on the newest live day, by model, version, role and metric.");
+        meter.CreateObservableGauge("serverlessml.live.drift.worst", () => _live?.WorstDrift() ?? [], "1", "The worst drift measure on the newest live day as a share of its threshold (over 1 is drift), by model.");
+        meter.CreateObservableGauge("serverlessml.live.rows", () => _live?.RowsWithTruth() ?? [], "{item}", "Items with known truth on the newest live day, by model, version and role.");
     }
+
+    // Set once the live results' holder exists; until then the live gauges report nothing.
+    private ILiveReadings? _live;
 
     public Counter<long> Predictions { get; }
 
@@ -94,4 +102,17 @@ internal sealed class ServerlessMlMetrics
     public Histogram<long> RetrainRows { get; }
 
     internal static KeyValuePair<string, object?> Tag(string name, object? value) => new(name, value);
+
+    /// <summary>Points the live gauges at what the live results' holder knows.</summary>
+    internal void ObserveLive(ILiveReadings readings) => _live = readings;
+}
+
+/// <summary>What the live gauges observe: the newest live day of each model, as whoever read it last saw it.</summary>
+internal interface ILiveReadings
+{
+    IEnumerable<Measurement<double>> PrimaryMetrics();
+
+    IEnumerable<Measurement<double>> WorstDrift();
+
+    IEnumerable<Measurement<long>> RowsWithTruth();
 }

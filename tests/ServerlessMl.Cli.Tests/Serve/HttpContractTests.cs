@@ -163,7 +163,8 @@ public sealed class HttpContractTests(ServeFixture fixture) : IClassFixture<Serv
                 + (route.Template == Routes.Predictions ? "?from=2011-01-01&to=2011-01-01" : "");
             var method = new HttpMethod(route.Method);
             using var noKey = await SendAsync(method, path, null, key: null);
-            using var functionKey = await SendAsync(method, path, route.Method == "POST" && route.Access == RouteAccess.Function ? Valid : null, ServeFixture.ApiKey);
+            var body = route.Template == Routes.Feedback ? """{"requestId":"route-check","label":3}""" : Valid;
+            using var functionKey = await SendAsync(method, path, route.Method == "POST" && route.Access == RouteAccess.Function ? body : null, ServeFixture.ApiKey);
             switch (route.Access)
             {
                 case RouteAccess.Anonymous:
@@ -173,7 +174,9 @@ public sealed class HttpContractTests(ServeFixture fixture) : IClassFixture<Serv
                     Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
 
                     // Nothing is precomputed here: the key's read runs and finds no prediction.
-                    Assert.Equal(route.Template == Routes.Prediction ? HttpStatusCode.NotFound : HttpStatusCode.OK, functionKey.StatusCode);
+                    Assert.Equal(
+                        route.Template == Routes.Prediction ? HttpStatusCode.NotFound : route.Template == Routes.Feedback ? HttpStatusCode.Accepted : HttpStatusCode.OK,
+                        functionKey.StatusCode);
                     break;
                 default:
                     // The no-such-route answer takes no key: a 401 means the route matched and its filter refused.
