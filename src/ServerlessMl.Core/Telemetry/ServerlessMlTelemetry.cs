@@ -33,6 +33,7 @@ internal static class ServerlessMlTelemetry
         public const string Step = "serverlessml.step";
         public const string Trigger = "serverlessml.trigger";
         public const string StatusCode = "http.response.status_code";
+        public const string RequestId = "serverlessml.request_id";
     }
 }
 
@@ -69,6 +70,8 @@ internal sealed class ServerlessMlMetrics
             "Wall time of a retrain run.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800] });
         RetrainRows = meter.CreateHistogram<long>("serverlessml.retrain.rows", "{row}", "Rows a retrain run trained on (held-out rows included).");
+        LogItems = meter.CreateCounter<long>("serverlessml.log.items", "{item}", "Served predictions written to the prediction log, by model.");
+        LogDropped = meter.CreateCounter<long>("serverlessml.log.dropped", "{item}", "Sampled predictions not written to the prediction log, by model and cause: queue_full or storage.");
     }
 
     public Counter<long> Predictions { get; }
@@ -92,6 +95,10 @@ internal sealed class ServerlessMlMetrics
     public Histogram<double> RetrainDuration { get; }
 
     public Histogram<long> RetrainRows { get; }
+
+    public Counter<long> LogItems { get; }
+
+    public Counter<long> LogDropped { get; }
 
     internal static KeyValuePair<string, object?> Tag(string name, object? value) => new(name, value);
 }
