@@ -50,9 +50,11 @@ if [[ $SKIP_BUILD != 1 ]]; then
     || { tail -n 40 "$log_dir/build.log" >&2; failed+=("batch-scoring build"); }
 fi
 run batch-scoring flock -o "$lock" dotnet "$bench_dll" batch-scoring 2000 500 2 300 200
+# The prediction log's cost on the predict path (docs/benchmarks.md, "The prediction log"): two short rounds.
+run log-overhead flock -o "$lock" dotnet "$bench_dll" log-overhead 2 500
 
 if ((${#failed[@]})); then
   echo "bench-smoke.sh: failed: ${failed[*]}" >&2
   exit 1
 fi
-echo "== benchmark smoke: training.sh, http.sh, cold.sh and batch-scoring ran" >&2
+echo "== benchmark smoke: training.sh, http.sh, cold.sh, batch-scoring and log-overhead ran" >&2

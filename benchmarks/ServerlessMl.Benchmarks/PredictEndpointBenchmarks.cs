@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using ServerlessMl.Http;
 using ServerlessMl.Definitions;
 using ServerlessMl.Models.BikeDemand;
+using ServerlessMl.Monitoring;
 using ServerlessMl.Serving;
 
 namespace ServerlessMl.Benchmarks;
@@ -45,7 +46,15 @@ public class PredictEndpointBenchmarks : ChampionBenchmark
 
     protected override async Task PrepareAsync()
     {
-        _endpoint = new PredictEndpoint(new ModelCatalog([new ServerlessMl.Models.BikeDemand.BikeDemandModel()]), Pool, Options.Create(new ServingOptions()), Options.Create(new ModelSettingsMap()), new ServerlessMl.Telemetry.ServerlessMlMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), new JsonAnswers(Options.Create(new Microsoft.AspNetCore.Http.Json.JsonOptions())));
+        var catalog = new ModelCatalog([new ServerlessMl.Models.BikeDemand.BikeDemandModel()]);
+        var metrics = new ServerlessMl.Telemetry.ServerlessMlMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        var answerJson = new Microsoft.AspNetCore.Http.Json.JsonOptions();
+        // The handler alone: the prediction log off, as LogOverhead measures it on.
+        var monitoring = Options.Create(new MonitoringOptions { SampleRate = 0 });
+        var logs = new PredictionLogs(
+            catalog, monitoring, Options.Create(new ModelSettingsMap()), new PredictionLogQueue(monitoring, metrics), challengers: null!, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, new PredictionLogFormats(RequestBinder.RequestJson, answerJson.SerializerOptions));
+        _endpoint = new PredictEndpoint(catalog, Pool, Options.Create(new ServingOptions()), Options.Create(new ModelSettingsMap()), metrics, new JsonAnswers(Options.Create(answerJson)), logs);
         _services = new ServiceCollection().AddLogging().BuildServiceProvider();
         _minimal = new MinimalEndpoint.MinimalPredictor(new BikeDemandModel(), Env.Context, Env.HandLoadedModel, "0001");
 

@@ -15,7 +15,8 @@ namespace ServerlessMl.Benchmarks;
 /// replays the retrain gate's champion comparison over the bike history (see <see cref="GateBacktest"/>);
 /// <c>batch-scoring</c> measures the precompute path against ML.NET's own and the table upload (see
 /// <see cref="BatchScoring"/>; <c>batch-scoring-memory</c> is its one-drop child process);
-/// <c>serve</c> is serve with the cold-start benchmark's endpoints and start-up timeline (see <see cref="BenchServe"/>).
+/// <c>serve</c> is serve with the cold-start benchmark's endpoints and start-up timeline (see <see cref="BenchServe"/>);
+/// <c>log-overhead</c> compares serve's predict pipeline with the prediction log off and on (see <see cref="LogOverhead"/>).
 /// </summary>
 public static class Program
 {
@@ -33,6 +34,7 @@ public static class Program
             ["batch-scoring", .. var sizes] => await BatchScoring.RunAsync(sizes),
             ["batch-scoring-memory", var model, var zip, var drop] => BatchScoringMemory.Child(model, zip, drop),
             ["serve", .. var serveArgs] => await BenchServe.RunAsync(serveArgs),
+            ["log-overhead", .. var rest] => await LogOverhead.RunAsync(rest),
             _ => RunBenchmarks(args),
         };
     }

@@ -112,7 +112,24 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(sp.GetRequiredService<IOptions<Monitoring.MonitoringOptions>>().Value.FeedbackContainer),
             Monitoring.LogBlobNames.Instance(Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID"))));
         services.AddWithInternalConstructor<Http.FeedbackEndpoint>();
+        services.AddPredictionLog();
         return services;
+    }
+
+    /// <summary>The prediction log: the queue the predict path feeds, the writer both hosts run, and the shadow challengers.</summary>
+    private static void AddPredictionLog(this IServiceCollection services)
+    {
+        services.AddSingleton<Monitoring.PredictionLogQueue>();
+        services.AddSingleton<Monitoring.ChallengerSource>();
+        services.AddSingleton(sp => new Monitoring.PredictionLogFormats(
+            Http.RequestBinder.RequestJson, sp.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions));
+        services.AddSingleton<Monitoring.PredictionLogs>();
+        services.AddSingleton(sp => new Monitoring.LogBlobAppender(
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(sp.GetRequiredService<IOptions<Monitoring.MonitoringOptions>>().Value.LogContainer),
+            sp.GetRequiredService<StorageOptions>(),
+            Monitoring.LogBlobNames.Instance(Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID"))));
+        services.AddSingleton<Monitoring.PredictionLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<Monitoring.PredictionLogWriter>());
     }
 
     /// <summary>Checks the timers' schedules (<c>RetrainSchedule</c>, <c>ScoreSchedule</c>, <c>LiveSchedule</c>) when the host starts.</summary>

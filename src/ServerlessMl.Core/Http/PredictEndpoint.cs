@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using ServerlessMl.Definitions;
+using ServerlessMl.Monitoring;
 using ServerlessMl.Serving;
 using ServerlessMl.Telemetry;
 using Tags = ServerlessMl.Telemetry.ServerlessMlTelemetry.Tags;
@@ -18,13 +19,13 @@ public sealed class PredictEndpoint
     private readonly ModelCatalog catalog;
     private readonly ServerlessMlMetrics metrics;
 
-    internal PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptions<ServingOptions> options, IOptions<ModelSettingsMap> modelSettings, ServerlessMlMetrics metrics, JsonAnswers answers)
+    internal PredictEndpoint(ModelCatalog catalog, ModelPool pool, IOptions<ServingOptions> options, IOptions<ModelSettingsMap> modelSettings, ServerlessMlMetrics metrics, JsonAnswers answers, PredictionLogs logs)
     {
         this.catalog = catalog;
         this.metrics = metrics;
         _handlers = catalog.All.ToDictionary(
             d => d.Name,
-            d => d.Accept(new PredictHandlers(pool, answers, ServingLimits.For(modelSettings.Value, d.Name, options.Value), options.Value.RetryAfterSeconds)),
+            d => d.Accept(new PredictHandlers(pool, answers, ServingLimits.For(modelSettings.Value, d.Name, options.Value), options.Value.RetryAfterSeconds, logs)),
             StringComparer.OrdinalIgnoreCase);
     }
 
@@ -32,6 +33,11 @@ public sealed class PredictEndpoint
 
     public async Task<IResult> HandleAsync(HttpRequest request, string model, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        // Every answer carries it, a refusal too: a caller's report of any answer can be matched to it.
+        var requestId = RequestId.Resolve(request.Headers[RequestId.Header]);
+        request.HttpContext.Response.Headers[RequestId.Header] = requestId;
+
         // One lookup per request: the handler knows its model.
         if (!_handlers.TryGetValue(model, out var handler))
         {
@@ -40,7 +46,8 @@ public sealed class PredictEndpoint
 
         var started = Stopwatch.GetTimestamp();
         using var span = ServerlessMlTelemetry.Start("predict", handler.Model, ActivityKind.Server);
-        var (result, version, items) = await handler.PredictAsync(request, cancellationToken);
+        span?.SetTag(Tags.RequestId, requestId);
+        var (result, version, items) = await handler.PredictAsync(request, requestId, cancellationToken);
         Record(span, handler.Model, version, items, result, started);
         return result;
     }

@@ -35,6 +35,7 @@ internal static class ServerlessMlTelemetry
         public const string StatusCode = "http.response.status_code";
         public const string Role = "serverlessml.role";
         public const string Metric = "serverlessml.metric";
+        public const string RequestId = "serverlessml.request_id";
     }
 }
 
@@ -74,6 +75,8 @@ internal sealed class ServerlessMlMetrics
         meter.CreateObservableGauge("serverlessml.live.metric", () => _live?.PrimaryMetrics() ?? [], unit: null, "The primary metric on the newest live day, by model, version, role and metric.");
         meter.CreateObservableGauge("serverlessml.live.drift.worst", () => _live?.WorstDrift() ?? [], "1", "The worst drift measure on the newest live day as a share of its threshold (over 1 is drift), by model.");
         meter.CreateObservableGauge("serverlessml.live.rows", () => _live?.RowsWithTruth() ?? [], "{item}", "Items with known truth on the newest live day, by model, version and role.");
+        LogItems = meter.CreateCounter<long>("serverlessml.log.items", "{item}", "Served predictions written to the prediction log, by model.");
+        LogDropped = meter.CreateCounter<long>("serverlessml.log.dropped", "{item}", "Sampled predictions not written to the prediction log, by model and cause: queue_full or storage.");
     }
 
     // Set once the live results' holder exists; until then the live gauges report nothing.
@@ -100,6 +103,10 @@ internal sealed class ServerlessMlMetrics
     public Histogram<double> RetrainDuration { get; }
 
     public Histogram<long> RetrainRows { get; }
+
+    public Counter<long> LogItems { get; }
+
+    public Counter<long> LogDropped { get; }
 
     internal static KeyValuePair<string, object?> Tag(string name, object? value) => new(name, value);
 
