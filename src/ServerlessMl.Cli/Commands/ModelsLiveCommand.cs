@@ -54,7 +54,7 @@ public sealed class ModelsLiveCommand : AsyncCommand<ModelsLiveCommand.Settings>
             return 0;
         }
 
-        Console.Error.WriteLine($"error: live quality of {run.Model} {run.Status.ToString().ToLowerInvariant()}: {string.Join(" ", run.Reasons)}");
+        Console.Error.WriteLine($"error: live quality of {run.Model}: {string.Join(" ", run.Reasons)}");
         return CliErrors.Failed;
     }
 }

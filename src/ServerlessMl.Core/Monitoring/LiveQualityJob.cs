@@ -46,7 +46,10 @@ public sealed partial class LiveQualityJob
         _baselines = new BaselineStore(_models, training);
     }
 
-    /// <summary>Runs the job for every model; throws naming those whose run failed, after trying them all.</summary>
+    /// <summary>
+    /// Runs the job for every model; throws naming those whose run failed, after trying them all. A
+    /// model without a champion is passed over, not failed: an untrained model would otherwise fail every run.
+    /// </summary>
     public async Task RunAllAsync(string trigger, CancellationToken cancellationToken)
     {
         var failed = new List<string>();
@@ -75,7 +78,7 @@ public sealed partial class LiveQualityJob
         {
             if (await _registry.GetChampionAsync(definition.Name, cancellationToken) is null)
             {
-                return End(definition.Name, LiveRunStatus.Failed, [], "the model has no champion yet: nothing has been served to judge");
+                return End(definition.Name, LiveRunStatus.NoChampion, [], "the model has no champion yet: nothing has been served to judge");
             }
 
             step = "lease";

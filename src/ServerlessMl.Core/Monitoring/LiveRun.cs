@@ -11,6 +11,9 @@ internal enum LiveRunStatus
     /// <summary>Another run of the model holds its lease; it writes the same days.</summary>
     Busy,
 
-    /// <summary>Storage failed or the model cannot be judged yet; days already written stay as they were.</summary>
+    /// <summary>The model has no champion yet: nothing has been served to judge. Not a failure of the timer.</summary>
+    NoChampion,
+
+    /// <summary>Storage failed; days already written stay as they were.</summary>
     Failed,
 }

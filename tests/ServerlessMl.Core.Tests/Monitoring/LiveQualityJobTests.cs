@@ -106,6 +106,20 @@ public sealed class LiveQualityJobTests(AzuriteFixture azurite) : IDisposable
     private static Dictionary<string, double> Shift(Dictionary<string, double> features, string name, double by) =>
         features.ToDictionary(f => f.Key, f => f.Key == name ? f.Value + by : f.Value);
 
+    [Fact]
+    public async Task A_model_without_a_champion_is_passed_over_by_the_timer_and_named_to_a_direct_caller()
+    {
+        using var app = TestApp.Create(azurite);
+        var job = app.Get<LiveQualityJob>();
+
+        var run = await job.RunAsync(Bike, "test", 1, default);
+        await job.RunAllAsync("timer", default);
+
+        Assert.Equal(LiveRunStatus.NoChampion, run.Status);
+        Assert.Contains("no champion", Assert.Single(run.Reasons), StringComparison.Ordinal);
+        Assert.Empty(run.Days);
+    }
+
     private LiveSetup New(TestApp trained, Dictionary<string, string?> settings)
     {
         var setup = LiveSetup.On(azurite, trained, settings);
