@@ -52,11 +52,11 @@ echo "== 3/7 Data: bike-demand, $DAYS synthetic days from 2011-01-01 (seeded; no
 rm -rf "$STATE/data"
 cli data generate --output "$STATE/data" --days "$DAYS"
 cli data upload --model bike-demand --source "$STATE/data"
-# The day after the training days is held back: its hours are asked for live in step 6, and its
-# drop, uploaded afterwards, brings their truth.
+# The two days after the training days are held back: their hours are asked for live in step 6
+# (enough of them to measure drift), and their drops, uploaded afterwards, bring the truth.
 NEXT_DAY="$(date -u -d "2011-01-01 + $DAYS days" +%F 2>/dev/null || date -u -j -v+"${DAYS}"d -f %F 2011-01-01 +%F)"
 rm -rf "$STATE/next-day"
-cli data generate --output "$STATE/next-day" --start "$NEXT_DAY" --days 1 > /dev/null
+cli data generate --output "$STATE/next-day" --start "$NEXT_DAY" --days 2 > /dev/null
 SPAM_DATA="$ROOT/../shared/datasets/sms-spam-collection/SMSSpamCollection.train"
 SPAM=0
 if [[ -f "$SPAM_DATA" ]]; then
@@ -111,12 +111,14 @@ for _ in $(seq 1 120); do
   kill -0 "$SERVE_PID" 2>/dev/null || { cat "$STATE/serve.log" >&2; exit 1; }
   sleep 0.5
 done
-node scripts/replay.mjs --model bike-demand --source "$(find "$STATE/next-day" -name '*.csv' | head -n 1)" --url "http://127.0.0.1:$PORT"
+while read -r day_file; do
+  node scripts/replay.mjs --model bike-demand --source "$day_file" --url "http://127.0.0.1:$PORT"
+done < <(find "$STATE/next-day" -name '*.csv' | sort)
 if (( SPAM == 1 )); then
   node scripts/replay.mjs --model sms-spam --source "$STATE/sms-spam.live.tsv" --url "http://127.0.0.1:$PORT" --feedback
 fi
 sleep 3 # one flush of the prediction log
-echo "-- bike-demand's truth arrives: the held-back day's drop ($NEXT_DAY)"
+echo "-- bike-demand's truth arrives: the held-back days' drops ($NEXT_DAY and the day after)"
 cli data upload --model bike-demand --source "$STATE/next-day"
 for model in "${MODELS[@]}"; do
   cli models live --model "$model"
