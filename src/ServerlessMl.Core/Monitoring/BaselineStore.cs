@@ -22,7 +22,7 @@ internal sealed class BaselineStore(BlobContainerClient models, BlobContainerCli
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(manifest);
         var cache = models.GetBlobClient(BlobName(definition.Name, manifest.Version));
-        if (await ReadAsync(cache, cancellationToken) is { } cached)
+        if (await ReadAsync(cache, cancellationToken) is { } cached && IsWhole(cached, manifest.Version))
         {
             return (cached, null);
         }
@@ -52,6 +52,12 @@ internal sealed class BaselineStore(BlobContainerClient models, BlobContainerCli
         await cache.UploadAsync(BinaryData.FromObjectAsJson(baseline, RegistryJson.Options), overwrite: true, cancellationToken);
         return (baseline, null);
     }
+
+    // JSON that parses but lacks a part (a hand edit, another version's file) is as damaged as text that does not.
+    private static bool IsWhole(DriftBaseline baseline, string version) =>
+        baseline.Version == version
+        && baseline.Measures is not null && baseline.Measures.All(m => m is { Name: not null, Edges: not null, Shares: not null })
+        && baseline.Vocabularies is not null && baseline.Vocabularies.Values.All(v => v is not null);
 
     private static async Task<DriftBaseline?> ReadAsync(BlobClient cache, CancellationToken cancellationToken)
     {

@@ -103,6 +103,29 @@ public sealed class LiveQualityJobTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains(BaselineStore.BlobName(Bike, "0001"), after);
     }
 
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"version\": \"0001\", \"rows\": 3, \"measures\": [null]}")]
+    [InlineData("not json")]
+    public async Task A_damaged_drift_baseline_is_built_again_from_the_versions_drops(string damage)
+    {
+        var (trained, data, _) = await BikeChampionAsync();
+        var setup = New(trained, []);
+        var rows = Directory.EnumerateFiles(data.Folder, "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(3)
+            .SelectMany(LiveSetup.BikeHours).ToList();
+        var day = LiveSetup.Today;
+        await setup.WriteLogAsync(Bike, day, rows.Select((r, i) => LiveSetup.Line($"d{i}", day, 50, r.Features)));
+        var cache = new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString)
+            .GetBlobContainerClient(trained.ModelsContainer).GetBlobClient(BaselineStore.BlobName(Bike, "0001"));
+        await cache.UploadAsync(BinaryData.FromString(damage), overwrite: true);
+
+        var run = await setup.Job.RunAsync(Bike, "test", 1, default);
+
+        Assert.Equal(LiveRunStatus.Completed, run.Status);
+        Assert.Contains(Assert.Single(run.Days).Drift!.Features, f => f.Feature == "TemperatureC");
+        Assert.Contains("\"measures\"", (await cache.DownloadContentAsync()).Value.Content.ToString(), StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, double> Shift(Dictionary<string, double> features, string name, double by) =>
         features.ToDictionary(f => f.Key, f => f.Key == name ? f.Value + by : f.Value);
 
