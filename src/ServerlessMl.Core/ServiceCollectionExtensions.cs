@@ -57,9 +57,34 @@ public static class ServiceCollectionExtensions
 
         services.AddValidatedSettings<TrainingOptions>(configuration, TrainingOptions.SectionName);
         services.AddValidatedSettings<RegistryOptions>(configuration, RegistryOptions.SectionName);
-        services.AddOptions<ModelSettingsMap>().Bind(configuration.GetSection(ModelSettings.SectionName)).ValidateOnStart();
+        services.AddOptions<ModelSettingsMap>().Configure(map => BindModelSettings(configuration.GetSection(ModelSettings.SectionName), map)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ModelSettingsMap>, ModelSettingsValidator>();
         return services;
+    }
+
+    /// <summary>
+    /// Binds each model's settings on its own: a dictionary binding passes over a value it cannot
+    /// convert without a word, so a typo in one would leave the default in force unseen.
+    /// </summary>
+    private static void BindModelSettings(IConfigurationSection section, ModelSettingsMap map)
+    {
+        foreach (var model in section.GetChildren())
+        {
+            var settings = new ModelSettings();
+            try
+            {
+                model.Bind(settings, o => o.ErrorOnUnknownConfiguration = true);
+            }
+            catch (InvalidOperationException ex)
+            {
+                var at = System.Text.RegularExpressions.Regex.Match(ex.Message, "at '(?<key>[^']+)' to type");
+                map.Unreadable.Add(at.Success
+                    ? $"Setting '{at.Groups["key"].Value.Replace(":", "__", StringComparison.Ordinal)}' has a value of the wrong type (e.g. text where a number is expected); fix or unset it."
+                    : $"A setting under '{ModelSettings.SectionName}__{model.Key}__' is not one ServerlessMl has: {ex.Message}");
+            }
+
+            map[model.Key] = settings;
+        }
     }
 
     /// <summary>The model pool and the HTTP handlers, shared by the Functions host and <c>serverless-ml serve</c>.</summary>

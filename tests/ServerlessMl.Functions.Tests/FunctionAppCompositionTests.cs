@@ -83,6 +83,14 @@ public sealed class FunctionAppCompositionTests
     [InlineData("Models:sms_spam:MaxTextLength", "5000", "Setting 'Models__sms_spam__MaxTextLength' is 5000: above the 2,000 characters")]
     [InlineData("Models:bike-demand:MaxTextLength", "50", "Setting 'Models__bike-demand__MaxTextLength' cannot take effect")]
     [InlineData("Models:no-such-model:MaxBatch", "5", "not registered")]
+    [InlineData("Models:bike_demand:MaxBatch", "many", "Setting 'Models__bike_demand__MaxBatch' has a value of the wrong type")]
+    [InlineData("Models:sms-spam:Log:Input", "Plain", "Setting 'Models__sms-spam__Log__Input' has a value of the wrong type")]
+    [InlineData("Models:sms-spam:Log:Sample", "0.5", "'Sample'")]
+    [InlineData("Models:sms-spam:Log:SampleRate", "1.5", "Models__sms-spam__Log__SampleRate")]
+    [InlineData("Models:bike-demand:Challenger", "newest", "Models__bike-demand__Challenger")]
+    [InlineData("Models:bike-demand:Live:DriftThreshold", "0", "Models__bike-demand__Live__DriftThreshold")]
+    [InlineData("Monitoring:SampleRate", "2", "Monitoring__SampleRate")]
+    [InlineData("Monitoring:LogContainer", "Log_Container", "Monitoring__LogContainer")]
     public async Task A_wrong_setting_stops_the_app_at_start_with_a_message_naming_it(string key, string value, string named)
     {
         using var host = Build(new Dictionary<string, string?>(Valid) { [key] = value });

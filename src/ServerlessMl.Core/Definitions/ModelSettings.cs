@@ -86,6 +86,9 @@ internal sealed class ModelSettingsMap : Dictionary<string, ModelSettings>
     {
     }
 
+    /// <summary>Values that could not be read at all (text where a number belongs, a name no setting has), each naming its setting.</summary>
+    public List<string> Unreadable { get; } = [];
+
     public ModelSettings For(string model) =>
         TryGetValue(model, out var settings) || TryGetValue(model.Replace('-', '_'), out settings) ? settings : new ModelSettings();
 
@@ -110,7 +113,7 @@ internal sealed class ModelSettingsValidator(ModelCatalog catalog) : IValidateOp
 {
     public ValidateOptionsResult Validate(string? name, ModelSettingsMap options)
     {
-        var failures = new List<string>();
+        var failures = new List<string>(options.Unreadable);
         foreach (var (key, settings) in options)
         {
             var model = key.Replace('_', '-');
