@@ -103,7 +103,8 @@ echo "== 6/7 Live: traffic logged, its truth arriving, live metrics and drift, t
 # texts are kept so their unseen words can be measured; see docs/prediction-log.md before doing
 # the same with personal data.
 export Monitoring__SampleRate=1 Monitoring__FlushSeconds=1 Models__sms_spam__Log__Input=Text
-cli serve --port "$PORT" > "$STATE/serve.log" 2>&1 &
+# Started without the cli function, so that $! is the server itself and the trap stops it.
+dotnet src/ServerlessMl.Cli/bin/Release/net10.0/serverless-ml.dll serve --port "$PORT" > "$STATE/serve.log" 2>&1 &
 SERVE_PID=$!
 trap 'kill "$SERVE_PID" 2>/dev/null || true; halt_azurite' EXIT
 for _ in $(seq 1 120); do
