@@ -24,9 +24,12 @@
 #   BENCH_LOCK=/tmp/serverlessml-build.lock   held by every build, dotnet run and measurement
 #   SKIP_BUILD=1       use the existing Release builds
 #   PUBLISH=r2r        run both apps from a ReadyToRun publish (artifacts/benchmarks/publish-r2r)
+#   LOG_COMPARE=1      instead: serve with the prediction log off and on at rate 1.0, side by side
+#                      (benchmarks/http-log.sh; report artifacts/benchmarks/http-log.md)
 #   KEYS=1             serve with --api-key/--admin-key and the minimal endpoint checking the same
 #                      key, every request sending it (x-functions-key); 0: no keys on either
 set -euo pipefail
+[[ ${LOG_COMPARE:-0} != 1 ]] || exec bash "$(dirname "${BASH_SOURCE[0]}")/http-log.sh"
 # shellcheck source=benchmarks/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

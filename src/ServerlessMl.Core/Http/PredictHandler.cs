@@ -67,12 +67,19 @@ internal sealed class PredictHandler<TRequest, TFeatures, TPrediction, TItem>(
             var version = lease.Generation.Version;
             var requests = bound.Requests;
             var sampled = log.Sampled();
-            if (!bound.Batch && !sampled)
+            if (!bound.Batch)
             {
-                return (answers.Ok(model.Answer(version, model.ToItem(engine.Predict(model.FromRequest(requests[0]))))), version, 1);
+                var input = model.FromRequest(requests[0]);
+                var item = model.ToItem(engine.Predict(input));
+                if (sampled)
+                {
+                    // The features are kept only for a sampled request: the log measures what the model saw.
+                    log.Add(requestId, version, requests[0], input, item);
+                }
+
+                return (answers.Ok(model.Answer(version, item)), version, 1);
             }
 
-            // The features are kept only for a sampled request: the log measures what the model saw.
             var features = sampled ? new TFeatures[requests.Length] : null;
             var items = new TItem[requests.Length];
             for (var i = 0; i < requests.Length; i++)
@@ -90,8 +97,7 @@ internal sealed class PredictHandler<TRequest, TFeatures, TPrediction, TItem>(
                 log.Add(requestId, version, requests, features, items);
             }
 
-            var answer = bound.Batch ? model.Answer(version, items) : model.Answer(version, items[0]);
-            return (answers.Ok(answer), version, items.Length);
+            return (answers.Ok(model.Answer(version, items)), version, items.Length);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json;
 
 namespace ServerlessMl.Monitoring;
 
@@ -14,6 +15,7 @@ internal sealed class FeatureMeasures<TFeatures>
     public const string LengthSuffix = ".length";
 
     private readonly (string Name, Func<TFeatures, double> Of)[] _measures;
+    private readonly JsonEncodedText[] _encodedNames;
 
     private FeatureMeasures()
     {
@@ -22,6 +24,7 @@ internal sealed class FeatureMeasures<TFeatures>
             .Select(Measure)
             .OfType<(string, Func<TFeatures, double>)>()
             .OrderBy(m => m.Item1, StringComparer.Ordinal)];
+        _encodedNames = [.. _measures.Select(m => JsonEncodedText.Encode(m.Name))];
         TextProperties = [.. typeof(TFeatures).GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanRead && p.PropertyType == typeof(string) && p.Name != "Label")
             .Select(p => (p.Name, (Func<TFeatures, string?>)p.GetMethod!.CreateDelegate(typeof(Func<TFeatures, string?>))))];
@@ -46,6 +49,19 @@ internal sealed class FeatureMeasures<TFeatures>
         }
 
         return values;
+    }
+
+    /// <summary>Every measure of one row of features as a JSON object of numbers: the log line's features, with no dictionary in between.</summary>
+    public void Write(Utf8JsonWriter writer, TFeatures features)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        for (var i = 0; i < _measures.Length; i++)
+        {
+            LogNumbers.Write(writer, _encodedNames[i], _measures[i].Of(features));
+        }
+
+        writer.WriteEndObject();
     }
 
     private static (string, Func<TFeatures, double>)? Measure(PropertyInfo property)

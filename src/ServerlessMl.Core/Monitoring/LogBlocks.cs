@@ -5,25 +5,43 @@ namespace ServerlessMl.Monitoring;
 
 /// <summary>
 /// One flush's lines, grouped by the blob they go to (model and UTC hour) and cut into blocks of
-/// whole lines no larger than one append can carry, with the items each block holds.
+/// whole lines no larger than one append can carry, with the items each block holds. Kept by the
+/// writer from flush to flush: <see cref="Clear"/> keeps the line buffer and the blocks' memory.
 /// </summary>
 internal sealed class LogBlocks
 {
+    // Enough for the usual flush (one blob per model and hour) while a burst's many blocks are not kept for ever.
+    private const int MaxSpare = 4;
+
     private readonly Dictionary<(string Model, DateTimeOffset Hour), List<LogBlock>> _blobs = [];
+    private readonly Stack<LogBlock> _spare = new();
     private readonly ArrayBufferWriter<byte> _line = new(1024);
     private readonly Utf8JsonWriter _json;
 
     public LogBlocks() => _json = new Utf8JsonWriter(_line);
 
-    public IEnumerable<(string Model, DateTimeOffset Hour, IReadOnlyList<LogBlock> Blocks)> Blobs =>
-        _blobs.Select(b => (b.Key.Model, b.Key.Hour, (IReadOnlyList<LogBlock>)b.Value));
+    public IEnumerable<(string Model, DateTimeOffset Hour, IReadOnlyList<LogBlock> Blocks)> Blobs
+    {
+        get
+        {
+            foreach (var (key, blocks) in _blobs)
+            {
+                yield return (key.Model, key.Hour, blocks);
+            }
+        }
+    }
 
-    /// <summary>Adds one line; false when the line alone is larger than a block and cannot be written.</summary>
-    public bool Add(string model, DateTimeOffset time, LoggedPrediction line)
+    /// <summary>The writer of a new line, emptied of whatever an unfinished line left in it.</summary>
+    public Utf8JsonWriter BeginLine()
     {
         _line.ResetWrittenCount();
         _json.Reset(_line);
-        JsonSerializer.Serialize(_json, line, LogJson.Options);
+        return _json;
+    }
+
+    /// <summary>Adds the line written since <see cref="BeginLine"/>; false when the line alone is larger than a block and cannot be written.</summary>
+    public bool EndLine(string model, DateTimeOffset time)
+    {
         _json.Flush();
         _line.Write("\n"u8);
         if (_line.WrittenCount > LogBlobAppender.MaxBlockBytes)
@@ -34,18 +52,39 @@ internal sealed class LogBlocks
         var hour = new DateTimeOffset(time.UtcDateTime.Date.AddHours(time.UtcDateTime.Hour), TimeSpan.Zero);
         if (!_blobs.TryGetValue((model, hour), out var blocks))
         {
-            _blobs[(model, hour)] = blocks = [new LogBlock()];
+            _blobs[(model, hour)] = blocks = [Take()];
         }
 
         if (blocks[^1].Bytes.Length + _line.WrittenCount > LogBlobAppender.MaxBlockBytes)
         {
-            blocks.Add(new LogBlock());
+            blocks.Add(Take());
         }
 
         blocks[^1].Bytes.Write(_line.WrittenSpan);
         blocks[^1].Items++;
         return true;
     }
+
+    /// <summary>Forgets the flush's lines, keeping their blocks for the next one.</summary>
+    public void Clear()
+    {
+        foreach (var blocks in _blobs.Values)
+        {
+            foreach (var block in blocks)
+            {
+                if (_spare.Count < MaxSpare)
+                {
+                    block.Bytes.SetLength(0);
+                    block.Items = 0;
+                    _spare.Push(block);
+                }
+            }
+        }
+
+        _blobs.Clear();
+    }
+
+    private LogBlock Take() => _spare.TryPop(out var block) ? block : new LogBlock();
 }
 
 /// <summary>Whole lines for one append, and how many items they are.</summary>

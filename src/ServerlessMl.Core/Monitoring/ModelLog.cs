@@ -15,7 +15,11 @@ internal sealed class ModelLog<TRequest, TFeatures, TPrediction, TItem>(
     /// <summary>Whether this request's items are logged; with logging off, one comparison and no random draw.</summary>
     public bool Sampled() => sampleRate > 0 && (sampleRate >= 1 || Random.Shared.NextDouble() < sampleRate);
 
-    /// <summary>Queues a sampled request's items (dropped and counted when the queue is full).</summary>
+    /// <summary>Queues a sampled single request (dropped and counted when the queue is full).</summary>
+    public void Add(string requestId, string version, TRequest request, TFeatures features, TItem item) =>
+        queue.TryAdd(new PendingPrediction<TRequest, TFeatures, TPrediction, TItem>(lines, requestId, time.GetUtcNow(), version, request, features, item));
+
+    /// <summary>Queues a sampled batch's items (dropped and counted when the queue is full).</summary>
     public void Add(string requestId, string version, TRequest[] requests, TFeatures[] features, TItem[] items) =>
         queue.TryAdd(new PendingPrediction<TRequest, TFeatures, TPrediction, TItem>(lines, requestId, time.GetUtcNow(), version, requests, features, items));
 }

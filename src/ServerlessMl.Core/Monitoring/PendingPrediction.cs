@@ -13,38 +13,68 @@ internal interface IPendingPrediction
     /// <summary>Items of the request: each becomes one line.</summary>
     int Count { get; }
 
-    /// <summary>The request's lines, one per item; called on the writer's thread only.</summary>
-    IEnumerable<LoggedPrediction> Lines();
+    /// <summary>Adds the request's lines, one per item, to <paramref name="blocks"/>; called on the writer's thread only.</summary>
+    /// <returns>The lines too large to write.</returns>
+    int WriteLines(LogBlocks blocks);
 }
 
 /// <inheritdoc cref="IPendingPrediction"/>
-internal sealed class PendingPrediction<TRequest, TFeatures, TPrediction, TItem>(
-    PredictionLines<TRequest, TFeatures, TPrediction, TItem> lines,
-    string requestId,
-    DateTimeOffset time,
-    string version,
-    TRequest[] requests,
-    TFeatures[] features,
-    TItem[] items) : IPendingPrediction
+/// <remarks>
+/// A single request is held by its request, features and item themselves, a batch by the arrays the
+/// request path made for its answer: a sampled single request costs this one object.
+/// </remarks>
+internal sealed class PendingPrediction<TRequest, TFeatures, TPrediction, TItem> : IPendingPrediction
     where TRequest : class
     where TFeatures : class, new()
     where TPrediction : class, new()
 {
-    public string Model => lines.Model;
+    private readonly PredictionLines<TRequest, TFeatures, TPrediction, TItem> _lines;
+    private readonly TRequest? _request;
+    private readonly TFeatures? _features;
+    private readonly TItem? _item;
+    private readonly TRequest[]? _requests;
+    private readonly TFeatures[]? _batchFeatures;
+    private readonly TItem[]? _items;
 
-    public DateTimeOffset Time => time;
+    public PendingPrediction(
+        PredictionLines<TRequest, TFeatures, TPrediction, TItem> lines, string requestId, DateTimeOffset time, string version, TRequest request, TFeatures features, TItem item)
+    {
+        _lines = lines;
+        RequestId = requestId;
+        Time = time;
+        Version = version;
+        _request = request;
+        _features = features;
+        _item = item;
+    }
 
-    public int Count => items.Length;
+    public PendingPrediction(
+        PredictionLines<TRequest, TFeatures, TPrediction, TItem> lines, string requestId, DateTimeOffset time, string version, TRequest[] requests, TFeatures[] features, TItem[] items)
+    {
+        _lines = lines;
+        RequestId = requestId;
+        Time = time;
+        Version = version;
+        _requests = requests;
+        _batchFeatures = features;
+        _items = items;
+    }
 
-    public string RequestId => requestId;
+    public string Model => _lines.Model;
 
-    public string Version => version;
+    public DateTimeOffset Time { get; }
 
-    public TRequest[] Requests => requests;
+    public int Count => _items?.Length ?? 1;
 
-    public TFeatures[] Features => features;
+    public string RequestId { get; }
 
-    public TItem[] Items => items;
+    public string Version { get; }
 
-    public IEnumerable<LoggedPrediction> Lines() => lines.Of(this);
+    public TRequest Request(int index) => _requests is null ? _request! : _requests[index];
+
+    public TFeatures Features(int index) => _batchFeatures is null ? _features! : _batchFeatures[index];
+
+    public TItem Item(int index) => _items is null ? _item! : _items[index];
+
+    public int WriteLines(LogBlocks blocks) => _lines.Write(this, blocks);
 }

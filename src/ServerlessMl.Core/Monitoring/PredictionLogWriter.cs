@@ -18,6 +18,9 @@ internal sealed partial class PredictionLogWriter(
     // One flush at a time: the challengers' engines and the appender's state are single-threaded.
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private readonly HashSet<string> _unlineable = new(StringComparer.Ordinal);
+
+    // Kept between flushes (used only under _flushing): the line buffer and the blocks' memory are reused.
+    private readonly LogBlocks _blocks = new();
     private long _lostInOutage;
     private bool _outage;
 
@@ -61,9 +64,9 @@ internal sealed partial class PredictionLogWriter(
         await _flushing.WaitAsync(cancellationToken);
         try
         {
-            var blocks = Collect();
+            Collect();
             var failed = false;
-            foreach (var (model, hour, list) in blocks.Blobs)
+            foreach (var (model, hour, list) in _blocks.Blobs)
             {
                 foreach (var block in list)
                 {
@@ -79,23 +82,21 @@ internal sealed partial class PredictionLogWriter(
         }
         finally
         {
+            _blocks.Clear();
             _flushing.Release();
         }
     }
 
-    private LogBlocks Collect()
+    private void Collect()
     {
-        var blocks = new LogBlocks();
         while (queue.TryTake(out var pending))
         {
             try
             {
-                foreach (var line in pending.Lines())
+                var tooLarge = pending.WriteLines(_blocks);
+                if (tooLarge > 0)
                 {
-                    if (!blocks.Add(pending.Model, pending.Time, line))
-                    {
-                        queue.CountDropped(pending.Model, 1, PredictionLogQueue.StorageCause);
-                    }
+                    queue.CountDropped(pending.Model, tooLarge, PredictionLogQueue.StorageCause);
                 }
             }
             catch (Exception ex)
@@ -108,8 +109,6 @@ internal sealed partial class PredictionLogWriter(
                 }
             }
         }
-
-        return blocks;
     }
 
     private async Task<bool> AppendAsync(string model, DateTimeOffset hour, LogBlock block, CancellationToken cancellationToken)
