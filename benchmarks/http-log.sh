@@ -7,15 +7,18 @@
 #   LOG_COMPARE=1 bash benchmarks/http.sh      (or bash benchmarks/http-log.sh)
 #
 # Server CPU is each instance's user+system time per request (per item for batches). The logging
-# instance writes its lines every Monitoring__FlushSeconds in the background: after each of its
-# runs the script waits FLUSH_WAIT seconds and adds the CPU the instance spent meanwhile (its
-# writer making and appending the lines) to that run. Azurite's own CPU is not counted: in Azure
-# the log goes to a storage account, not to the serving machine. Both instances hold up to
-# Monitoring__QueueCapacity=QUEUE_CAPACITY items (the default 20,000 would fill within a second at
-# these rates and the "on" instance would drop, not write, most lines). Report: artifacts/benchmarks/http-log.md.
+# instance makes its lines as requests arrive and appends them every Monitoring__FlushSeconds (sooner
+# when a block fills): after each of its runs the script waits FLUSH_WAIT seconds and adds the CPU the
+# instance spent meanwhile (its writer finishing and appending the lines) to that run. Azurite's own
+# CPU is not counted in it (in Azure the log goes to a storage account, not to the serving machine)
+# but shown beside it, measured over the same windows: it shares the two cores with serve and wrk.
+# Both instances run serve's host from the benchmark app (for GET /bench/log-counts: the lines the
+# logging instance wrote and dropped, in the report) with the default Monitoring__QueueCapacity
+# unless QUEUE_CAPACITY is set.
+# Report: artifacts/benchmarks/http-log.md.
 #
 # Environment: DURATION (10), ROUNDS (8), CONCURRENCY ("16"), DAYS, WRK_THREADS, SKIP_BUILD, KEYS as
-# for http.sh; FLUSH_WAIT=11 (seconds: one default flush interval and a second); QUEUE_CAPACITY=1000000.
+# for http.sh; FLUSH_WAIT=11 (seconds: one default flush interval and a second); QUEUE_CAPACITY (unset: the default).
 set -euo pipefail
 # shellcheck source=benchmarks/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -26,7 +29,7 @@ CONCURRENCY=${CONCURRENCY:-16}
 DAYS=${DAYS:-120}
 WRK_THREADS=${WRK_THREADS:-1}
 FLUSH_WAIT=${FLUSH_WAIT:-11}
-QUEUE_CAPACITY=${QUEUE_CAPACITY:-1000000}
+QUEUE_CAPACITY=${QUEUE_CAPACITY:-}
 KEYS=${KEYS:-1}
 API_KEY=
 if [[ $KEYS == 1 ]]; then
@@ -44,14 +47,16 @@ outcome=$(train_champion "$WORK/data" "$DAYS")
 MODEL_LINE=$(model_line "$(jq -r .version <<<"$outcome")")
 write_bodies "$WORK"
 
-declare -A PID URL
+export SERVE_DLL=$BENCH_DLL
+declare -A PID URL BASE
 for app in off on; do
   port=$(free_port)
   rate=0; [[ $app == on ]] && rate=1
   say "serve, log $app (Monitoring__SampleRate=$rate), on 127.0.0.1:$port"
-  start_serve "$port" "$WORK/serve-$app.log" Monitoring__SampleRate=$rate Monitoring__QueueCapacity="$QUEUE_CAPACITY"
+  start_serve "$port" "$WORK/serve-$app.log" Monitoring__SampleRate=$rate ${QUEUE_CAPACITY:+Monitoring__QueueCapacity=$QUEUE_CAPACITY}
   PID[$app]=$SERVE_PID
   URL[$app]=http://127.0.0.1:$port/api/models/$MODEL/predict
+  BASE[$app]=http://127.0.0.1:$port
   curl -sf -H 'Content-Type: application/json' ${API_KEY:+-H "x-functions-key: $API_KEY"} --data @"$WORK/fixed.json" "${URL[$app]}" >/dev/null \
     || die "serve (log $app) did not predict"
 done
@@ -59,25 +64,28 @@ done
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 TICKS=$(getconf CLK_TCK)
 TSV=$OUT_DIR/http-log.tsv
-printf 'round\tbody\tconnections\tapp\trequests\tseconds\treq_per_s\tp99_ms\tnon2xx\tsocket_errors\tcpu_us_per_item\n' >"$TSV"
+printf 'round\tbody\tconnections\tapp\trequests\tseconds\treq_per_s\tp99_ms\tnon2xx\tsocket_errors\tcpu_us_per_item\tazurite_cpu_us_per_item\n' >"$TSV"
 
 # measure ROUND BODY C APP: one wrk run holding the lock (for the logging instance, then the wait
 # for its writer); appends a TSV row.
 measure() {
-  local round=$1 body=$2 c=$3 app=$4 out before after file items=1
+  local round=$1 body=$2 c=$3 app=$4 out before after az_before az_after file items=1
   file=$WORK/$body.json; [[ -f $file ]] || file=$WORK/$body.jsonl
   [[ $body == batch100 ]] && items=100
   before=$(cpu_ticks "${PID[$app]}")
+  az_before=$(cpu_ticks "$AZURITE_PID")
   out=$(locked wrk -t"$WRK_THREADS" -c"$c" -d"${DURATION}s" --timeout 10s -s "$ROOT/benchmarks/http/post.lua" "${URL[$app]}" -- "$file" "$API_KEY") \
     || die "wrk failed: $out"
   [[ $app == on ]] && locked sleep "$FLUSH_WAIT"
   after=$(cpu_ticks "${PID[$app]}")
-  grep '^WRK_RESULT' <<<"$out" | awk -v round="$round" -v body="$body" -v c="$c" -v app="$app" -v cpu="$((after - before))" -v tck="$TICKS" -v k="$items" '
+  az_after=$(cpu_ticks "$AZURITE_PID")
+  grep '^WRK_RESULT' <<<"$out" | awk -v round="$round" -v body="$body" -v c="$c" -v app="$app" -v cpu="$((after - before))" -v az="$((az_after - az_before))" -v tck="$TICKS" -v k="$items" '
     { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
     END {
       s = v["duration_us"] / 1e6
-      printf "%s\t%s\t%d\t%s\t%d\t%.2f\t%.1f\t%.3f\t%d\t%d\t%.2f\n", round, body, c, app, v["requests"], s, v["requests"] / s,
-        v["p99_us"] / 1000, v["non2xx"], v["connect"] + v["read"] + v["write"] + v["timeout"], cpu / tck * 1e6 / (v["requests"] * k)
+      printf "%s\t%s\t%d\t%s\t%d\t%.2f\t%.1f\t%.3f\t%d\t%d\t%.2f\t%.2f\n", round, body, c, app, v["requests"], s, v["requests"] / s,
+        v["p99_us"] / 1000, v["non2xx"], v["connect"] + v["read"] + v["write"] + v["timeout"], cpu / tck * 1e6 / (v["requests"] * k),
+        az / tck * 1e6 / (v["requests"] * k)
     }' | tee -a "$TSV" >&2
 }
 
@@ -101,6 +109,8 @@ for ((round = 1; round <= ROUNDS; round++)); do
   pair "$round" batch100 16
 done
 
+COUNTS=$(curl -sf "${BASE[on]}/bench/log-counts") || die "the logging instance did not give its log counts"
+
 # ---- report -------------------------------------------------------------------------------
 col() { awk -F'\t' -v b="$1" -v c="$2" -v n="$3" -v k="$4" 'NR > 1 && $2 == b && $3 == c && $4 == n { print $k }' "$TSV"; }
 med() { col "$@" | median | xargs printf "%.${5:-0}f"; }
@@ -111,7 +121,7 @@ ratios() {
 }
 spread() { ratios "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f–%.2f", v[1], v[NR] }'; }
 row() { # LABEL BODY C
-  echo "| $1 | $(med "$2" "$3" off 7) | $(med "$2" "$3" on 7) | **$(ratios "$2" "$3" 7 | median | xargs printf %.3f)** | $(spread "$2" "$3" 7) | $(med "$2" "$3" off 11 2) / $(med "$2" "$3" on 11 2) | **$(ratios "$2" "$3" 11 | median | xargs printf %.3f)** | $(med "$2" "$3" off 8 2) / $(med "$2" "$3" on 8 2) |"
+  echo "| $1 | $(med "$2" "$3" off 7) | $(med "$2" "$3" on 7) | **$(ratios "$2" "$3" 7 | median | xargs printf %.3f)** | $(spread "$2" "$3" 7) | $(med "$2" "$3" off 11 2) / $(med "$2" "$3" on 11 2) | **$(ratios "$2" "$3" 11 | median | xargs printf %.3f)** | $(med "$2" "$3" off 8 2) / $(med "$2" "$3" on 8 2) | $(med "$2" "$3" off 12 2) / $(med "$2" "$3" on 12 2) |"
 }
 errors() { awk -F'\t' 'NR > 1 { n += $9 + $10 } END { print n + 0 }' "$TSV"; }
 
@@ -120,12 +130,12 @@ REPORT=$OUT_DIR/http-log.md
   echo "### HTTP benchmark: the prediction log off and on ($(date -u +%Y-%m-%dT%H:%MZ))"
   echo
   echo "Machine: $(machine_line). wrk with $WRK_THREADS thread on the same machine. Source: $(source_line). Model: $MODEL_LINE."
-  echo "Two serve instances on the same champion: Monitoring__SampleRate=0 (off) and =1 (on, flush every Monitoring__FlushSeconds, default); both with Monitoring__QueueCapacity=$QUEUE_CAPACITY. Keys: $([[ $KEYS == 1 ]] && echo "checked on every request" || echo none)."
+  echo "Two serve instances on the same champion: Monitoring__SampleRate=0 (off) and =1 (on, flush every Monitoring__FlushSeconds, default); both with Monitoring__QueueCapacity=${QUEUE_CAPACITY:-default}. The logging instance wrote $(jq -r .written <<<"$COUNTS") lines and dropped $(jq -r .dropped <<<"$COUNTS") (warm-up included). Keys: $([[ $KEYS == 1 ]] && echo "checked on every request" || echo none)."
   echo "Each run ${DURATION} s, $ROUNDS rounds, the two back to back in alternating order; figures are medians over the rounds, ratios on ÷ off per round."
-  echo "Server CPU per item includes, for the logging instance, its writer's work in the ${FLUSH_WAIT} s after each run; Azurite's CPU is not counted."
+  echo "Server CPU per item includes, for the logging instance, its writer's work in the ${FLUSH_WAIT} s after each run; Azurite's CPU is not counted in it but shown in the last column, over the same windows."
   echo
-  echo "| load | off, requests/s | on, requests/s | on ÷ off | range over rounds | server CPU µs/item, off / on | CPU on ÷ off | p99 ms, off / on |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| load | off, requests/s | on, requests/s | on ÷ off | range over rounds | server CPU µs/item, off / on | CPU on ÷ off | p99 ms, off / on | Azurite CPU µs/item, off / on |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   for c in $CONCURRENCY; do row "single requests, c=$c" single "$c"; done
   row "batches of 100, c=16" batch100 16
   echo

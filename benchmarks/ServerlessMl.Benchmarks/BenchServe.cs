@@ -12,8 +12,9 @@ namespace ServerlessMl.Benchmarks;
 /// <c>ServerlessMl.Benchmarks serve [serve options]</c>: <c>serverless-ml serve</c>'s own host and
 /// routes, plus what benchmarks/cold.sh measures against, hooked in from here so the product carries
 /// none of it: <c>POST /bench/constant</c> (the web host with no model) and
-/// <c>POST /bench/by-hand/{model}/predict</c> (<see cref="ByHandPredictEndpoint"/>), and the start-up
-/// phases of <see cref="StartupTimeline"/>.
+/// <c>POST /bench/by-hand/{model}/predict</c> (<see cref="ByHandPredictEndpoint"/>), the start-up
+/// phases of <see cref="StartupTimeline"/>, and what benchmarks/http-log.sh reads of the prediction
+/// log: <c>GET /bench/log-counts</c> (lines written and dropped since start).
 /// </summary>
 internal static class BenchServe
 {
@@ -53,5 +54,8 @@ internal static class BenchServe
         });
         bench.MapPost("/by-hand/{model}/predict", (HttpRequest request, string model, CancellationToken ct) =>
             app.Services.GetRequiredService<ByHandPredictEndpoint>().HandleAsync(request, model, ct));
+        var counts = new LogCounts();
+        app.Lifetime.ApplicationStopped.Register(counts.Dispose);
+        bench.MapGet("/log-counts", () => Results.Ok(new { written = counts.Written, dropped = counts.Dropped }));
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -107,7 +106,6 @@ public static class LogOverhead
             ["ModelStorage__ModelsContainer"] = env.Containers.Models,
             ["Monitoring__SampleRate"] = sampleRate,
             ["Monitoring__LogContainer"] = "bench-log-" + Guid.NewGuid().ToString("N")[..12],
-            ["Monitoring__QueueCapacity"] = "1000000",
         };
         foreach (var (key, value) in settings)
         {
@@ -143,33 +141,5 @@ public static class LogOverhead
             await Host.StopAsync();
             await Host.DisposeAsync();
         }
-    }
-
-    /// <summary>The log's own counters, from every app in the process.</summary>
-    private sealed class LogCounts : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _written;
-        private long _dropped;
-
-        public LogCounts()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name is "serverlessml.log.items" or "serverlessml.log.dropped")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
-                Interlocked.Add(ref instrument.Name == "serverlessml.log.items" ? ref _written : ref _dropped, value));
-            _listener.Start();
-        }
-
-        public long Written => Interlocked.Read(ref _written);
-
-        public long Dropped => Interlocked.Read(ref _dropped);
-
-        public void Dispose() => _listener.Dispose();
     }
 }

@@ -133,9 +133,10 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<Monitoring.LiveGauges>()));
         services.AddWithInternalConstructor<Monitoring.LiveQualityJob>();
         services.AddSingleton<Monitoring.LiveHealth>();
-        services.AddSingleton(sp => new Monitoring.FeedbackLog(
+        services.AddSingleton(sp => new Monitoring.FeedbackLog(new Monitoring.LogBlobAppender(
             sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(sp.GetRequiredService<IOptions<Monitoring.MonitoringOptions>>().Value.FeedbackContainer),
-            Monitoring.LogBlobNames.Instance(Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID"))));
+            sp.GetRequiredService<StorageOptions>(),
+            Monitoring.LogBlobNames.Instance(Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID")))));
         services.AddWithInternalConstructor<Http.FeedbackEndpoint>();
         services.AddPredictionLog();
         return services;

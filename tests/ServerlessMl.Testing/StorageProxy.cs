@@ -19,6 +19,7 @@ public sealed class StorageProxy : IAsyncDisposable
     private readonly List<Task> _pumps = [];
     private readonly Task _accepting;
     private ProxyMode _mode = ProxyMode.Forward;
+    private int _held;
 
     public StorageProxy(int targetPort)
     {
@@ -29,6 +30,9 @@ public sealed class StorageProxy : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>Connections accepted while hanging and never answered since the proxy started: someone is waiting on storage.</summary>
+    public int Held => Volatile.Read(ref _held);
 
     public ProxyMode Mode
     {
@@ -126,6 +130,7 @@ public sealed class StorageProxy : IAsyncDisposable
     private async Task DrainAsync(TcpClient client)
     {
         var buffer = new byte[8192];
+        Interlocked.Increment(ref _held);
         try
         {
             var stream = client.GetStream();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -9,9 +10,11 @@ namespace ServerlessMl.Monitoring;
 /// <summary>
 /// Appends blocks of whole lines to this instance's hourly append blobs, each call under the
 /// storage deadline. Each blob is created once per process; a blob whose block count is used up is
-/// continued in the next part (<c>&lt;instance&gt;-2.jsonl</c>, …) of the same hour.
+/// continued in the next part (<c>&lt;instance&gt;-2.jsonl</c>, …) of the same hour. Safe for
+/// concurrent callers: the feedback route appends from many requests at once.
 /// </summary>
-internal sealed class LogBlobAppender(BlobContainerClient container, StorageOptions storage, string instance)
+/// <param name="maxBlocks">The block count after which a blob is continued in the next part.</param>
+internal sealed class LogBlobAppender(BlobContainerClient container, StorageOptions storage, string instance, int maxBlocks = LogBlobAppender.MaxBlocks)
 {
     /// <summary>The most one append can carry.</summary>
     public const int MaxBlockBytes = 4 * 1024 * 1024;
@@ -22,9 +25,9 @@ internal sealed class LogBlobAppender(BlobContainerClient container, StorageOpti
     // A long-running instance writes a new blob every hour; forgetting old ones costs one more create call.
     private const int Remembered = 10_000;
 
-    private readonly HashSet<string> _created = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _parts = new(StringComparer.Ordinal);
-    private bool _containerReady;
+    private readonly ConcurrentDictionary<string, bool> _created = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _parts = new(StringComparer.Ordinal);
+    private volatile bool _containerReady;
 
     public string Instance => instance;
 
@@ -41,28 +44,31 @@ internal sealed class LogBlobAppender(BlobContainerClient container, StorageOpti
             using var deadline = storage.Deadline(cancellationToken);
             block.Position = 0;
             var appended = await blob.AppendBlockAsync(block, cancellationToken: deadline.Token);
-            if (appended.Value.BlobCommittedBlockCount >= MaxBlocks)
+            if (appended.Value.BlobCommittedBlockCount >= maxBlocks)
             {
-                _parts[key] = part + 1;
+                MoveOn(key, part);
             }
         }
         catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.BlockCountExceedsLimit)
         {
-            _parts[key] = part + 1;
+            MoveOn(key, part);
             await AppendAsync(model, hour, block, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             // Deleted under us: create it again on the next append.
-            _created.Remove(blob.Name);
+            _created.TryRemove(blob.Name, out _);
             _containerReady = false;
             throw;
         }
     }
 
+    // Callers that filled the same part at once move on to one next part, not one each.
+    private void MoveOn(string key, int part) => _parts.AddOrUpdate(key, part + 1, (_, current) => Math.Max(current, part + 1));
+
     private async Task EnsureAsync(AppendBlobClient blob, CancellationToken cancellationToken)
     {
-        if (_created.Contains(blob.Name))
+        if (_created.ContainsKey(blob.Name))
         {
             return;
         }
@@ -85,6 +91,6 @@ internal sealed class LogBlobAppender(BlobContainerClient container, StorageOpti
             _parts.Clear();
         }
 
-        _created.Add(blob.Name);
+        _created.TryAdd(blob.Name, true);
     }
 }

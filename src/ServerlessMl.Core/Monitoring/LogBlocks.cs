@@ -4,21 +4,36 @@ using System.Text.Json;
 namespace ServerlessMl.Monitoring;
 
 /// <summary>
-/// One flush's lines, grouped by the blob they go to (model and UTC hour) and cut into blocks of
-/// whole lines no larger than one append can carry, with the items each block holds. Kept by the
-/// writer from flush to flush: <see cref="Clear"/> keeps the line buffer and the blocks' memory.
+/// Lines waiting to be appended, grouped by the blob they go to (model and UTC hour) and cut into
+/// blocks of whole lines no larger than one append can carry, with the items each block holds.
+/// Kept by the writer from append to append: <see cref="Clear"/> keeps the line buffer and the
+/// blocks' memory.
 /// </summary>
 internal sealed class LogBlocks
 {
-    // Enough for the usual flush (one blob per model and hour) while a burst's many blocks are not kept for ever.
+    // Enough for the usual append (one blob per model and hour) while a burst's many blocks are not kept for ever.
     private const int MaxSpare = 4;
 
     private readonly Dictionary<(string Model, DateTimeOffset Hour), List<LogBlock>> _blobs = [];
     private readonly Stack<LogBlock> _spare = new();
     private readonly ArrayBufferWriter<byte> _line = new(1024);
     private readonly Utf8JsonWriter _json;
+    private readonly int _maxBytes;
+    private long _bytes;
+    private bool _blockFilled;
 
-    public LogBlocks() => _json = new Utf8JsonWriter(_line);
+    /// <param name="maxBytes">Bytes held before <see cref="Full"/> says to append them.</param>
+    public LogBlocks(int maxBytes = LogBlobAppender.MaxBlockBytes)
+    {
+        _json = new Utf8JsonWriter(_line);
+        _maxBytes = maxBytes;
+    }
+
+    /// <summary>True when a block can take no more lines or all blocks together hold as much as they should before being appended.</summary>
+    public bool Full => _blockFilled || _bytes >= _maxBytes;
+
+    /// <summary>True when no line waits.</summary>
+    public bool IsEmpty => _bytes == 0;
 
     public IEnumerable<(string Model, DateTimeOffset Hour, IReadOnlyList<LogBlock> Blocks)> Blobs
     {
@@ -58,14 +73,17 @@ internal sealed class LogBlocks
         if (blocks[^1].Bytes.Length + _line.WrittenCount > LogBlobAppender.MaxBlockBytes)
         {
             blocks.Add(Take());
+            _blockFilled = true;
         }
+
+        _bytes += _line.WrittenCount;
 
         blocks[^1].Bytes.Write(_line.WrittenSpan);
         blocks[^1].Items++;
         return true;
     }
 
-    /// <summary>Forgets the flush's lines, keeping their blocks for the next one.</summary>
+    /// <summary>Forgets the lines, keeping their blocks for the next ones.</summary>
     public void Clear()
     {
         foreach (var blocks in _blobs.Values)
@@ -82,6 +100,8 @@ internal sealed class LogBlocks
         }
 
         _blobs.Clear();
+        _bytes = 0;
+        _blockFilled = false;
     }
 
     private LogBlock Take() => _spare.TryPop(out var block) ? block : new LogBlock();

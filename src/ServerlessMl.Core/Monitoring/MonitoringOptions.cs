@@ -26,11 +26,11 @@ internal sealed class MonitoringOptions
     /// <summary>What of a request's text is logged, for models without their own <c>Log__Input</c>.</summary>
     public LoggedInput Input { get; set; } = LoggedInput.Hash;
 
-    /// <summary>Items waiting to be written; when it is full a new item is dropped and counted, never waited for.</summary>
+    /// <summary>Items waiting for the writer to make their lines; when it is full a new item is dropped and counted, never waited for.</summary>
     [Range(100, 1_000_000)]
     public int QueueCapacity { get; set; } = 20_000;
 
-    /// <summary>Longest an item waits in the queue before it is written (and at shutdown).</summary>
+    /// <summary>Longest a made line is held before it is appended to storage (sooner when its block fills, and at shutdown).</summary>
     [Range(1, 3_600)]
     public int FlushSeconds { get; set; } = 10;
 

@@ -8,6 +8,8 @@ namespace ServerlessMl.Monitoring;
 /// <summary>
 /// Served predictions waiting for the log's writer, bounded by items: adding never waits and never
 /// blocks a request; when the bound would be passed the request's items are dropped and counted.
+/// The writer takes items as they come: it is woken when the queue passes a small count, so a
+/// request pays at most one signal, and only the request that crosses that count.
 /// </summary>
 internal sealed class PredictionLogQueue(IOptions<MonitoringOptions> options, ServerlessMlMetrics metrics)
 {
@@ -17,6 +19,12 @@ internal sealed class PredictionLogQueue(IOptions<MonitoringOptions> options, Se
 
     private readonly ConcurrentQueue<IPendingPrediction> _pending = new();
     private readonly int _capacity = options.Value.QueueCapacity;
+
+    // Small enough that queued requests are taken before many collections pass over them.
+    private readonly int _wakeAt = Math.Min(1024, options.Value.QueueCapacity / 4);
+
+    // Unbounded: each release follows a fall of the count the writer made, so releases never outrun its waits by much.
+    private readonly SemaphoreSlim _arrived = new(0);
     private int _items;
 
     /// <summary>Items waiting now.</summary>
@@ -25,7 +33,8 @@ internal sealed class PredictionLogQueue(IOptions<MonitoringOptions> options, Se
     /// <summary>Queues <paramref name="pending"/>, or drops and counts it when the queue is full.</summary>
     public bool TryAdd(IPendingPrediction pending)
     {
-        if (Interlocked.Add(ref _items, pending.Count) > _capacity)
+        var items = Interlocked.Add(ref _items, pending.Count);
+        if (items > _capacity)
         {
             Interlocked.Add(ref _items, -pending.Count);
             CountDropped(pending.Model, pending.Count, QueueFull);
@@ -33,8 +42,16 @@ internal sealed class PredictionLogQueue(IOptions<MonitoringOptions> options, Se
         }
 
         _pending.Enqueue(pending);
+        if (items >= _wakeAt && items - pending.Count < _wakeAt)
+        {
+            _arrived.Release();
+        }
+
         return true;
     }
+
+    /// <summary>Waits until the queue has passed the count that wakes the writer, or <paramref name="interval"/> has passed.</summary>
+    public Task WaitAsync(TimeSpan interval, CancellationToken cancellationToken) => _arrived.WaitAsync(interval, cancellationToken);
 
     /// <summary>The oldest waiting request's items, taken off the queue; false when it is empty.</summary>
     public bool TryTake(out IPendingPrediction pending)

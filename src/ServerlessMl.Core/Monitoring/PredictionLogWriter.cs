@@ -6,33 +6,50 @@ using ServerlessMl.Storage;
 namespace ServerlessMl.Monitoring;
 
 /// <summary>
-/// Writes the prediction log off the request's path: every <c>Monitoring__FlushSeconds</c> it
-/// takes what is queued, makes the lines (and the shadow challenger's answers), and appends them
-/// to this instance's hourly blobs; at shutdown it writes what is left within the host's deadline.
+/// Writes the prediction log off the request's path. It takes queued items as they come (woken by
+/// the queue or every <see cref="DrainInterval"/>), makes their lines (and the shadow challenger's
+/// answers) at once, and keeps them in blocks that it appends to this instance's hourly blobs every
+/// <c>Monitoring__FlushSeconds</c>, as soon as a block is full or the lines held reach
+/// <see cref="HeldBytes"/>, and at shutdown within the host's deadline. While an append waits on
+/// storage nothing is taken, so a slow storage fills the queue rather than memory.
 /// A storage outage costs the items it could not write (counted, logged once), never a request.
 /// </summary>
 internal sealed partial class PredictionLogWriter(
     PredictionLogQueue queue, LogBlobAppender appender, IOptions<MonitoringOptions> options, TimeProvider time, ILogger<PredictionLogWriter> logger)
     : BackgroundService
 {
-    // One flush at a time: the challengers' engines and the appender's state are single-threaded.
-    private readonly SemaphoreSlim _flushing = new(1, 1);
+    /// <summary>Longest a queued item waits before its line is made, when the queue stays short.</summary>
+    public static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Bytes of lines held for all blobs together before they are appended ahead of the flush interval.</summary>
+    public const int HeldBytes = 2 * LogBlobAppender.MaxBlockBytes;
+
+    // One writer at a time: the challengers' engines, the blocks and the appender's state are single-threaded.
+    private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly HashSet<string> _unlineable = new(StringComparer.Ordinal);
 
-    // Kept between flushes (used only under _flushing): the line buffer and the blocks' memory are reused.
-    private readonly LogBlocks _blocks = new();
+    // Used only under _writing: the line buffer and the blocks' memory are reused.
+    private readonly LogBlocks _blocks = new(HeldBytes);
     private long _lostInOutage;
     private bool _outage;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.FlushSeconds), time);
+        var every = TimeSpan.FromSeconds(options.Value.FlushSeconds);
+        var flushed = time.GetTimestamp();
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
-                // Not cancelled by the stop: a flush under way finishes, and the last one follows it.
-                await FlushAsync(CancellationToken.None);
+                await queue.WaitAsync(DrainInterval, stoppingToken);
+                var due = time.GetElapsedTime(flushed) >= every;
+
+                // Not cancelled by the stop: an append under way finishes, and the last flush follows it.
+                await WriteAsync(due, CancellationToken.None);
+                if (due)
+                {
+                    flushed = time.GetTimestamp();
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -58,39 +75,40 @@ internal sealed partial class PredictionLogWriter(
         }
     }
 
-    /// <summary>Writes everything queued now.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    /// <summary>Writes everything queued and held now.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken) => WriteAsync(flush: true, cancellationToken);
+
+    private async Task WriteAsync(bool flush, CancellationToken cancellationToken)
     {
-        await _flushing.WaitAsync(cancellationToken);
+        await _writing.WaitAsync(cancellationToken);
         try
         {
-            Collect();
-            var failed = false;
-            foreach (var (model, hour, list) in _blocks.Blobs)
+            while (!Collect())
             {
-                foreach (var block in list)
-                {
-                    failed = failed || !await AppendAsync(model, hour, block, cancellationToken);
-                    if (failed)
-                    {
-                        // Storage just failed: the rest of this flush is not worth a deadline each.
-                        queue.CountDropped(model, block.Items, PredictionLogQueue.StorageCause);
-                        _lostInOutage += block.Items;
-                    }
-                }
+                await AppendHeldAsync(cancellationToken);
+            }
+
+            if (flush && !_blocks.IsEmpty)
+            {
+                await AppendHeldAsync(cancellationToken);
             }
         }
         finally
         {
-            _blocks.Clear();
-            _flushing.Release();
+            _writing.Release();
         }
     }
 
-    private void Collect()
+    /// <summary>Makes the queued items' lines until the queue is empty (true) or the blocks are full (false).</summary>
+    private bool Collect()
     {
-        while (queue.TryTake(out var pending))
+        while (!_blocks.Full)
         {
+            if (!queue.TryTake(out var pending))
+            {
+                return true;
+            }
+
             try
             {
                 var tooLarge = pending.WriteLines(_blocks);
@@ -108,6 +126,44 @@ internal sealed partial class PredictionLogWriter(
                     LogUnlineable(logger, pending.Model, ex.Message);
                 }
             }
+        }
+
+        return false;
+    }
+
+    private async Task AppendHeldAsync(CancellationToken cancellationToken)
+    {
+        var failed = false;
+        try
+        {
+            foreach (var (model, hour, list) in _blocks.Blobs)
+            {
+                foreach (var block in list)
+                {
+                    failed = failed || !await AppendAsync(model, hour, block, cancellationToken);
+                    if (failed)
+                    {
+                        // Storage just failed: the rest of these blocks are not worth a deadline each.
+                        queue.CountDropped(model, block.Items, PredictionLogQueue.StorageCause);
+                        _lostInOutage += block.Items;
+                    }
+
+                    block.Items = 0;
+                }
+            }
+        }
+        finally
+        {
+            // An append that threw what is not a storage failure leaves blocks unwritten: they are lost too.
+            foreach (var (model, _, list) in _blocks.Blobs)
+            {
+                foreach (var block in list.Where(b => b.Items > 0))
+                {
+                    queue.CountDropped(model, block.Items, PredictionLogQueue.StorageCause);
+                }
+            }
+
+            _blocks.Clear();
         }
     }
 
@@ -141,7 +197,7 @@ internal sealed partial class PredictionLogWriter(
 
     public override void Dispose()
     {
-        _flushing.Dispose();
+        _writing.Dispose();
         base.Dispose();
     }
 

@@ -31,8 +31,9 @@ public sealed class PredictionLogReliabilityTests(AzuriteFixture azurite) : IDis
         proxy.Mode = ProxyMode.Hang;
         await log.Writer.StartAsync(default);
 
-        // The writer takes the queue on its first tick and then waits on storage: the queue fills behind it.
+        // The writer takes the queue at once and waits on storage at its first flush: the queue fills behind it.
         Assert.True(await Eventually.HoldsAsync(() => log.App.Get<PredictionLogQueue>().Items == 0), "the writer never took the queue");
+        Assert.True(await Eventually.HoldsAsync(() => proxy.Held > 0), "the writer never flushed");
         const int Requests = 300;
         for (var i = 0; i < Requests; i++)
         {
@@ -116,7 +117,7 @@ public sealed class PredictionLogReliabilityTests(AzuriteFixture azurite) : IDis
     }
 
     [Fact]
-    public async Task Shutdown_writes_what_is_queued()
+    public async Task The_writer_takes_items_as_they_come_and_shutdown_writes_what_it_holds()
     {
         using var log = LogHarness.Create(azurite, ChampionSetup.LenientGate(new() { ["Monitoring:SampleRate"] = "1", ["Monitoring:FlushSeconds"] = "3600" }));
         await ChampionSetup.TrainVersionsAsync(log.App, _data, 1);
@@ -126,6 +127,8 @@ public sealed class PredictionLogReliabilityTests(AzuriteFixture azurite) : IDis
             Assert.Equal(200, (await log.PredictAsync(ChampionSetup.Model, Valid, $"before-stop-{i}")).Status);
         }
 
+        // Taken and made into lines as they come, held until the flush.
+        Assert.True(await Eventually.HoldsAsync(() => log.App.Get<PredictionLogQueue>().Items == 0), "the writer never took the queue");
         Assert.Empty(await log.ReadAsync());
         await log.Writer.StopAsync(default);
 
