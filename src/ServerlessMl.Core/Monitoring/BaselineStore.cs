@@ -56,7 +56,7 @@ internal sealed class BaselineStore(BlobContainerClient models, BlobContainerCli
     // JSON that parses but lacks a part (a hand edit, another version's file) is as damaged as text that does not.
     private static bool IsWhole(DriftBaseline baseline, string version) =>
         baseline.Version == version
-        && baseline.Measures is not null && baseline.Measures.All(m => m is { Name: not null, Edges: not null, Shares: not null })
+        && baseline.Measures is not null && baseline.Measures.All(m => m is { Name: not null, Edges: not null, Shares: not null } && (m.Shares.Count == m.Edges.Count + 1 || m.Shares.Count == 0))
         && baseline.Vocabularies is not null && baseline.Vocabularies.Values.All(v => v is not null);
 
     private static async Task<DriftBaseline?> ReadAsync(BlobClient cache, CancellationToken cancellationToken)

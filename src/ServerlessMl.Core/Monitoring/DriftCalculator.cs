@@ -59,9 +59,8 @@ internal sealed class DriftCalculator(DriftBaseline baseline, ModelMonitoring se
     }
 
     // Lines written while the model logged hashes are not text: their hex would all read as new words.
-    private static bool LooksHashed(string value)
-    {
-        var hex = value.StartsWith("sha256", StringComparison.OrdinalIgnoreCase) ? value[6..].TrimStart(':', '-') : value;
-        return hex.Length == 64 && hex.All(char.IsAsciiHexDigit);
-    }
+    private static bool LooksHashed(string value) =>
+        value.Length == HashedText.Length
+        && value.StartsWith(HashedText.Prefix, StringComparison.Ordinal)
+        && value.AsSpan(HashedText.Prefix.Length).ContainsAnyExcept("0123456789abcdef") == false;
 }

@@ -55,10 +55,19 @@ public sealed partial class LiveQualityJob
         var failed = new List<string>();
         foreach (var model in _catalog.Names)
         {
-            var run = await RunAsync(model, trigger, null, cancellationToken);
-            if (run.Status == LiveRunStatus.Failed)
+            try
             {
-                failed.Add($"{model}: {string.Join(" ", run.Reasons)}");
+                var run = await RunAsync(model, trigger, null, cancellationToken);
+                if (run.Status == LiveRunStatus.Failed)
+                {
+                    failed.Add($"{model}: {string.Join(" ", run.Reasons)}");
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One model's fault (its own code, data the checks did not foresee) must not keep the others from being judged.
+                LogRunFailed(model, ex);
+                failed.Add($"{model}: {ex.Message}");
             }
         }
 
@@ -209,6 +218,9 @@ public sealed partial class LiveQualityJob
 
     [LoggerMessage(EventId = 863, Level = LogLevel.Warning, Message = "Live quality {Model}: {Lines} damaged line(s) in the prediction log of {Day} were skipped")]
     private partial void LogDamagedLines(string model, DateOnly day, long lines);
+
+    [LoggerMessage(EventId = 865, Level = LogLevel.Error, Message = "Live quality {Model}: the run failed")]
+    private partial void LogRunFailed(string model, Exception exception);
 
     [LoggerMessage(EventId = 864, Level = LogLevel.Warning, Message = "Live quality {Model}: no drift baseline for version {Version}: {Problem}")]
     private partial void LogNoBaseline(string model, string version, string problem);

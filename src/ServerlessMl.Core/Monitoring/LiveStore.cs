@@ -82,11 +82,18 @@ internal sealed class LiveStore(BlobContainerClient models, LiveGauges? gauges =
     {
         try
         {
-            return content.ToObjectFromJson<LiveDay>(RegistryJson.Options);
+            return content.ToObjectFromJson<LiveDay>(RegistryJson.Options) is { } day && IsWhole(day) ? day : null;
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    // JSON that parses but lacks a part (a hand edit, a torn copy) is as damaged as text that does not:
+    // health, the gauges and the report read every part.
+    private static bool IsWhole(LiveDay day) =>
+        day.Versions is not null && day.Feedback is not null
+        && day.Versions.All(v => v is { Version: not null, Role: not null, Metrics: not null, PrimaryMetric: not null })
+        && (day.Drift is null || (day.Drift.Features is not null && day.Drift.Features.All(f => f is { Feature: not null, Measure: not null })));
 }

@@ -27,7 +27,10 @@ internal sealed class LoggedInputRecorder<TRequest>
         {
             LoggedInput.None => null,
             LoggedInput.Hash => HashedStrings(requestJson),
-            _ => requestJson,
+            LoggedInput.Text => requestJson,
+
+            // Settings are checked at start; an unknown mode must never fall through to keeping the text.
+            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Not a mode of Log__Input."),
         };
     }
 

@@ -24,6 +24,7 @@ internal sealed class MonitoringOptions
     public double SampleRate { get; set; } = 0.1;
 
     /// <summary>What of a request's text is logged, for models without their own <c>Log__Input</c>.</summary>
+    [EnumDataType(typeof(LoggedInput))]
     public LoggedInput Input { get; set; } = LoggedInput.Hash;
 
     /// <summary>Items waiting for the writer to make their lines; when it is full a new item is dropped and counted, never waited for.</summary>

@@ -44,8 +44,17 @@ internal sealed partial class PredictionLogWriter(
                 await queue.WaitAsync(DrainInterval, stoppingToken);
                 var due = time.GetElapsedTime(flushed) >= every;
 
-                // Not cancelled by the stop: an append under way finishes, and the last flush follows it.
-                await WriteAsync(due, CancellationToken.None);
+                try
+                {
+                    // Not cancelled by the stop: an append under way finishes, and the last flush follows it.
+                    await WriteAsync(due, CancellationToken.None);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // What was held is counted as lost by the append; a fault the writer did not foresee
+                    // must not stop the host that serves the predictions.
+                    LogWriteFailed(logger, ex);
+                }
                 if (due)
                 {
                     flushed = time.GetTimestamp();
@@ -195,11 +204,8 @@ internal sealed partial class PredictionLogWriter(
         return true;
     }
 
-    public override void Dispose()
-    {
-        _writing.Dispose();
-        base.Dispose();
-    }
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Error, Message = "The prediction log's writer failed; it goes on with the next items")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 1100, Level = LogLevel.Warning, Message = "The prediction log of {Model} cannot be written; sampled items are dropped and counted until storage answers: {Reason}")]
     private static partial void LogOutage(ILogger logger, string model, string reason);

@@ -41,6 +41,13 @@ internal static class Psi
     public static double Of(MeasureBins bins, IEnumerable<double> values)
     {
         ArgumentNullException.ThrowIfNull(bins);
+
+        // No share per bin: the baseline had no finite value of the measure, so there is nothing to compare with.
+        if (bins.Shares.Count != bins.Edges.Count + 1)
+        {
+            return double.NaN;
+        }
+
         var actual = Shares(bins, values);
         if (actual.Count == 0)
         {

@@ -36,6 +36,31 @@ public sealed class DriftMeasuresTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_measure_without_a_share_per_bin_has_no_psi_rather_than_an_error()
+    {
+        // Training never had a finite value of the measure; or a hand-edited cache lost a share.
+        Assert.True(double.IsNaN(Psi.Of(Psi.BinsOf("x", [double.NaN, double.NaN]), [1, 2, 3])));
+        Assert.True(double.IsNaN(Psi.Of(new MeasureBins("x", Categorical: false, [1, 2], [0.5, 0.5]), [1, 2, 3])));
+    }
+
+    [Fact]
+    public void Lines_logged_as_hashes_are_not_read_as_text_once_the_model_keeps_text()
+    {
+        var baseline = new DriftBaseline("0001", 3, [], new Dictionary<string, IReadOnlyList<string>> { ["Text"] = ["free", "prize", "call"] });
+        var settings = new ModelMonitoring(1, ServerlessMl.Definitions.LoggedInput.Text, 0.25, 0.25, 2, 2, null);
+        var hashed = LoggedInputRecorder<object>.Hash("free prize call now");
+        LoggedPrediction Line(string text) =>
+            new("r", 0, DateTimeOffset.UnixEpoch, "0001", new System.Text.Json.Nodes.JsonObject { ["text"] = text }, new Dictionary<string, double>(), null, 0.5, null, null);
+
+        var onlyHashes = new DriftCalculator(baseline, settings).Measure([Line(hashed), Line(hashed)]);
+        var mixed = new DriftCalculator(baseline, settings).Measure([Line(hashed), Line("free prize"), Line("call")]);
+
+        Assert.StartsWith("sha256-", hashed, StringComparison.Ordinal);
+        Assert.Empty(onlyHashes.Features);
+        Assert.Equal(0, Assert.Single(mixed.Features).Value);
+    }
+
+    [Fact]
     public void A_measure_with_few_values_gets_one_bin_per_value()
     {
         var bins = Psi.BinsOf("weather", [1, 1, 2, 3, 3, 3, 4, 1]);
