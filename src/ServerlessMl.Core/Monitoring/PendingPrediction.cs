@@ -14,8 +14,9 @@ internal interface IPendingPrediction
     int Count { get; }
 
     /// <summary>Adds the request's lines, one per item, to <paramref name="blocks"/>; called on the writer's thread only.</summary>
+    /// <param name="failures">Where items whose lines could not be made are reported, the others going on; null: the failure propagates.</param>
     /// <returns>The lines too large to write.</returns>
-    int WriteLines(LogBlocks blocks);
+    int WriteLines(LogBlocks blocks, List<Exception>? failures = null);
 }
 
 /// <inheritdoc cref="IPendingPrediction"/>
@@ -38,11 +39,8 @@ internal sealed class PendingPrediction<TRequest, TFeatures, TPrediction, TItem>
 
     public PendingPrediction(
         PredictionLines<TRequest, TFeatures, TPrediction, TItem> lines, string requestId, DateTimeOffset time, string version, TRequest request, TFeatures features, TItem item)
+        : this(lines, requestId, time, version)
     {
-        _lines = lines;
-        RequestId = requestId;
-        Time = time;
-        Version = version;
         _request = request;
         _features = features;
         _item = item;
@@ -50,14 +48,19 @@ internal sealed class PendingPrediction<TRequest, TFeatures, TPrediction, TItem>
 
     public PendingPrediction(
         PredictionLines<TRequest, TFeatures, TPrediction, TItem> lines, string requestId, DateTimeOffset time, string version, TRequest[] requests, TFeatures[] features, TItem[] items)
+        : this(lines, requestId, time, version)
+    {
+        _requests = requests;
+        _batchFeatures = features;
+        _items = items;
+    }
+
+    private PendingPrediction(PredictionLines<TRequest, TFeatures, TPrediction, TItem> lines, string requestId, DateTimeOffset time, string version)
     {
         _lines = lines;
         RequestId = requestId;
         Time = time;
         Version = version;
-        _requests = requests;
-        _batchFeatures = features;
-        _items = items;
     }
 
     public string Model => _lines.Model;
@@ -76,5 +79,5 @@ internal sealed class PendingPrediction<TRequest, TFeatures, TPrediction, TItem>
 
     public TItem Item(int index) => _items is null ? _item! : _items[index];
 
-    public int WriteLines(LogBlocks blocks) => _lines.Write(this, blocks);
+    public int WriteLines(LogBlocks blocks, List<Exception>? failures = null) => _lines.Write(this, blocks, failures);
 }

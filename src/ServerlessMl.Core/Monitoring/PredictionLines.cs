@@ -23,7 +23,9 @@ internal sealed class PredictionLines<TRequest, TFeatures, TPrediction, TItem>(
     public ShadowChallenger<TFeatures, TPrediction>? Challenger => challenger;
 
     /// <summary>Adds one line per item of <paramref name="pending"/> to <paramref name="blocks"/>; returns the lines too large to write.</summary>
-    public int Write(PendingPrediction<TRequest, TFeatures, TPrediction, TItem> pending, LogBlocks blocks)
+    /// <param name="failures">Where an item whose line the model's own code failed to make is reported, the
+    /// other items going on; without it the failure propagates.</param>
+    public int Write(PendingPrediction<TRequest, TFeatures, TPrediction, TItem> pending, LogBlocks blocks, List<Exception>? failures = null)
     {
         ArgumentNullException.ThrowIfNull(pending);
         ArgumentNullException.ThrowIfNull(blocks);
@@ -31,10 +33,17 @@ internal sealed class PredictionLines<TRequest, TFeatures, TPrediction, TItem>(
         var tooLarge = 0;
         for (var i = 0; i < pending.Count; i++)
         {
-            var shadow = shadowing ? Shadow(challenger!, pending.Features(i)) : null;
-            var json = blocks.BeginLine();
-            WriteLine(json, pending, i, shadow);
-            tooLarge += blocks.EndLine(model.Name, pending.Time) ? 0 : 1;
+            try
+            {
+                var shadow = shadowing ? Shadow(challenger!, pending.Features(i)) : null;
+                WriteLine(blocks.BeginLine(), pending, i, shadow);
+                tooLarge += blocks.EndLine(model.Name, pending.Time) ? 0 : 1;
+            }
+            catch (Exception ex) when (failures is not null)
+            {
+                // The next BeginLine drops whatever this item left half written.
+                failures.Add(ex);
+            }
         }
 
         return tooLarge;

@@ -30,6 +30,7 @@ internal sealed partial class PredictionLogWriter(
 
     // Used only under _writing: the line buffer and the blocks' memory are reused.
     private readonly LogBlocks _blocks = new(HeldBytes);
+    private readonly List<Exception> _failures = [];
     private long _lostInOutage;
     private bool _outage;
 
@@ -118,21 +119,21 @@ internal sealed partial class PredictionLogWriter(
                 return true;
             }
 
-            try
+            // A model's own code (truth key, answer) failing costs the items it failed on, not the
+            // rest of their request nor the log of every model.
+            _failures.Clear();
+            var tooLarge = pending.WriteLines(_blocks, _failures);
+            if (tooLarge > 0)
             {
-                var tooLarge = pending.WriteLines(_blocks);
-                if (tooLarge > 0)
-                {
-                    queue.CountDropped(pending.Model, tooLarge, PredictionLogQueue.StorageCause);
-                }
+                queue.CountDropped(pending.Model, tooLarge, PredictionLogQueue.StorageCause);
             }
-            catch (Exception ex)
+
+            if (_failures.Count > 0)
             {
-                // A model's own code (truth key, answer) failing must not stop the log for every model.
-                queue.CountDropped(pending.Model, pending.Count, PredictionLogQueue.ErrorCause);
+                queue.CountDropped(pending.Model, _failures.Count, PredictionLogQueue.ErrorCause);
                 if (_unlineable.Add(pending.Model))
                 {
-                    LogUnlineable(logger, pending.Model, ex.Message);
+                    LogUnlineable(logger, pending.Model, _failures[0].Message);
                 }
             }
         }

@@ -79,6 +79,33 @@ public sealed class PredictionLineFormatTests
         Assert.Empty(blocks.Blobs);
     }
 
+    [Fact]
+    public void An_item_the_models_code_fails_on_is_reported_and_the_rest_of_its_batch_is_still_written()
+    {
+        var model = new BikeDemandModel();
+        var request = JsonSerializer.Deserialize<BikeDemandRequest>(PredictionLogTests.Valid, RequestBinder.RequestJson)!;
+        var features = model.FromRequest(request);
+
+        // No timestamp: the model's truth key cannot be made for this item, half-way through its line.
+        var broken = JsonSerializer.Deserialize<BikeDemandRequest>(PredictionLogTests.Valid, RequestBinder.RequestJson)!;
+        broken.Timestamp = null;
+        var lines = new PredictionLines<BikeDemandRequest, BikeFeatures, RegressionScore, double>(
+            model, new LoggedInputRecorder<BikeDemandRequest>(LoggedInput.Text, RequestBinder.RequestJson), AnswerJson, challenger: null);
+        var pending = new PendingPrediction<BikeDemandRequest, BikeFeatures, RegressionScore, double>(
+            lines, "batch-2", Answered, "0001", [request, broken, request], [features, features, features], [1.5, 2.5, 3.5]);
+        var blocks = new LogBlocks();
+        var failures = new List<Exception>();
+
+        Assert.Equal(0, pending.WriteLines(blocks, failures));
+
+        Assert.Single(failures);
+        var block = Assert.Single(Assert.Single(blocks.Blobs).Blocks);
+        var records = Encoding.UTF8.GetString(block.Bytes.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonSerializer.Deserialize<LoggedPrediction>(l, LogJson.Options)!).ToArray();
+        Assert.Equal([0, 2], records.Select(r => r.Item));
+        Assert.Equal(2, block.Items);
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-0")]
